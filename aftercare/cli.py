@@ -1,0 +1,195 @@
+"""The `aftercare` command line.
+
+Plain commands import only the core: Textual and APScheduler are imported by the commands that
+need them, inside those commands. Exit codes: 0 fine, 1 something to look at (unreadable record,
+busy lock), 2 bad input (one sentence saying what was wrong and what is accepted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from aftercare import __version__
+from aftercare.clock import Clock, FixedClock, SystemClock
+from aftercare.context import Context
+from aftercare.errors import ContentError, UserError
+from aftercare.i18n import _
+from aftercare.model import Treatment
+from aftercare.store import RecordBusy, RecordUnreadable
+from aftercare.textsafe import clean
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one sentence (and exit code 2), not a usage dump."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"aftercare: {message}; see '{self.prog} --help'.\n")
+        raise SystemExit(2)
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--now", metavar="WHEN", default=argparse.SUPPRESS,
+        help="pretend it is WHEN (same forms as --at), e.g. to preview tomorrow 09:00",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = _Parser(
+        prog="aftercare", parents=[common],
+        description="Offline aftercare companion after a scalp hair-loss procedure. "
+        "Without a command: the status for now.",
+    )
+    parser.add_argument("--version", action="version", version=f"aftercare {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    sub.add_parser("procedures", parents=[common], help="list the procedures and their ids")
+
+    add = sub.add_parser("add", parents=[common], help="record a procedure: what and when")
+    add.add_argument("procedure", help="procedure id (see: aftercare procedures)")
+    add.add_argument("--at", metavar="WHEN", default="now",
+                     help='when it was done: "2026-11-20 14:30", "yesterday 10:00", "3 h ago", '
+                     '"now" (default)')
+    add.add_argument("--zone", metavar="ZONE",
+                     help="IANA zone where it was done, e.g. Asia/Seoul (default: this computer's)")
+
+    st = sub.add_parser("status", parents=[common], help="what you may and may not do now")
+    st.add_argument("--json", action="store_true", help="machine-readable output")
+
+    sub.add_parser("treatments", parents=[common], help="list recorded treatments with their ids")
+
+    rm = sub.add_parser("remove", parents=[common], help="remove a mistaken treatment by id")
+    rm.add_argument("id", help="treatment id (see: aftercare treatments)")
+    return parser
+
+
+def _clock(args: argparse.Namespace, ctx_zone_now: Callable[[], Clock] = SystemClock) -> Clock:
+    when = getattr(args, "now", None)
+    if when is None:
+        return ctx_zone_now()
+    from aftercare.timeparse import local_zone, parse_when
+
+    return FixedClock(parse_when(when, SystemClock().now(), local_zone()))
+
+
+def treatment_id(procedure: str, at_iso: str) -> str:
+    """Stable short id: the same procedure at the same instant is the same treatment."""
+    return hashlib.sha256(f"{procedure}|{at_iso}".encode()).hexdigest()[:6]
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+def cmd_procedures(ctx: Context, args: argparse.Namespace) -> int:
+    catalog = ctx.catalog()
+    width = max(len(p) for p in catalog)
+    for pid, protocol in sorted(catalog.items()):
+        print(f"{pid:<{width}}  {clean(protocol.name)} — {clean(protocol.summary)}")
+    return 0
+
+
+def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
+    from aftercare.protocols import get_protocol
+    from aftercare.render import both_times
+    from aftercare.timeparse import check_procedure_time, local_zone, parse_when, parse_zone
+
+    protocol = get_protocol(args.procedure)
+    zone = parse_zone(args.zone) if args.zone else local_zone()
+    now = ctx.now()
+    at = parse_when(args.at, now, zone).replace(microsecond=0)
+    check_procedure_time(at, now)
+    treatment = Treatment(
+        id=treatment_id(protocol.id, at.isoformat()), procedure=protocol.id, at=at, zone=zone.key
+    )
+
+    def add(record):
+        if record.treatment(treatment.id):
+            raise UserError(
+                f"This {protocol.id} at {at.isoformat()} is already recorded as {treatment.id}."
+            )
+        return replace(record, treatments=record.treatments + (treatment,))
+
+    ctx.store.update(add)
+    print(_("Recorded {name} at {time} — id {id}.").format(
+        name=clean(protocol.name), time=both_times(at, zone), id=treatment.id))
+    return 0
+
+
+def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
+    from aftercare.report import status_json, status_text
+
+    record = ctx.store.load()
+    now = ctx.now()
+    views, problems = ctx.views(record, now)
+    if getattr(args, "json", False):
+        print(json.dumps(status_json(views, now), ensure_ascii=False, indent=2))
+    else:
+        print(status_text(views, now, problems))
+    return 0
+
+
+def cmd_treatments(ctx: Context, args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    from aftercare.render import both_times
+
+    record = ctx.store.load()
+    if not record.treatments:
+        print(_("No treatment recorded yet."))
+        return 0
+    catalog = ctx.catalog()
+    for t in record.newest_first():
+        name = catalog[t.procedure].name if t.procedure in catalog else t.procedure
+        print(f"{t.id}  {both_times(t.at, ZoneInfo(t.zone))}  {clean(name)}")
+    return 0
+
+
+def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
+    def remove(record):
+        if record.treatment(args.id) is None:
+            ids = ", ".join(t.id for t in record.newest_first()) or "none"
+            raise UserError(f"No treatment has the id {args.id!r}; recorded ids are: {ids}.")
+        return record.without_treatment(args.id)
+
+    ctx.store.update(remove)
+    print(_("Removed treatment {id}.").format(id=args.id))
+    return 0
+
+
+COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
+    "procedures": cmd_procedures,
+    "add": cmd_add,
+    "status": cmd_status,
+    "treatments": cmd_treatments,
+    "remove": cmd_remove,
+}
+
+
+def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if ctx is None:
+            ctx = Context.create(clock=_clock(args))
+        command = COMMANDS[args.command or "status"]
+        return command(ctx, args)
+    except UserError as exc:
+        print(f"aftercare: {exc}", file=sys.stderr)
+        return 2
+    except RecordUnreadable as exc:
+        print(
+            f"aftercare: your record could not be read ({exc.reason}); it was moved to "
+            f"{exc.moved_to} and nothing was changed. The next 'aftercare add' starts a new record.",
+            file=sys.stderr,
+        )
+        return 1
+    except (RecordBusy, ContentError) as exc:
+        print(f"aftercare: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,1 @@
+"""Shipped content: procedure protocols, source list, example clinic profiles (package data)."""

@@ -1,0 +1,50 @@
+"""Where the record lives, what time it is, and which protocol a treatment follows.
+
+The CLI, the UI and the reminder daemon each build one `Context`; tests build one with a temporary
+home and a fixed clock. It is the single place that maps a treatment to its effective protocol.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from aftercare.clock import Clock, SystemClock
+from aftercare.errors import UserError
+from aftercare.model import Protocol, Treatment
+from aftercare.overview import TreatmentView, build_views
+from aftercare.protocols import get_protocol, load_catalog
+from aftercare.store import Record, Store
+
+
+@dataclass
+class Context:
+    store: Store = field(default_factory=Store)
+    clock: Clock = field(default_factory=SystemClock)
+
+    @classmethod
+    def create(cls, home: Path | None = None, clock: Clock | None = None) -> Context:
+        clock = clock or SystemClock()
+        return cls(Store(home, clock), clock)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def catalog(self) -> dict[str, Protocol]:
+        return load_catalog()
+
+    def protocol_for(self, treatment: Treatment) -> Protocol:
+        return get_protocol(treatment.procedure)
+
+    def views(self, record: Record, now: datetime | None = None) -> tuple[list[TreatmentView], list[str]]:
+        """Views of every treatment this version can plan, and a sentence for each it cannot."""
+        now = now or self.now()
+        known, problems = [], []
+        for t in record.treatments:
+            try:
+                self.protocol_for(t)
+                known.append(t)
+            except UserError as exc:
+                problems.append(f"Treatment {t.id} cannot be shown: {exc}")
+        return build_views(known, now, self.protocol_for), problems

@@ -1,0 +1,39 @@
+"""One translation function for every user-facing string.
+
+`_("No shampoo")` returns the text in the user's language when a catalog for it exists in
+`content/locales/<lang>.toml` (a table of English message -> translation), else the English text.
+Catalogs are loaded on first use, so importing this module costs nothing. The language comes
+from $AFTERCARE_LANG, then $LC_ALL / $LC_MESSAGES / $LANG ("ko_KR.UTF-8" -> "ko").
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+
+def language() -> str:
+    for var in ("AFTERCARE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value and value not in ("C", "POSIX"):
+            return value.split("_")[0].split(".")[0].lower() or "en"
+    return "en"
+
+
+@cache
+def _catalog(lang: str) -> dict[str, str]:
+    if lang == "en":
+        return {}
+    import tomllib
+    from importlib import resources
+
+    path = resources.files("aftercare.content").joinpath("locales", f"{lang}.toml")
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (FileNotFoundError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return {}
+    return {k: v for k, v in data.get("messages", {}).items() if isinstance(v, str)}
+
+
+def _(message: str) -> str:
+    return _catalog(language()).get(message, message)

@@ -1,0 +1,124 @@
+"""Domain values: rules and protocols (content), treatments (the record), plan items (computed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from aftercare.timing import Offset
+
+
+class Kind(StrEnum):
+    RESTRICTION = "restriction"  # do not do X until T
+    WINDOW = "window"  # X may resume between T1 and T2
+    TASK = "task"  # do X at or from T
+    EXPECT = "expect"  # what is normal, and when it passes
+    MILESTONE = "milestone"  # when results can show
+    SESSION = "session"  # when the next session is due
+
+
+# Kinds whose end must be given: a restriction without an end would never lift.
+KINDS_NEEDING_END = frozenset({Kind.RESTRICTION, Kind.WINDOW, Kind.MILESTONE})
+
+
+class State(StrEnum):
+    UPCOMING = "upcoming"
+    ACTIVE = "active"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class ReminderSpec:
+    """One moment of a rule that deserves a nudge."""
+
+    moment: str  # "start" or "end" of the rule
+    text: str
+    lead: Offset | None = None  # remind this long before the moment
+    urgent: bool = False  # delivered even in quiet hours
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A timing another source gives for the same rule (sources disagree; a clinic chooses)."""
+
+    start: Offset
+    end: Offset | None
+    source: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: Kind
+    title: str
+    why: str
+    source: str
+    start: Offset
+    end: Offset | None = None  # None: lasts until the end of the calendar day it starts
+    allowed: str = ""  # what the patient may do again when it ends (restriction) or starts
+    note: str = ""
+    alternatives: tuple[Alternative, ...] = ()
+    reminders: tuple[ReminderSpec, ...] = ()
+    sessions: tuple[int, int] | None = None  # course length (min, max), session rules only
+    after: str = ""  # id of a rule this one never starts before the end of
+    from_clinic: bool = False
+
+
+@dataclass(frozen=True)
+class Warning:
+    """A 'contact your clinic if ...' sign."""
+
+    text: str
+    source: str
+    urgent: bool = False  # call emergency services rather than the clinic
+
+
+@dataclass(frozen=True)
+class Protocol:
+    id: str
+    name: str
+    summary: str  # one line for the catalog
+    rules: tuple[Rule, ...]
+    warnings: tuple[Warning, ...]
+    sources: tuple[str, ...] = ()
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+@dataclass(frozen=True)
+class Treatment:
+    id: str
+    procedure: str
+    at: datetime  # aware, UTC
+    zone: str  # IANA name where it happened
+    profile: str | None = None  # file name of the clinic profile it follows
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    rule: Rule
+    treatment_id: str
+    starts_at: datetime  # aware, UTC
+    ends_at: datetime  # aware, UTC; always known (a rule without an end lasts its start day)
+
+
+@dataclass(frozen=True)
+class Plan:
+    treatment: Treatment
+    protocol: Protocol
+    items: tuple[PlanItem, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class ItemStatus:
+    item: PlanItem
+    state: State
+    starts_in_seconds: int | None  # upcoming only
+    remaining_seconds: int | None  # active only
+
+    @property
+    def rule(self) -> Rule:
+        return self.item.rule

@@ -1,0 +1,92 @@
+"""What the patient sees at one instant, across all recorded treatments.
+
+Shared by `aftercare status` and the dashboard so both say the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from aftercare.i18n import _
+from aftercare.model import ItemStatus, Kind, Plan, Protocol, State, Treatment
+from aftercare.plan import build_plan, next_change, status
+from aftercare.render import duration
+
+RECENTLY_ALLOWED = timedelta(hours=24)
+SHAMPOO_RULE = "no-shampoo"
+
+
+@dataclass(frozen=True)
+class TreatmentView:
+    plan: Plan
+    statuses: tuple[ItemStatus, ...]
+    now: datetime
+
+    @property
+    def treatment(self) -> Treatment:
+        return self.plan.treatment
+
+    @property
+    def protocol(self) -> Protocol:
+        return self.plan.protocol
+
+    def in_state(self, state: State) -> list[ItemStatus]:
+        return [s for s in self.statuses if s.state is state]
+
+    @property
+    def active(self) -> list[ItemStatus]:
+        return self.in_state(State.ACTIVE)
+
+    @property
+    def upcoming(self) -> list[ItemStatus]:
+        return self.in_state(State.UPCOMING)
+
+    @property
+    def allowed_again(self) -> list[ItemStatus]:
+        """Restrictions that lifted within the last 24 h: what the patient may do again."""
+        return [
+            s for s in self.statuses
+            if s.state is State.DONE and s.rule.kind is Kind.RESTRICTION
+            and self.now - s.item.ends_at < RECENTLY_ALLOWED
+        ]
+
+    @property
+    def next_change(self) -> datetime | None:
+        return next_change(self.statuses, self.now)
+
+
+def build_views(
+    treatments: Iterable[Treatment],
+    now: datetime,
+    protocol_for: Callable[[Treatment], Protocol],
+) -> list[TreatmentView]:
+    """One view per treatment, newest first."""
+    views = []
+    for treatment in sorted(treatments, key=lambda t: t.at, reverse=True):
+        plan = build_plan(protocol_for(treatment), treatment)
+        views.append(TreatmentView(plan, tuple(status(plan, now)), now))
+    return views
+
+
+def shampoo_answer(views: Iterable[TreatmentView]) -> str | None:
+    """The one-line answer to the most-asked question, or None when no treatment restricts it."""
+    longest: ItemStatus | None = None
+    lifted = False
+    for view in views:
+        for s in view.statuses:
+            if s.rule.id != SHAMPOO_RULE:
+                continue
+            if s.state is State.ACTIVE and (longest is None or
+                                            (s.remaining_seconds or 0) > (longest.remaining_seconds or 0)):
+                longest = s
+            elif s.state is State.UPCOMING:
+                return _("Shampoo: not after your procedure starts — see below")
+            else:
+                lifted = True
+    if longest is not None:
+        return _("Shampoo: not yet — {left}").format(left=duration(longest.remaining_seconds or 0))
+    if lifted:
+        return _("Shampoo: gently, from now")
+    return None

@@ -1,0 +1,315 @@
+"""Load and validate procedure protocols.
+
+Validation collects every problem (with the dotted field path) instead of stopping at the first,
+so that clinic staff checking a profile see all of them at once; `load_catalog` turns them into a
+`ContentError` because shipped content must simply be right.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aftercare.errors import ContentError
+from aftercare.model import (
+    KINDS_NEEDING_END,
+    Alternative,
+    Kind,
+    Protocol,
+    ReminderSpec,
+    Rule,
+    Warning,
+)
+from aftercare.timing import Offset, TimingError
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
+MAX_TEXT = 2000
+SCHEMA_VERSION = 1
+CLINIC_SOURCE = "clinic"
+
+# Comparing two offsets of different units (say "day 3" and "48 h") needs an instant; any fixed
+# one does, since validation only asks whether start can come after end.
+_REFERENCE = datetime(2026, 1, 1, 12, tzinfo=UTC)
+_REFERENCE_ZONE = ZoneInfo("UTC")
+
+RULE_KEYS = {
+    "id", "kind", "start", "end", "title", "why", "allowed", "source", "note",
+    "alternatives", "reminders", "sessions", "after",
+}
+PROTOCOL_KEYS = {"schema", "id", "name", "summary", "sources", "rules", "warnings"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: tuple[str | int, ...]
+    message: str
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(str(p) for p in self.path)
+
+    def __str__(self) -> str:
+        return f"{self.dotted}: {self.message}" if self.path else self.message
+
+
+class Checker:
+    """Reads typed fields out of parsed TOML, recording a `Problem` for each thing wrong."""
+
+    def __init__(self, known_sources: frozenset[str]) -> None:
+        self.problems: list[Problem] = []
+        self.known_sources = known_sources
+
+    def add(self, path: tuple[str | int, ...], message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def keys(self, table: Mapping[str, Any], allowed: set[str], path: tuple) -> None:
+        for key in table:
+            if key not in allowed:
+                hint = _did_you_mean(key, allowed)
+                self.add((*path, key), f"unknown key {key!r}{hint}")
+
+    def text(self, table: Mapping, key: str, path: tuple, required: bool = True) -> str:
+        value = table.get(key)
+        if value is None:
+            if required:
+                self.add((*path, key), "is missing (a text is required)")
+            return ""
+        if not isinstance(value, str):
+            self.add((*path, key), f"found {_type(value)}, expected a text")
+            return ""
+        if len(value) > MAX_TEXT:
+            self.add((*path, key), f"is {len(value)} characters long, at most {MAX_TEXT} allowed")
+            return ""
+        return value
+
+    def ident(self, table: Mapping, key: str, path: tuple) -> str:
+        value = self.text(table, key, path)
+        if value and not ID_RE.match(value):
+            self.add((*path, key), f"found {value!r}, expected lower-case letters, digits and '-'")
+            return ""
+        return value
+
+    def offset(self, table: Mapping, key: str, path: tuple, required: bool) -> Offset | None:
+        if key not in table:
+            if required:
+                self.add((*path, key), 'is missing (a timing such as "48 h" or "day 3")')
+            return None
+        try:
+            return Offset.parse(table[key])
+        except TimingError as exc:
+            self.add((*path, key), str(exc))
+            return None
+
+    def flag(self, table: Mapping, key: str, path: tuple) -> bool:
+        value = table.get(key, False)
+        if not isinstance(value, bool):
+            self.add((*path, key), f"found {_type(value)}, expected true or false")
+            return False
+        return value
+
+    def source(self, table: Mapping, path: tuple) -> str:
+        value = self.text(table, "source", path)
+        if value and value != CLINIC_SOURCE and value not in self.known_sources:
+            self.add((*path, "source"), f"unknown source {value!r}; cite one of content/sources.toml")
+        return value
+
+    def table_list(self, table: Mapping, key: str, path: tuple) -> list[tuple[tuple, Mapping]]:
+        value = table.get(key, [])
+        if not isinstance(value, list):
+            self.add((*path, key), f"found {_type(value)}, expected a list of tables")
+            return []
+        out = []
+        for i, item in enumerate(value):
+            if isinstance(item, Mapping):
+                out.append(((*path, key, i), item))
+            else:
+                self.add((*path, key, i), f"found {_type(item)}, expected a table")
+        return out
+
+
+def _type(value: object) -> str:
+    names = {str: "a text", bool: "true/false", int: "a number", float: "a number",
+             list: "a list", dict: "a table"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _did_you_mean(key: str, allowed: set[str]) -> str:
+    import difflib  # only on the error path
+
+    close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def start_after_end(start: Offset, end: Offset) -> bool:
+    return start.resolve(_REFERENCE, _REFERENCE_ZONE) > end.resolve(_REFERENCE, _REFERENCE_ZONE)
+
+
+def parse_reminder(c: Checker, table: Mapping, path: tuple) -> ReminderSpec | None:
+    c.keys(table, {"at", "lead", "text", "urgent"}, path)
+    moment = table.get("at", "start")
+    if moment not in ("start", "end"):
+        c.add((*path, "at"), f'found {moment!r}, expected "start" or "end"')
+    lead = c.offset(table, "lead", path, required=False)
+    if lead is not None and lead.is_calendar:
+        c.add((*path, "lead"), f"found {str(lead)!r}; a lead time is elapsed time such as \"1 d\"")
+    text = c.text(table, "text", path)
+    urgent = c.flag(table, "urgent", path)
+    if moment not in ("start", "end") or not text:
+        return None
+    return ReminderSpec(moment=moment, text=text, lead=lead, urgent=urgent)
+
+
+def parse_rule(c: Checker, table: Mapping, path: tuple, from_clinic: bool = False) -> Rule | None:
+    """One rule; returns None (with problems recorded) when it cannot be built."""
+    before = len(c.problems)
+    c.keys(table, RULE_KEYS, path)
+    rule_id = c.ident(table, "id", path)
+    kind_text = c.text(table, "kind", path)
+    kind: Kind | None = None
+    if kind_text:
+        try:
+            kind = Kind(kind_text)
+        except ValueError:
+            allowed = ", ".join(k.value for k in Kind)
+            c.add((*path, "kind"), f"found {kind_text!r}, expected one of {allowed}")
+    start = c.offset(table, "start", path, required=False) or Offset(0, "min")
+    end = c.offset(table, "end", path, required=kind in KINDS_NEEDING_END)
+    if end is not None and start_after_end(start, end):
+        c.add((*path, "end"), f"ends ({end}) before it starts ({start})")
+    alternatives = []
+    for apath, atable in c.table_list(table, "alternatives", path):
+        c.keys(atable, {"start", "end", "source", "note"}, apath)
+        astart = c.offset(atable, "start", apath, required=False) or Offset(0, "min")
+        aend = c.offset(atable, "end", apath, required=False)
+        if aend is not None and start_after_end(astart, aend):
+            c.add((*apath, "end"), f"ends ({aend}) before it starts ({astart})")
+        alternatives.append(Alternative(astart, aend, c.source(atable, apath),
+                                        c.text(atable, "note", apath, required=False)))
+    reminders = [parse_reminder(c, t, p) for p, t in c.table_list(table, "reminders", path)]
+    sessions = table.get("sessions")
+    if sessions is not None:
+        if not (isinstance(sessions, list) and len(sessions) == 2
+                and all(type(n) is int and 1 <= n <= 100 for n in sessions)
+                and sessions[0] <= sessions[1]):
+            c.add((*path, "sessions"), f"found {sessions!r}, expected [least, most] such as [4, 6]")
+            sessions = None
+    rule = Rule(
+        id=rule_id,
+        kind=kind or Kind.TASK,
+        title=c.text(table, "title", path),
+        why=c.text(table, "why", path),
+        source=c.source(table, path),
+        start=start,
+        end=end,
+        allowed=c.text(table, "allowed", path, required=False),
+        note=c.text(table, "note", path, required=False),
+        alternatives=tuple(alternatives),
+        reminders=tuple(r for r in reminders if r is not None),
+        sessions=tuple(sessions) if sessions else None,
+        after=c.text(table, "after", path, required=False),
+        from_clinic=from_clinic,
+    )
+    return rule if len(c.problems) == before else None
+
+
+def check_after(c: Checker, rules: list[Rule], path: tuple) -> None:
+    """`after` must name another rule of the same protocol, and not in a circle."""
+    by_id = {r.id: r for r in rules}
+    for rule in rules:
+        seen = {rule.id}
+        current = rule
+        while current.after:
+            if current.after not in by_id:
+                c.add((*path, rule.id, "after"), f"names {current.after!r}, which is not a rule here")
+                break
+            if current.after in seen:
+                c.add((*path, rule.id, "after"), f"{current.after!r} leads back to {rule.id!r}")
+                break
+            seen.add(current.after)
+            current = by_id[current.after]
+
+
+def parse_warning(c: Checker, table: Mapping, path: tuple) -> Warning:
+    c.keys(table, {"text", "source", "urgent"}, path)
+    return Warning(c.text(table, "text", path), c.source(table, path), c.flag(table, "urgent", path))
+
+
+def parse_protocol(
+    data: Mapping[str, Any], known_sources: frozenset[str]
+) -> tuple[Protocol | None, list[Problem]]:
+    c = Checker(known_sources)
+    c.keys(data, PROTOCOL_KEYS, ())
+    if data.get("schema") != SCHEMA_VERSION:
+        c.add(("schema",), f"found {data.get('schema')!r}, expected {SCHEMA_VERSION}")
+    pid = c.ident(data, "id", ())
+    name = c.text(data, "name", ())
+    summary = c.text(data, "summary", ())
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for path, table in c.table_list(data, "rules", ()):
+        rule = parse_rule(c, table, path)
+        if rule is None:
+            continue
+        if rule.id in seen:
+            c.add((*path, "id"), f"rule id {rule.id!r} is used twice")
+        seen.add(rule.id)
+        rules.append(rule)
+    if not rules:
+        c.add(("rules",), "a procedure needs at least one rule")
+    check_after(c, rules, ("rules",))
+    warnings = [parse_warning(c, t, p) for p, t in c.table_list(data, "warnings", ())]
+    sources = data.get("sources", [])
+    if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+        c.add(("sources",), "expected a list of source ids")
+        sources = []
+    if c.problems:
+        return None, c.problems
+    return Protocol(pid, name, summary, tuple(rules), tuple(warnings), tuple(sources)), []
+
+
+def _content_files(folder: str) -> list[tuple[str, bytes]]:
+    root = resources.files("aftercare.content").joinpath(folder)
+    return sorted((f.name, f.read_bytes()) for f in root.iterdir() if f.name.endswith(".toml"))
+
+
+@cache
+def known_sources() -> dict[str, str]:
+    """Source id (or address) -> title."""
+    data = tomllib.loads(resources.files("aftercare.content").joinpath("sources.toml").read_text("utf-8"))
+    return {key: value["title"] for key, value in data["sources"].items()}
+
+
+@cache
+def load_catalog() -> dict[str, Protocol]:
+    """Every shipped procedure protocol by id, validated; raises ContentError on any problem."""
+    sources = frozenset(known_sources())
+    catalog: dict[str, Protocol] = {}
+    for name, raw in _content_files("procedures"):
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ContentError(f"content/procedures/{name}: {exc}") from exc
+        protocol, problems = parse_protocol(data, sources)
+        if protocol is None:
+            raise ContentError(f"content/procedures/{name}: " + "; ".join(map(str, problems)))
+        if f"{protocol.id}.toml" != name:
+            raise ContentError(f"content/procedures/{name}: id {protocol.id!r} does not match the file name")
+        catalog[protocol.id] = protocol
+    return catalog
+
+
+def get_protocol(procedure: str, catalog: Callable[[], dict[str, Protocol]] = load_catalog) -> Protocol:
+    from aftercare.errors import UserError
+
+    protocols = catalog()
+    if procedure not in protocols:
+        known = ", ".join(sorted(protocols))
+        raise UserError(f"Unknown procedure {procedure!r}; known procedures are: {known}.")
+    return protocols[procedure]

@@ -1,0 +1,68 @@
+"""Words and numbers a patient reads: durations, clock times, zone names."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from aftercare.i18n import _
+
+
+def duration(seconds: int) -> str:
+    """Compact, rounded for reading: '45 s', '12 min', '1 h 12 min', '2 d 4 h'."""
+    seconds = max(0, seconds)
+    if seconds < 60:
+        return _("{n} s").format(n=seconds)
+    minutes = (seconds + 59) // 60  # round up: "1 min left" until the very end
+    if minutes < 60:
+        return _("{n} min").format(n=minutes)
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return _("{h} h {m} min").format(h=hours, m=minutes) if minutes else _("{h} h").format(h=hours)
+    days, hours = divmod(hours, 24)
+    return _("{d} d {h} h").format(d=days, h=hours) if hours else _("{d} d").format(d=days)
+
+
+def countdown(seconds: int) -> str:
+    """A ticking clock: '4:05', '1:12:05' below a day, '1 d 4 h' beyond."""
+    seconds = max(0, seconds)
+    if seconds >= 86400:
+        return duration(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def zone_label(zone: ZoneInfo | str) -> str:
+    """'Asia/Seoul' -> 'Seoul', 'America/Los_Angeles' -> 'Los Angeles'."""
+    key = zone if isinstance(zone, str) else zone.key
+    return key.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def clock_time(instant: datetime, zone: ZoneInfo | None = None, with_day: bool = True) -> str:
+    """'Sat 22 Nov 10:00' in `zone`, or in the machine's local zone when None."""
+    local = instant.astimezone(zone) if zone else instant.astimezone()
+    return local.strftime("%a %d %b %H:%M" if with_day else "%H:%M")
+
+
+def both_times(instant: datetime, clinic_zone: ZoneInfo) -> str:
+    """The local time, and the clinic's too when its clock differs at that instant."""
+    local = instant.astimezone()
+    clinic = instant.astimezone(clinic_zone)
+    shown = clock_time(instant)
+    if local.utcoffset() != clinic.utcoffset():
+        same_day = local.date() == clinic.date()
+        shown += " " + _("({time} {zone} time)").format(
+            time=clock_time(instant, clinic_zone, with_day=not same_day), zone=zone_label(clinic_zone)
+        )
+    return shown
+
+
+def iso(instant: datetime, zone: ZoneInfo | None = None) -> str:
+    """ISO 8601 with its offset, to the second."""
+    local = instant.astimezone(zone) if zone else instant.astimezone()
+    return local.isoformat(timespec="seconds")
+
+
+def utc(instant: datetime) -> datetime:
+    return instant.astimezone(UTC)

@@ -1,0 +1,258 @@
+"""The patient record: one TOML file, written atomically under a lock.
+
+The UI, the reminder daemon and the CLI may all run at once, so every change is
+load → modify → write inside one lock, and readers never see a half-written file because the
+new version replaces the old in one `os.replace`. A file that does not parse is moved aside
+(never overwritten) and the caller is told where it went.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from aftercare.clock import Clock, SystemClock
+from aftercare.model import Treatment
+
+SCHEMA_VERSION = 1
+RECORD_NAME = "record.toml"
+LOCK_TIMEOUT_S = 10.0
+DEFAULT_QUIET_HOURS = ("22:00", "08:00")
+
+
+class RecordUnreadable(Exception):
+    """The record did not parse; it has been moved to `moved_to`."""
+
+    def __init__(self, moved_to: Path, reason: str) -> None:
+        super().__init__(f"{moved_to}: {reason}")
+        self.moved_to = moved_to
+        self.reason = reason
+
+
+class RecordBusy(Exception):
+    """Another aftercare process held the lock for too long."""
+
+
+@dataclass(frozen=True)
+class Tick:
+    treatment: str
+    rule: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Settings:
+    quiet_hours: tuple[str, str] = DEFAULT_QUIET_HOURS  # local "HH:MM" start, end
+    muted: tuple[str, ...] = ()  # rule ids whose reminders are off
+
+
+@dataclass(frozen=True)
+class Record:
+    treatments: tuple[Treatment, ...] = ()
+    ticks: tuple[Tick, ...] = ()
+    delivered: tuple[str, ...] = ()  # keys of reminders already delivered
+    settings: Settings = field(default_factory=Settings)
+    profile: str | None = None  # file name of the active clinic profile in the data folder
+
+    def newest_first(self) -> list[Treatment]:
+        return sorted(self.treatments, key=lambda t: t.at, reverse=True)
+
+    def treatment(self, treatment_id: str) -> Treatment | None:
+        return next((t for t in self.treatments if t.id == treatment_id), None)
+
+    def is_ticked(self, treatment_id: str, rule_id: str) -> bool:
+        return any(t.treatment == treatment_id and t.rule == rule_id for t in self.ticks)
+
+    def with_tick(self, treatment_id: str, rule_id: str, at: datetime, ticked: bool) -> Record:
+        rest = tuple(t for t in self.ticks if (t.treatment, t.rule) != (treatment_id, rule_id))
+        return replace(self, ticks=rest + ((Tick(treatment_id, rule_id, at),) if ticked else ()))
+
+    def without_treatment(self, treatment_id: str) -> Record:
+        prefix = f"{treatment_id}/"
+        return replace(
+            self,
+            treatments=tuple(t for t in self.treatments if t.id != treatment_id),
+            ticks=tuple(t for t in self.ticks if t.treatment != treatment_id),
+            delivered=tuple(k for k in self.delivered if not k.startswith(prefix)),
+        )
+
+
+def data_home() -> Path:
+    """`$AFTERCARE_HOME` when set (tests, clinics), else the platform's user data folder."""
+    env = os.environ.get("AFTERCARE_HOME")
+    if env:
+        return Path(env)
+    import platformdirs  # not needed when the folder is given
+
+    return Path(platformdirs.user_data_dir("aftercare", appauthor=False))
+
+
+# --- (de)serialisation -------------------------------------------------------------------------
+
+
+def _to_toml(record: Record) -> dict[str, Any]:
+    doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+    if record.profile:
+        doc["profile"] = record.profile
+    doc["delivered"] = list(record.delivered)
+    doc["settings"] = {
+        "quiet_hours": list(record.settings.quiet_hours),
+        "muted": list(record.settings.muted),
+    }
+    doc["treatments"] = [
+        {"id": t.id, "procedure": t.procedure, "at": t.at.astimezone(UTC), "zone": t.zone}
+        | ({"profile": t.profile} if t.profile else {})
+        for t in record.treatments
+    ]
+    doc["ticks"] = [{"treatment": k.treatment, "rule": k.rule, "at": k.at.astimezone(UTC)}
+                    for k in record.ticks]
+    return doc
+
+
+def _instant(value: Any, what: str) -> datetime:
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise ValueError(f"{what} is not a date-time with an offset")
+    return value.astimezone(UTC)
+
+
+def _text(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{what} is not a text")
+    return value
+
+
+def _from_toml(doc: dict[str, Any]) -> Record:
+    version = doc.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise ValueError(f"schema_version is {version!r}, this version reads {SCHEMA_VERSION}")
+    treatments = tuple(
+        Treatment(
+            id=_text(t["id"], "treatment id"),
+            procedure=_text(t["procedure"], "procedure"),
+            at=_instant(t["at"], "treatment time"),
+            zone=_text(t["zone"], "zone"),
+            profile=t.get("profile"),
+        )
+        for t in doc.get("treatments", [])
+    )
+    ticks = tuple(
+        Tick(_text(k["treatment"], "tick treatment"), _text(k["rule"], "tick rule"),
+             _instant(k["at"], "tick time"))
+        for k in doc.get("ticks", [])
+    )
+    raw_settings = doc.get("settings", {})
+    quiet = tuple(raw_settings.get("quiet_hours", DEFAULT_QUIET_HOURS))
+    if len(quiet) != 2 or not all(isinstance(q, str) for q in quiet):
+        raise ValueError("settings.quiet_hours is not two \"HH:MM\" texts")
+    settings = Settings(quiet_hours=(quiet[0], quiet[1]),
+                        muted=tuple(_text(m, "muted rule") for m in raw_settings.get("muted", [])))
+    delivered = tuple(_text(k, "delivered key") for k in doc.get("delivered", []))
+    profile = doc.get("profile")
+    if profile is not None:
+        _text(profile, "profile")
+    return Record(treatments, ticks, delivered, settings, profile)
+
+
+# --- the store --------------------------------------------------------------------------------
+
+
+class Store:
+    def __init__(self, home: Path | None = None, clock: Clock | None = None) -> None:
+        self.home = home if home is not None else data_home()
+        self.path = self.home / RECORD_NAME
+        self.lock_path = self.home / "record.lock"
+        self.clock = clock or SystemClock()
+
+    @cached_property
+    def _filelock(self):  # -> filelock.FileLock; one per store, so nested use re-enters it
+        import filelock  # only on the write path
+
+        self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return filelock.FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT_S, mode=0o600)
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        import filelock
+
+        try:
+            self._filelock.acquire()
+        except filelock.Timeout:
+            raise RecordBusy(
+                f"The record {self.path} is locked by another aftercare process; try again."
+            ) from None
+        try:
+            yield
+        finally:
+            self._filelock.release()
+
+    def mtime_ns(self) -> int | None:
+        """For watchers: changes whenever another process writes the record."""
+        try:
+            return self.path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return None
+
+    def load(self) -> Record:
+        """The record as it is now (empty when there is none). Raises RecordUnreadable."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return Record()
+        try:
+            return _from_toml(tomllib.loads(raw.decode("utf-8")))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError, KeyError, TypeError,
+                AttributeError) as exc:
+            reason = str(exc) or type(exc).__name__
+            with self._locked():
+                # Another process may have replaced or moved it meanwhile: re-check under the lock.
+                try:
+                    if self.path.read_bytes() != raw:
+                        return self.load()
+                except FileNotFoundError:
+                    return Record()
+                moved = self._move_aside()
+            raise RecordUnreadable(moved, reason) from None
+
+    def update(self, change: Callable[[Record], Record]) -> Record:
+        """Apply `change` to the current record under the lock and write the result atomically."""
+        with self._locked():
+            current = self.load()
+            new = change(current)
+            if new != current:
+                self._write(new)
+            return new
+
+    def _move_aside(self) -> Path:
+        stamp = self.clock.now().strftime("%Y%m%dT%H%M%S%fZ")
+        target = self.path.with_name(f"record.unreadable-{stamp}.toml")
+        os.replace(self.path, target)
+        return target
+
+    def _write(self, record: Record) -> None:
+        import tomli_w  # only on the write path
+
+        data = tomli_w.dumps(_to_toml(record)).encode("utf-8")
+        fd, tmp = tempfile.mkstemp(prefix=".record-", suffix=".tmp", dir=self.home)  # 0600
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
+            dir_fd = os.open(self.home, os.O_DIRECTORY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)

@@ -1,0 +1,107 @@
+"""Reading the times people type: `--at`, `--now`, the onboarding field.
+
+Accepted: ISO 8601 with or without seconds and offset (``2026-11-20T14:30``,
+``2026-11-20 14:30``, ``2026-11-20T14:30+09:00``, ``...Z``), ``now``, ``HH:MM`` (today),
+``today HH:MM``, ``yesterday HH:MM``, ``N min|h|d ago``. A time without an offset is read in the
+given zone; a wall-clock time that a DST change skips or repeats is refused rather than guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from aftercare.errors import UserError
+
+ACCEPTED_WHEN = (
+    'ISO 8601 such as 2026-11-20T14:30 (optionally with seconds and +09:00 or Z), '
+    '"now", "HH:MM", "today HH:MM", "yesterday HH:MM" or "N min|h|d ago"'
+)
+_CLOCK_RE = re.compile(r"^(?:(today|yesterday)\s+)?(\d{1,2}):(\d{2})$")
+_AGO_RE = re.compile(r"^(\d{1,5})\s*(min|mins|minutes?|h|hours?|d|days?)\s+ago$")
+_ISO_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$", re.IGNORECASE
+)
+_AGO_UNITS = {"min": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1)}
+
+
+def parse_zone(name: str) -> ZoneInfo:
+    try:
+        if not name or name.startswith(("/", ".")) or ".." in name:
+            raise ValueError(name)
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise UserError(
+            f"Unknown time zone {name!r}; use an IANA name such as Asia/Seoul or America/Los_Angeles."
+        ) from None
+
+
+def local_zone() -> ZoneInfo:
+    """The machine's zone by its IANA name (honours $TZ); UTC when it cannot be told."""
+    import tzlocal  # only where a zone name must be stored or shown
+
+    try:
+        return ZoneInfo(tzlocal.get_localzone_name() or "UTC")
+    except Exception:  # an odd /etc/localtime must not stop the app
+        return ZoneInfo("UTC")
+
+
+def localize(naive: datetime, zone: ZoneInfo, shown: str) -> datetime:
+    """Attach `zone` to a wall-clock time, refusing times a DST change skips or repeats."""
+    early = naive.replace(tzinfo=zone, fold=0)
+    late = naive.replace(tzinfo=zone, fold=1)
+    if early.utcoffset() != late.utcoffset():
+        round_trip = early.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+        if round_trip != naive:
+            raise UserError(
+                f"The time {shown!r} does not exist in {zone.key} (the clocks jump over it); "
+                "give an offset such as +09:00 or a time outside the change."
+            )
+        raise UserError(
+            f"The time {shown!r} happens twice in {zone.key} (the clocks go back); "
+            f"add the offset, for example {early.isoformat(timespec='minutes')} or "
+            f"{late.isoformat(timespec='minutes')}."
+        )
+    return early.astimezone(UTC)
+
+
+def parse_when(text: str, now: datetime, zone: ZoneInfo) -> datetime:
+    """The UTC instant `text` names, reading wall-clock times in `zone`."""
+    shown = text
+    text = " ".join(text.strip().lower().split())
+    if text == "now":
+        return now.astimezone(UTC)
+    if m := _AGO_RE.match(text):
+        unit = m.group(2)[0] if m.group(2)[0] in "hd" else "min"
+        return now.astimezone(UTC) - int(m.group(1)) * _AGO_UNITS[unit]
+    if m := _CLOCK_RE.match(text):
+        hour, minute = int(m.group(2)), int(m.group(3))
+        if hour > 23 or minute > 59:
+            raise UserError(f"The time {shown!r} is not a clock time; hours go 0–23, minutes 0–59.")
+        day: date = now.astimezone(zone).date()
+        if m.group(1) == "yesterday":
+            day -= timedelta(days=1)
+        return localize(datetime.combine(day, time(hour, minute)), zone, shown)
+    if _ISO_RE.match(text):
+        try:
+            parsed = datetime.fromisoformat(text.upper().replace(" ", "T"))
+        except ValueError:
+            raise UserError(
+                f"The time {shown!r} is not a valid date and time; use {ACCEPTED_WHEN}."
+            ) from None
+        if parsed.tzinfo is not None:
+            return parsed.astimezone(UTC)
+        return localize(parsed, zone, shown)
+    raise UserError(f"Cannot read the time {shown!r}; use {ACCEPTED_WHEN}.")
+
+
+def check_procedure_time(at: datetime, now: datetime) -> None:
+    """A procedure may be entered up to 24 h ahead (a booked appointment), not further."""
+    if at - now > timedelta(hours=24):
+        ahead = at - now
+        amount = f"{ahead.days} days" if ahead.days >= 2 else f"{int(ahead.total_seconds() // 3600)} hours"
+        raise UserError(
+            f"The procedure time {at.isoformat(timespec='minutes')} is {amount} in the future; "
+            "a procedure can be entered at most 24 hours ahead."
+        )

@@ -1,0 +1,96 @@
+"""The timing grammar shared by procedure content and clinic profiles.
+
+An offset says when something happens relative to the procedure:
+
+* elapsed time — ``"30 min"``, ``"2 h"``, ``"48h"``, ``"3 d"``, ``"2 w"``: real elapsed time, added
+  to the UTC instant, so 48 h is 48 real hours across a DST change or a flight;
+* calendar time in the treatment's zone — ``"day 3"`` (midnight starting the third calendar day,
+  the procedure day being day 1) and ``"6 mo"`` (same wall-clock time six calendar months later).
+
+Offsets are bounded to 0 … 2 years so a typo cannot push a reminder into the next century.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+ELAPSED_UNITS: dict[str, timedelta] = {
+    "min": timedelta(minutes=1),
+    "h": timedelta(hours=1),
+    "d": timedelta(days=1),
+    "w": timedelta(weeks=1),
+}
+MAX_SPAN = timedelta(days=731)
+MAX_MONTHS = 24
+ACCEPTED = '"N min", "N h", "N d", "N w", "N mo" or "day N" (for example "48 h" or "day 3")'
+
+_OFFSET_RE = re.compile(r"^\s*(\d{1,6})\s*(min|h|d|w|mo)\s*$")
+_DAY_RE = re.compile(r"^\s*day\s+(\d{1,4})\s*$")
+
+
+class TimingError(ValueError):
+    """An offset string that is not in the grammar or out of bounds."""
+
+
+@dataclass(frozen=True)
+class Offset:
+    amount: int
+    unit: str  # one of ELAPSED_UNITS, "mo" or "day"
+
+    @classmethod
+    def parse(cls, text: object) -> Offset:
+        if not isinstance(text, str):
+            raise TimingError(f"expected a text such as {ACCEPTED}, found {text!r}")
+        if m := _DAY_RE.match(text):
+            day = int(m.group(1))
+            if not 1 <= day <= MAX_SPAN.days:
+                raise TimingError(f"day {day} is outside day 1 … day {MAX_SPAN.days}")
+            return cls(day, "day")
+        if m := _OFFSET_RE.match(text):
+            amount, unit = int(m.group(1)), m.group(2)
+            offset = cls(amount, unit)
+            if unit == "mo" and amount > MAX_MONTHS or (
+                unit in ELAPSED_UNITS and amount * ELAPSED_UNITS[unit] > MAX_SPAN
+            ):
+                raise TimingError(f"{text.strip()!r} is longer than the 2-year limit")
+            return offset
+        raise TimingError(f"{text!r} is not a timing; use {ACCEPTED}")
+
+    def __str__(self) -> str:
+        return f"day {self.amount}" if self.unit == "day" else f"{self.amount} {self.unit}"
+
+    @property
+    def is_calendar(self) -> bool:
+        return self.unit in ("day", "mo")
+
+    def resolve(self, at: datetime, zone: ZoneInfo) -> datetime:
+        """The UTC instant this offset names for a procedure at `at` in `zone`."""
+        if self.unit in ELAPSED_UNITS:
+            return (at.astimezone(UTC) + self.amount * ELAPSED_UNITS[self.unit]).astimezone(UTC)
+        local = at.astimezone(zone)
+        if self.unit == "day":
+            day = local.date() + timedelta(days=self.amount - 1)
+            return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+        month_index = local.month - 1 + self.amount
+        year, month = local.year + month_index // 12, month_index % 12 + 1
+        mday = min(local.day, calendar.monthrange(year, month)[1])
+        naive = local.replace(tzinfo=None, year=year, month=month, day=mday)
+        return naive.replace(tzinfo=zone).astimezone(UTC)
+
+    def describe(self) -> str:
+        """Words a patient reads: '48 hours', 'day 3', '6 months'."""
+        names = {"min": "minute", "h": "hour", "d": "day", "w": "week", "mo": "month"}
+        if self.unit == "day":
+            return f"day {self.amount}"
+        word = names[self.unit]
+        return f"{self.amount} {word}{'' if self.amount == 1 else 's'}"
+
+
+def end_of_day(instant: datetime, zone: ZoneInfo) -> datetime:
+    """Midnight that ends the calendar day of `instant` in `zone`, as UTC."""
+    day = instant.astimezone(zone).date() + timedelta(days=1)
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
