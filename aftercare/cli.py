@@ -8,7 +8,6 @@ busy lock), 2 bad input (one sentence saying what was wrong and what is accepted
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -82,6 +81,8 @@ def _clock(args: argparse.Namespace, ctx_zone_now: Callable[[], Clock] = SystemC
 
 def treatment_id(procedure: str, at_iso: str) -> str:
     """Stable short id: the same procedure at the same instant is the same treatment."""
+    import hashlib  # only `add` needs it
+
     return hashlib.sha256(f"{procedure}|{at_iso}".encode()).hexdigest()[:6]
 
 

@@ -25,11 +25,12 @@ def _catalog(lang: str) -> dict[str, str]:
     if lang == "en":
         return {}
     import tomllib
-    from importlib import resources
 
-    path = resources.files("aftercare.content").joinpath("locales", f"{lang}.toml")
+    from aftercare.content import content_path
+
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        with open(content_path("locales", f"{lang}.toml"), "rb") as f:
+            data = tomllib.load(f)
     except (FileNotFoundError, tomllib.TOMLDecodeError, UnicodeDecodeError):
         return {}
     return {k: v for k, v in data.get("messages", {}).items() if isinstance(v, str)}

@@ -13,10 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from aftercare.content import content_path
 from aftercare.errors import ContentError
 from aftercare.model import (
     KINDS_NEEDING_END,
@@ -275,14 +275,22 @@ def parse_protocol(
 
 
 def _content_files(folder: str) -> list[tuple[str, bytes]]:
-    root = resources.files("aftercare.content").joinpath(folder)
-    return sorted((f.name, f.read_bytes()) for f in root.iterdir() if f.name.endswith(".toml"))
+    import os
+
+    root = content_path(folder)
+    out = []
+    for name in sorted(os.listdir(root)):
+        if name.endswith(".toml"):
+            with open(os.path.join(root, name), "rb") as f:
+                out.append((name, f.read()))
+    return out
 
 
 @cache
 def known_sources() -> dict[str, str]:
     """Source id (or address) -> title."""
-    data = tomllib.loads(resources.files("aftercare.content").joinpath("sources.toml").read_text("utf-8"))
+    with open(content_path("sources.toml"), "rb") as f:
+        data = tomllib.load(f)
     return {key: value["title"] for key, value in data["sources"].items()}
 
 

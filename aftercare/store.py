@@ -9,7 +9,6 @@ new version replaces the old in one `os.replace`. A file that does not parse is 
 from __future__ import annotations
 
 import os
-import tempfile
 import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -237,6 +236,8 @@ class Store:
         return target
 
     def _write(self, record: Record) -> None:
+        import tempfile
+
         import tomli_w  # only on the write path
 
         data = tomli_w.dumps(_to_toml(record)).encode("utf-8")
