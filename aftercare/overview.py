@@ -82,7 +82,9 @@ def shampoo_answer(views: Iterable[TreatmentView]) -> str | None:
                                             (s.remaining_seconds or 0) > (longest.remaining_seconds or 0)):
                 longest = s
             elif s.state is State.UPCOMING:
-                return _("Shampoo: not after your procedure starts — see below")
+                wait = int((s.item.ends_at - s.item.starts_at).total_seconds())
+                return _("Shampoo: fine until your procedure, then not for {wait}").format(
+                    wait=duration(wait))
             else:
                 lifted = True
     if longest is not None:

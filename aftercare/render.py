@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aftercare.i18n import _
@@ -62,7 +62,3 @@ def iso(instant: datetime, zone: ZoneInfo | None = None) -> str:
     """ISO 8601 with its offset, to the second."""
     local = instant.astimezone(zone) if zone else instant.astimezone()
     return local.isoformat(timespec="seconds")
-
-
-def utc(instant: datetime) -> datetime:
-    return instant.astimezone(UTC)
