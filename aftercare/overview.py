@@ -71,24 +71,19 @@ def build_views(
 
 
 def shampoo_answer(views: Iterable[TreatmentView]) -> str | None:
-    """The one-line answer to the most-asked question, or None when no treatment restricts it."""
-    longest: ItemStatus | None = None
-    lifted = False
-    for view in views:
-        for s in view.statuses:
-            if s.rule.id != SHAMPOO_RULE:
-                continue
-            if s.state is State.ACTIVE and (longest is None or
-                                            (s.remaining_seconds or 0) > (longest.remaining_seconds or 0)):
-                longest = s
-            elif s.state is State.UPCOMING:
-                wait = int((s.item.ends_at - s.item.starts_at).total_seconds())
-                return _("Shampoo: fine until your procedure, then not for {wait}").format(
-                    wait=duration(wait))
-            else:
-                lifted = True
-    if longest is not None:
-        return _("Shampoo: not yet — {left}").format(left=duration(longest.remaining_seconds or 0))
-    if lifted:
+    """The one-line answer to the most-asked question, or None when no treatment restricts it.
+
+    The longest active wait wins; then a booked procedure; then "gently" once every wait lifted.
+    """
+    shampoo = [s for view in views for s in view.statuses if s.rule.id == SHAMPOO_RULE]
+    active = [s for s in shampoo if s.state is State.ACTIVE]
+    if active:
+        left = max(s.remaining_seconds or 0 for s in active)
+        return _("Shampoo: not yet — {left}").format(left=duration(left))
+    booked = [s for s in shampoo if s.state is State.UPCOMING]
+    if booked:
+        wait = int((booked[0].item.ends_at - booked[0].item.starts_at).total_seconds())
+        return _("Shampoo: fine until your procedure, then not for {wait}").format(wait=duration(wait))
+    if shampoo:
         return _("Shampoo: gently, from now")
     return None
