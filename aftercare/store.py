@@ -232,6 +232,11 @@ class Store:
     def _move_aside(self) -> Path:
         stamp = self.clock.now().strftime("%Y%m%dT%H%M%S%fZ")
         target = self.path.with_name(f"record.unreadable-{stamp}.toml")
+        n = 1
+        # `--now` (a FixedClock) repeats the stamp: never replace an earlier moved-aside record.
+        while target.exists():
+            n += 1
+            target = self.path.with_name(f"record.unreadable-{stamp}-{n}.toml")
         os.replace(self.path, target)
         return target
 
