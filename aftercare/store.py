@@ -128,6 +128,18 @@ def _text(value: Any, what: str) -> str:
     return value
 
 
+def _zone(value: Any) -> str:
+    # Checked here, once: an unknown zone would otherwise crash every command that plans or shows it.
+    from zoneinfo import ZoneInfo
+
+    name = _text(value, "zone")
+    try:
+        ZoneInfo(name)
+    except (KeyError, ValueError, OSError):  # not found, not a relative key, a folder
+        raise ValueError(f"zone {name!r} is not a known time zone") from None
+    return name
+
+
 def _from_toml(doc: dict[str, Any]) -> Record:
     version = doc.get("schema_version")
     if version != SCHEMA_VERSION:
@@ -137,7 +149,7 @@ def _from_toml(doc: dict[str, Any]) -> Record:
             id=_text(t["id"], "treatment id"),
             procedure=_text(t["procedure"], "procedure"),
             at=_instant(t["at"], "treatment time"),
-            zone=_text(t["zone"], "zone"),
+            zone=_zone(t["zone"]),
             profile=t.get("profile"),
         )
         for t in doc.get("treatments", [])

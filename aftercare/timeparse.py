@@ -66,8 +66,25 @@ def localize(naive: datetime, zone: ZoneInfo, shown: str) -> datetime:
     return early.astimezone(UTC)
 
 
+# A plan reaches two years past the procedure; far beyond these years datetime overflows and a
+# record holding such a time could never be shown again.
+YEARS = (1970, 2999)
+
+
 def parse_when(text: str, now: datetime, zone: ZoneInfo) -> datetime:
     """The UTC instant `text` names, reading wall-clock times in `zone`."""
+    try:
+        when = _parse_when(text, now, zone)
+    except OverflowError:
+        when = None
+    if when is None or not YEARS[0] <= when.year <= YEARS[1]:
+        raise UserError(
+            f"The time {text!r} is outside the years {YEARS[0]}–{YEARS[1]} that aftercare works with."
+        )
+    return when
+
+
+def _parse_when(text: str, now: datetime, zone: ZoneInfo) -> datetime:
     shown = text
     text = " ".join(text.strip().lower().split())
     if text == "now":

@@ -140,6 +140,11 @@ GARBAGE = [
     b'at = 2026-11-20T10:00:00\nzone = "UTC"\n',
     b'schema_version = 1\n[[treatments]]\nid = "x"\n',
     b"schema_version = 1\ntreatments = 5\n",
+    # a zone no command could plan in (hand-edited, or from a machine with newer tzdata)
+    b'schema_version = 1\n[[treatments]]\nid = "x"\nprocedure = "prp"\n'
+    b'at = 2026-11-20T10:00:00Z\nzone = "Mars/Olympus"\n',
+    b'schema_version = 1\n[[treatments]]\nid = "x"\nprocedure = "prp"\n'
+    b'at = 2026-11-20T10:00:00Z\nzone = "../../etc/passwd"\n',
 ]
 
 

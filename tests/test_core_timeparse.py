@@ -158,3 +158,12 @@ def test_a_procedure_further_ahead_is_refused(ahead: timedelta) -> None:
     message = str(info.value)
     assert (NOW + ahead).isoformat(timespec="minutes") in message
     assert "24 hours" in message
+
+
+@pytest.mark.parametrize("text", ["9999-12-31T23:59", "9999-12-31T23:59Z", "3000-01-01T00:00Z",
+                                  "0001-01-01T00:00", "1969-12-31T23:59Z", "99999 d ago"])
+def test_times_outside_the_years_a_plan_can_reach_are_refused(text: str) -> None:
+    # 9999-12-31 in New York is already year 10000 in UTC: this must not be an OverflowError.
+    with pytest.raises(UserError) as info:
+        parse_when(text, NOW, NEW_YORK)
+    assert repr(text) in str(info.value)
