@@ -1,0 +1,112 @@
+"""Fast start and offline: plain commands load neither Textual nor APScheduler, and nothing
+opens a network connection. Import checks run in a fresh interpreter, since this test process has
+long since imported everything."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("textual", "apscheduler")
+NOW = "2026-11-22T08:48+09:00"
+
+
+def run_python(code: str, home: Path) -> dict:
+    env = os.environ | {"AFTERCARE_HOME": str(home), "TZ": "Asia/Seoul", "AFTERCARE_LANG": "en"}
+    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                          env=env, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.splitlines()[-1])
+
+
+PLAIN_COMMANDS = [
+    ["add", "mesotherapy", "--at", "yesterday 10:00", "--zone", "Asia/Seoul", "--now", NOW],
+    ["status"],
+    ["status", "--now", NOW],
+    ["status", "--json", "--now", NOW],
+    [],
+    ["procedures"],
+    ["treatments"],
+    ["remove", "nosuch"],
+    ["add", "no-such-procedure"],
+]
+
+
+def test_plain_commands_load_neither_textual_nor_apscheduler(home: Path) -> None:
+    report = run_python(f"""
+        import contextlib, io, json, sys
+        import aftercare.cli
+        heavy = {HEAVY!r}
+        found = {{}}
+        for argv in {PLAIN_COMMANDS!r}:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                aftercare.cli.main(argv)
+            loaded = sorted(m for m in sys.modules if m.split(".")[0] in heavy)
+            if loaded:
+                found[" ".join(argv) or "(no command)"] = loaded[:5]
+                break
+        print(json.dumps(found))
+    """, home)
+    assert report == {}, f"a plain command imported {report}"
+
+
+def test_core_modules_import_neither_textual_nor_apscheduler(home: Path) -> None:
+    report = run_python(f"""
+        import importlib, json, pkgutil, sys
+        import aftercare
+        heavy = {HEAVY!r}
+        modules, culprits = [], {{}}
+        for info in pkgutil.walk_packages(aftercare.__path__, "aftercare."):
+            name = info.name
+            # The UI may import Textual; __main__ runs the app when imported.
+            if name.startswith(("aftercare.screens", "aftercare.app")) or name == "aftercare.__main__":
+                continue
+            importlib.import_module(name)
+            modules.append(name)
+            loaded = sorted(m for m in sys.modules if m.split(".")[0] in heavy)
+            if loaded:
+                culprits[name] = loaded[:5]
+                break
+        print(json.dumps({{"modules": modules, "culprits": culprits}}))
+    """, home)
+    assert report["culprits"] == {}, f"imported at module level: {report['culprits']}"
+    # The walk really covered the core.
+    for name in ("aftercare.cli", "aftercare.plan", "aftercare.store", "aftercare.report",
+                 "aftercare.timeparse", "aftercare.protocols", "aftercare.content"):
+        assert name in report["modules"]
+
+
+def test_no_command_opens_a_network_connection(run_cli, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    attempts: list[str] = []
+
+    def refuse(what: str):
+        def guard(*args, **kwargs):
+            attempts.append(what)
+            raise OSError(f"network use in an offline app: {what}")
+        return guard
+
+    for name in ("socket", "create_connection", "getaddrinfo", "socketpair"):
+        monkeypatch.setattr(socket, name, refuse(name))
+    commands = [
+        ["procedures"],
+        ["add", "mesotherapy", "--at", "yesterday 10:00", "--zone", "Asia/Seoul", "--now", NOW],
+        ["add", "prp", "--at", "3 h ago", "--now", NOW],
+        ["status", "--now", NOW],
+        ["status", "--json", "--now", NOW],
+        ["status"],
+        ["treatments"],
+        ["--version"],
+    ]
+    for argv in commands:
+        result = run_cli(argv, home)
+        assert result.code == 0, (argv, result.err)
+    ids = [line.split()[0] for line in run_cli(["treatments"], home).out.splitlines()]
+    assert run_cli(["remove", ids[0]], home).code == 0
+    assert attempts == []
