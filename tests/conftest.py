@@ -26,6 +26,10 @@ import pytest
 from aftercare.clock import FixedClock
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: takes tens of seconds (builds, venvs); still run by default")
+
+
 @pytest.fixture(autouse=True)
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh, empty data folder for this test, set as `$AFTERCARE_HOME` (autouse: a safety net)."""
