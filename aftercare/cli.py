@@ -67,6 +67,38 @@ def build_parser() -> argparse.ArgumentParser:
 
     rm = sub.add_parser("remove", parents=[common], help="remove a mistaken treatment by id")
     rm.add_argument("id", help="treatment id (see: aftercare treatments)")
+
+    rem = sub.add_parser(
+        "remind", parents=[common], help="deliver reminders with the app closed (stays running)",
+        description="Deliver due reminders as desktop notifications (or on this terminal when there "
+        "is no desktop session), each exactly once. Without options it stays running and wakes for "
+        "each reminder. --now WHEN delivers once as at WHEN; when WHEN is in the future it is a "
+        "preview and records nothing.",
+    )
+    once = rem.add_mutually_exclusive_group()
+    once.add_argument("--once", action="store_true", help="deliver what is due now and exit (for cron)")
+    once.add_argument("--install", action="store_true",
+                      help="run --once every 5 minutes from now on (systemd user timer / launchd agent)")
+    once.add_argument("--uninstall", action="store_true", help="remove what --install set up")
+    rem.add_argument("--json", action="store_true",
+                     help="print each delivered reminder as a JSON line instead of showing it")
+
+    se = sub.add_parser("settings", parents=[common], help="show or change quiet hours and muted reminders")
+    se_sub = se.add_subparsers(dest="setting", metavar="SETTING", parser_class=_Parser)
+    quiet = se_sub.add_parser("quiet", help="quiet hours: START END (HH:MM, e.g. 22:00 08:00) or off")
+    quiet.add_argument("times", nargs="+", metavar="TIME")
+    for verb, what in (("mute", "turn a rule's reminders off"), ("unmute", "turn them on again")):
+        se_sub.add_parser(verb, help=f"{what} (RULE as in 'aftercare settings')").add_argument("rule")
+
+    ex = sub.add_parser(
+        "export", parents=[common], help="write future reminders to a calendar (.ics) file",
+        description="Write every future reminder as a calendar event with an alarm. Importing a "
+        "newer export updates the events. Some calendar services ignore alarms in imported files: "
+        "check that your phone's calendar kept them.",
+    )
+    ex.add_argument("--ics", metavar="FILE", required=True,
+                    help="the .ics file to write ('-' for standard output); some calendar services "
+                    "ignore alarms in imported files")
     return parser
 
 
@@ -165,12 +197,33 @@ def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_remind(ctx: Context, args: argparse.Namespace) -> int:
+    from aftercare.daemon import command_remind  # the daemon's modules load only for this command
+
+    return command_remind(ctx, args)
+
+
+def cmd_settings(ctx: Context, args: argparse.Namespace) -> int:
+    from aftercare.delivery import command_settings
+
+    return command_settings(ctx, args)
+
+
+def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
+    from aftercare.ics import command_export
+
+    return command_export(ctx, args)
+
+
 COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
     "procedures": cmd_procedures,
     "add": cmd_add,
     "status": cmd_status,
     "treatments": cmd_treatments,
     "remove": cmd_remove,
+    "remind": cmd_remind,
+    "settings": cmd_settings,
+    "export": cmd_export,
 }
 
 

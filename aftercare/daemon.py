@@ -1,0 +1,423 @@
+"""`aftercare remind`: deliver reminders with the app closed.
+
+* `run_once` claims what is due (`delivery.claim_due`, exactly once across processes) and shows it.
+* `run_forever` stays running: it sleeps until the next reminder in bounded steps (at most
+  `MAX_SLEEP_S`), recomputing from the wall clock at each wake, so a laptop that slept through a
+  reminder delivers it (as a catch-up summary) within seconds of waking; it notices a changed
+  record by its modification time, so a treatment added in the app is picked up without restart.
+* `single_instance` keeps a second daemon from starting: a lock file in the data folder, and the
+  holder's pid beside it for the message.
+* `install` / `uninstall` set up a systemd user timer (Linux) or a launchd agent (macOS) running
+  `aftercare remind --once` every 5 minutes, catching up runs missed while the machine was off.
+
+This module imports neither Textual nor APScheduler: the daemon is a plain loop around `sleep`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import plistlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from aftercare.context import Context
+from aftercare.delivery import Delivery, claim_due, reminders_of
+from aftercare.i18n import _
+from aftercare.notify import Notifier
+from aftercare.quiet import from_settings
+from aftercare.reminders import due, next_due
+from aftercare.render import iso
+from aftercare.store import Record, RecordBusy, RecordUnreadable
+
+MAX_SLEEP_S = 30.0  # wake at least this often: asyncio-free, but sleep() also stops in a suspend
+MIN_SLEEP_S = 0.5
+PID_NAME = "remind.pid"
+LOCK_NAME = "remind.lock"
+UNIT = "aftercare-remind"
+LAUNCHD_LABEL = "org.aftercare.remind"
+TIMER_PERIOD_MIN = 5
+
+
+# --- delivering --------------------------------------------------------------------------------
+
+
+@dataclass
+class Deliverer:
+    """Shows a Delivery: as notifications (desktop or terminal), or as JSON lines for scripts."""
+
+    notifier: Notifier = field(default_factory=Notifier)
+    json_out: TextIO | None = None  # set: print JSON lines here instead of notifying
+    zone: ZoneInfo | None = None
+
+    def __call__(self, delivery: Delivery) -> None:
+        if self.json_out is not None:
+            for r in delivery.summarized + delivery.reminders:
+                line = {"at": iso(r.at, self.zone), "treatment": r.treatment_id, "rule": r.rule_id,
+                        "message": r.message, "key": r.key, "catch_up": r in delivery.summarized}
+                print(json.dumps(line, ensure_ascii=False), file=self.json_out, flush=True)
+            return
+        for note in delivery.notes():
+            self.notifier.send(note.title, note.body, note.urgent)
+
+
+def run_once(ctx: Context, deliver: Callable[[Delivery], None], zone: ZoneInfo | None = None,
+             record_claims: bool = True) -> Delivery:
+    delivery = claim_due(ctx, zone, record_claims=record_claims)
+    if delivery:
+        deliver(delivery)
+    return delivery
+
+
+def run_forever(
+    ctx: Context,
+    deliver: Callable[[Delivery], None],
+    zone: ZoneInfo | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    should_stop: Callable[[], bool] = lambda: False,
+    err: TextIO | None = None,
+) -> None:
+    """Deliver due reminders until `should_stop()`; tests pass a FixedClock and a `sleep` that
+    advances it."""
+    if zone is None:
+        from aftercare.timeparse import local_zone
+
+        zone = local_zone()
+    seen_mtime: int | None | object = object()  # never equal: load at the first turn
+    record = Record()
+    reminders: list = []
+    while not should_stop():
+        now = ctx.now()
+        try:
+            mtime = ctx.store.mtime_ns()
+            if mtime != seen_mtime:
+                record = ctx.store.load()
+                reminders = reminders_of(record, ctx.protocol_for)
+                seen_mtime = mtime
+            quiet = from_settings(record.settings.quiet_hours)
+            delivered = frozenset(record.delivered)
+            # Cheap check on the cached record; the claim re-decides under the lock.
+            if due(reminders, delivered, now, quiet, zone):
+                delivery = claim_due(ctx, zone)
+                if delivery:
+                    deliver(delivery)
+                seen_mtime = object()  # we (or someone) wrote: read it again
+                continue
+            upcoming = next_due(reminders, delivered, now, quiet, zone)
+        except RecordUnreadable as exc:
+            _say(err, _("aftercare: your record could not be read ({reason}); it was moved to "
+                        "{path}.").format(reason=exc.reason, path=exc.moved_to))
+            seen_mtime, record, reminders, upcoming = object(), Record(), [], None
+        except RecordBusy as exc:
+            _say(err, f"aftercare: {exc}")
+            upcoming = None
+        wait = MAX_SLEEP_S
+        if upcoming is not None:
+            wait = min(MAX_SLEEP_S, max(MIN_SLEEP_S, (upcoming - now).total_seconds()))
+        sleep(wait)
+
+
+def _say(err: TextIO | None, text: str) -> None:
+    print(text, file=err or sys.stderr, flush=True)
+
+
+# --- one daemon at a time ----------------------------------------------------------------------
+
+
+class AlreadyRunning(Exception):
+    def __init__(self, pid: int | None) -> None:
+        super().__init__(pid)
+        self.pid = pid
+
+    def sentence(self) -> str:
+        if self.pid is None:
+            return _("aftercare remind is already running.")
+        return _("aftercare remind is already running (pid {pid}).").format(pid=self.pid)
+
+
+@contextmanager
+def single_instance(home: Path) -> Iterator[None]:
+    """Hold the daemon lock for the block, or raise AlreadyRunning with the holder's pid.
+
+    The lock (flock/LockFileEx through `filelock`) is released by the OS when the process dies,
+    so a crashed daemon never blocks the next; the pid file is only for the message."""
+    import filelock
+
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    lock = filelock.FileLock(str(home / LOCK_NAME), timeout=0, mode=0o600)
+    pid_path = home / PID_NAME
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise AlreadyRunning(_read_pid(pid_path)) from None
+    try:
+        _write_atomic(pid_path, f"{os.getpid()}\n".encode(), 0o600)
+        yield
+    finally:
+        pid_path.unlink(missing_ok=True)
+        lock.release()
+
+
+def _read_pid(path: Path) -> int | None:
+    for _attempt in range(20):  # the holder writes it right after taking the lock
+        try:
+            text = path.read_text().strip()
+            if text:
+                return int(text)
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.05)
+    return None
+
+
+def _write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --- running without the user remembering it ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What `--install` / `--uninstall` did, to print."""
+
+    written: tuple[tuple[Path, str], ...] = ()  # path and the text written there
+    removed: tuple[Path, ...] = ()
+    ran: tuple[tuple[str, ...], ...] = ()  # commands run successfully
+    todo: tuple[str, ...] = ()  # commands for the user to run (not run, or failed)
+    problem: str | None = None  # one sentence when something did not work
+
+
+def remind_command(argv0: str | None = None, executable: str | None = None) -> list[str]:
+    """How to run `aftercare remind --once` by absolute path: the installed `aftercare` script
+    this process was started as, else this Python with `-m aftercare`."""
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    script = Path(argv0)
+    if script.name in ("aftercare", "aftercare.exe") and script.exists():
+        return [str(script.resolve()), "remind", "--once"]
+    return [str(Path(executable or sys.executable).absolute()), "-m", "aftercare", "remind", "--once"]
+
+
+def _systemd_quote(arg: str) -> str:
+    # systemd splits ExecStart on spaces and expands %specifiers and $VARIABLES: quote and escape.
+    escaped = arg.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%").replace("$", "$$")
+    return f'"{escaped}"' if any(c in arg for c in " \t'\"\\") or escaped != arg else escaped
+
+
+def systemd_units(command: list[str], env: Mapping[str, str]) -> dict[str, str]:
+    exec_start = " ".join(_systemd_quote(a) for a in command)
+    environment = ""
+    if env.get("AFTERCARE_HOME"):  # keep using the same data folder as the one installing it
+        environment = f"Environment={_systemd_quote('AFTERCARE_HOME=' + env['AFTERCARE_HOME'])}\n"
+    service = (
+        "[Unit]\n"
+        "Description=aftercare: deliver due aftercare reminders\n\n"
+        "[Service]\n"
+        "Type=oneshot\n"
+        f"{environment}"
+        f"ExecStart={exec_start}\n"
+    )
+    timer = (
+        "[Unit]\n"
+        f"Description=aftercare: check for due reminders every {TIMER_PERIOD_MIN} minutes\n\n"
+        "[Timer]\n"
+        f"OnCalendar=*:0/{TIMER_PERIOD_MIN}\n"
+        "# Run at once after boot or resume if a run was missed while the machine was off.\n"
+        "Persistent=true\n"
+        f"Unit={UNIT}.service\n\n"
+        "[Install]\n"
+        "WantedBy=timers.target\n"
+    )
+    return {f"{UNIT}.service": service, f"{UNIT}.timer": timer}
+
+
+def launchd_plist(command: list[str], env: Mapping[str, str]) -> str:
+    job: dict[str, object] = {
+        "Label": LAUNCHD_LABEL,
+        "ProgramArguments": command,
+        "StartInterval": TIMER_PERIOD_MIN * 60,  # launchd runs a missed interval after wake
+        "RunAtLoad": True,
+    }
+    if env.get("AFTERCARE_HOME"):
+        job["EnvironmentVariables"] = {"AFTERCARE_HOME": env["AFTERCARE_HOME"]}
+    return plistlib.dumps(job).decode("utf-8")
+
+
+def _run(argv: list[str], env: Mapping[str, str]) -> str | None:
+    """None when the command succeeded, else one line saying why not."""
+    try:
+        done = subprocess.run(argv, env=dict(env), timeout=20, check=False, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True)
+    except subprocess.TimeoutExpired:
+        return _("'{cmd}' did not finish within 20 s").format(cmd=" ".join(argv))
+    except OSError as exc:
+        return _("'{cmd}' could not be started ({error})").format(cmd=" ".join(argv), error=exc.strerror)
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()
+        return _("'{cmd}' failed: {detail}").format(
+            cmd=" ".join(argv), detail=detail[-1] if detail else f"exit code {done.returncode}")
+    return None
+
+
+def _systemd_dir(env: Mapping[str, str], home: Path) -> Path:
+    config = env.get("XDG_CONFIG_HOME")
+    base = Path(config) if config and Path(config).is_absolute() else home / ".config"
+    return base / "systemd" / "user"
+
+
+def _launchd_path(home: Path) -> Path:
+    return home / "Library" / "LaunchAgents" / f"{LAUNCHD_LABEL}.plist"
+
+
+def _commands(env: Mapping[str, str], steps: list[list[str]]) -> Setup:
+    """Run each step in order; after the first failure, list it and the rest for the user."""
+    ran: list[tuple[str, ...]] = []
+    for i, step in enumerate(steps):
+        exe = shutil.which(step[0], path=env.get("PATH", os.defpath))
+        problem = (_("{name} was not found").format(name=step[0]) if exe is None
+                   else _run([exe, *step[1:]], env))
+        if problem is not None:
+            return Setup(ran=tuple(ran), todo=tuple(" ".join(s) for s in steps[i:]), problem=problem)
+        ran.append(tuple(step))
+    return Setup(ran=tuple(ran))
+
+
+def install(platform: str | None = None, env: Mapping[str, str] | None = None, home: Path | None = None,
+            command: list[str] | None = None) -> Setup:
+    """Write the unit files (or plist) and start them; raise UserError where unsupported."""
+    platform = platform or sys.platform
+    env = dict(os.environ if env is None else env)
+    home = home or Path(env.get("HOME") or Path.home())
+    command = command or remind_command()
+    if platform.startswith("linux"):
+        folder = _systemd_dir(env, home)
+        written = []
+        for name, text in systemd_units(command, env).items():
+            folder.mkdir(parents=True, exist_ok=True)
+            _write_atomic(folder / name, text.encode("utf-8"))
+            written.append((folder / name, text))
+        done = _commands(env, [["systemctl", "--user", "daemon-reload"],
+                               ["systemctl", "--user", "enable", "--now", f"{UNIT}.timer"]])
+        return Setup(written=tuple(written), ran=done.ran, todo=done.todo, problem=done.problem)
+    if platform == "darwin":
+        path = _launchd_path(home)
+        text = launchd_plist(command, env)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(path, text.encode("utf-8"))
+        uid = str(os.getuid()) if hasattr(os, "getuid") else "$UID"
+        # A reinstall: unload the old agent first (failing when none is loaded is fine).
+        _commands(env, [["launchctl", "bootout", f"gui/{uid}/{LAUNCHD_LABEL}"]])
+        done = _commands(env, [["launchctl", "bootstrap", f"gui/{uid}", str(path)]])
+        return Setup(written=((path, text),), ran=done.ran, todo=done.todo, problem=done.problem)
+    from aftercare.errors import UserError
+
+    raise UserError(
+        f"'aftercare remind --install' supports Linux (systemd) and macOS (launchd), not {platform}; "
+        "run 'aftercare remind' at login, or schedule 'aftercare remind --once' every few minutes."
+    )
+
+
+def uninstall(platform: str | None = None, env: Mapping[str, str] | None = None,
+              home: Path | None = None) -> Setup:
+    platform = platform or sys.platform
+    env = dict(os.environ if env is None else env)
+    home = home or Path(env.get("HOME") or Path.home())
+    if platform.startswith("linux"):
+        folder = _systemd_dir(env, home)
+        paths = [folder / f"{UNIT}.timer", folder / f"{UNIT}.service"]
+        if not any(p.exists() for p in paths):
+            return Setup()
+        done = _commands(env, [["systemctl", "--user", "disable", "--now", f"{UNIT}.timer"]])
+        removed = tuple(p for p in paths if p.exists())
+        for p in removed:
+            p.unlink()
+        reload = _commands(env, [["systemctl", "--user", "daemon-reload"]])
+        return Setup(removed=removed, ran=done.ran + reload.ran, todo=done.todo + reload.todo,
+                     problem=done.problem or reload.problem)
+    if platform == "darwin":
+        path = _launchd_path(home)
+        if not path.exists():
+            return Setup()
+        uid = str(os.getuid()) if hasattr(os, "getuid") else "$UID"
+        done = _commands(env, [["launchctl", "bootout", f"gui/{uid}/{LAUNCHD_LABEL}"]])
+        path.unlink()
+        return Setup(removed=(path,), ran=done.ran, todo=done.todo, problem=done.problem)
+    return Setup()
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def command_remind(ctx: Context, args) -> int:
+    """`aftercare remind [--once | --install | --uninstall] [--json] [--now WHEN]`."""
+    if args.install or args.uninstall:
+        setup = install() if args.install else uninstall()
+        print(describe_setup(setup, args.install))
+        return 1 if setup.problem else 0
+    deliver = Deliverer(json_out=sys.stdout if args.json else None)
+    when = getattr(args, "now", None)
+    if args.once or when is not None:
+        # --now without --once: once, as at WHEN — a frozen clock would never reach the next one.
+        record_claims = True
+        if when is not None:
+            from aftercare.clock import SystemClock
+
+            # A WHEN still to come is a preview: claiming now would lose those reminders when
+            # their real time comes.
+            if ctx.now() > SystemClock().now():
+                record_claims = False
+                print(_("(preview: {when} is in the future, so nothing is recorded as delivered)")
+                      .format(when=when), file=sys.stderr)
+        run_once(ctx, deliver, record_claims=record_claims)
+        return 0
+    import signal
+
+    # systemd/launchd/kill stop us with SIGTERM: leave through `finally` so the pid file goes.
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))
+    try:
+        with single_instance(ctx.store.home):
+            run_forever(ctx, deliver)
+    except AlreadyRunning as exc:
+        print(exc.sentence())
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def describe_setup(setup: Setup, installing: bool) -> str:
+    lines: list[str] = []
+    for path, text in setup.written:
+        lines.append(_("Wrote {path}:").format(path=path))
+        lines.extend("    " + line for line in text.rstrip("\n").splitlines())
+    for path in setup.removed:
+        lines.append(_("Removed {path}").format(path=path))
+    for argv in setup.ran:
+        lines.append(_("Ran: {command}").format(command=" ".join(argv)))
+    if setup.problem:
+        lines.append(_("Not finished: {problem}. Run this yourself:").format(problem=setup.problem))
+        lines.extend("    " + command for command in setup.todo)
+    elif installing:
+        lines.append(_("Reminders are now checked every {n} minutes, also right after the computer "
+                       "was off or asleep.").format(n=TIMER_PERIOD_MIN))
+    elif not setup.removed:
+        lines.append(_("Nothing to remove: 'aftercare remind --install' was not set up here."))
+    return "\n".join(lines)

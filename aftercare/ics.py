@@ -1,0 +1,135 @@
+"""`aftercare export --ics FILE`: future reminders as calendar events, for the phone.
+
+Choices, each against a known trap:
+* times are UTC (`DTSTART:…Z`), never floating: a floating time would move with the phone after a
+  flight. Calendars show UTC in the viewer's own zone, so no VTIMEZONE is needed;
+* each event carries a VALARM whose TRIGGER is relative to the event start (`-PT0M`): some
+  calendars drop an absolute trigger that lacks VALUE=DATE-TIME;
+* the UID is the reminder's stable key (`{key}@aftercare`) and DTSTAMP/LAST-MODIFIED the export
+  time, so importing a newer export updates the events rather than duplicating them;
+* an event starts when the reminder would be delivered: its moment, moved out of quiet hours
+  (in this machine's zone at export time) unless urgent;
+* the file is written atomically (temporary file in the same folder, then rename) with mode 0600,
+  as it holds health information; a bad path is refused before anything is written.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from aftercare.delivery import Listed
+from aftercare.errors import UserError
+from aftercare.i18n import _
+
+EVENT_LENGTH = timedelta(minutes=15)
+PRODID = "-//aftercare//aftercare reminders//EN"
+
+
+def calendar_bytes(rows: list[Listed], now: datetime) -> bytes:
+    """An iCalendar document with one event (and alarm) per row."""
+    from icalendar import Alarm, Calendar, Event  # only on this path: it costs import time
+
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", _("Aftercare reminders"))
+    stamp = now.astimezone(UTC).replace(microsecond=0)
+    for row in rows:
+        r = row.reminder
+        start = row.deliver_at.astimezone(UTC).replace(microsecond=0)
+        event = Event()
+        event.add("uid", f"{r.key}@aftercare")
+        event.add("dtstamp", stamp)
+        event.add("last-modified", stamp)
+        event.add("dtstart", start)
+        event.add("dtend", start + EVENT_LENGTH)
+        event.add("summary", r.message)
+        event.add("description", _("{procedure} — reminder from aftercare (rule {rule}).").format(
+            procedure=r.procedure, rule=r.rule_id))
+        event.add("transp", "TRANSPARENT")  # a reminder does not make the patient busy
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", r.message)
+        alarm.add("trigger", _at_start())  # relative to DTSTART: "at the start of the event"
+        event.add_component(alarm)
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+def _at_start():
+    from icalendar import vDuration
+
+    class AtStart(vDuration):
+        # icalendar writes a zero duration as "P0D"; valid, but "-PT0M" is the form calendars
+        # themselves export for "at the time of the event", so the least likely to be dropped.
+        def to_ical(self) -> bytes:
+            return b"-PT0M"
+
+    return AtStart(timedelta(0))
+
+
+def future_rows(rows: list[Listed], now: datetime) -> list[Listed]:
+    return [row for row in rows if not row.delivered and row.deliver_at > now]
+
+
+def check_target(target: Path) -> None:
+    """Refuse, before anything is written, a path that cannot be written."""
+    folder = target.parent
+    if target.is_dir():
+        example = str(target / "aftercare.ics")
+        raise UserError(f"{str(target)!r} is a folder; give a file name such as {example!r}.")
+    if not folder.is_dir():
+        raise UserError(f"The folder {str(folder)!r} does not exist; create it or choose another path "
+                        "for the .ics file.")
+    if not os.access(folder, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise UserError(f"Cannot write {str(target)!r}: no write permission there; choose another path "
+                        "for the .ics file.")
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    check_target(target)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}-", suffix=".tmp", dir=target.parent)  # 0600
+    except OSError as exc:
+        raise UserError(f"Cannot write {str(target)!r}: {exc.strerror}; choose another path "
+                        "for the .ics file.") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UserError(f"Cannot write {str(target)!r}: {exc.strerror}; nothing was written.") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def command_export(ctx, args) -> int:
+    """`aftercare export --ics FILE`."""
+    import sys
+
+    from aftercare.delivery import reminder_list
+
+    now = ctx.now()
+    rows = future_rows(reminder_list(ctx), now)
+    target = None if args.ics == "-" else Path(args.ics).expanduser()
+    if target is not None:
+        check_target(target)  # before the work, and again just before writing
+    if not rows:
+        print(_("No future reminders to export; nothing was written."))
+        return 0
+    data = calendar_bytes(rows, now)
+    if target is None:
+        sys.stdout.write(data.decode("utf-8"))
+        return 0
+    write_atomic(target, data)
+    print(_("Wrote {n} reminders to {path}. Some calendar services ignore alarms in imported files: "
+            "check that yours kept them.").format(n=len(rows), path=target))
+    return 0

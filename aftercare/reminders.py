@@ -1,0 +1,188 @@
+"""Reminders: which moments of a plan deserve a nudge, and which are due now. Pure, no I/O.
+
+reminders = reminders_for(plan, muted)            — from the rules' `reminders` in content
+decision  = due(reminders, delivered, now, ...)    — what to show now, and what to fold into one
+                                                     catch-up summary
+
+A reminder's instant is the rule's moment (start or end of its plan item) minus its lead time. Its
+key `"{treatment}/{rule}/{moment}/{index}"` is stable across runs, so the record can hold the keys
+already delivered (exactly once, see `aftercare.delivery`).
+
+Catch-up (after a suspended laptop, a closed lid, or nothing running):
+* a reminder is *late* when its moment passed more than `LATE_AFTER` (15 min) ago — longer than
+  the headless timer's 5-minute period plus its slack, so a reminder delivered by a normally running
+  daemon or timer is never late;
+* a reminder is *stale* when the thing it is about ended more than `STALE_AFTER` (24 h) ago — e.g.
+  "you may shampoo" for a restriction that lifted days ago: still worth a line, no longer worth a
+  notification of its own;
+* when two or more reminders are late, or any late one is stale, all late ones go into ONE summary
+  ("While you were away: you may shampoo again since 06:30; …") instead of a burst; a single late
+  reminder that still matters is shown on its own. Reminders on time are always shown on their own.
+Quiet hours hold non-urgent reminders until they end; they are then late, so a night's reminders
+arrive in the morning as one summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from aftercare.i18n import _
+from aftercare.model import Plan, PlanItem, ReminderSpec, Rule
+from aftercare.quiet import QuietHours, is_quiet, shift
+from aftercare.render import clock_time
+from aftercare.textsafe import clean
+
+LATE_AFTER = timedelta(minutes=15)
+STALE_AFTER = timedelta(hours=24)
+_UTC_ZONE = ZoneInfo("UTC")
+
+
+@dataclass(frozen=True)
+class Reminder:
+    at: datetime  # aware UTC: when it is due (the moment minus the lead), before quiet hours
+    treatment_id: str
+    rule_id: str
+    key: str  # "{treatment}/{rule}/{moment}/{index}", stable: what the record remembers
+    message: str  # plain text from content, cleaned of control characters
+    urgent: bool = False  # delivered even in quiet hours
+    moment: str = "start"  # "start" or "end" of the plan item
+    moment_at: datetime | None = None  # the moment itself (UTC), lead not subtracted
+    item_ends_at: datetime | None = None  # when the thing it is about is over (UTC)
+    phrase: str = ""  # how it reads in a catch-up summary, without the time
+    procedure: str = ""  # the procedure's name, for a notification title
+
+
+def reminders_for(plan: Plan, muted: Collection[str] = ()) -> list[Reminder]:
+    """Every reminder of `plan`, in time order; rules whose id is in `muted` give none."""
+    out = []
+    for item in plan.items:
+        if item.rule.id in muted:
+            continue
+        for index, spec in enumerate(item.rule.reminders):
+            out.append(_reminder(plan, item, index, spec))
+    out.sort(key=lambda r: (r.at, r.key))
+    return out
+
+
+def _reminder(plan: Plan, item: PlanItem, index: int, spec: ReminderSpec) -> Reminder:
+    moment_at = item.starts_at if spec.moment == "start" else item.ends_at
+    at = moment_at
+    if spec.lead is not None:  # content allows elapsed leads only ("1 d"), so this is exact
+        at = moment_at - (spec.lead.resolve(moment_at, _UTC_ZONE) - moment_at)
+    # A lead longer than the wait would ask for a nudge before the procedure: nudge at it instead.
+    at = max(at, plan.treatment.at).astimezone(UTC)
+    return Reminder(
+        at=at,
+        treatment_id=plan.treatment.id,
+        rule_id=item.rule.id,
+        key=f"{plan.treatment.id}/{item.rule.id}/{spec.moment}/{index}",
+        message=clean(spec.text),
+        urgent=spec.urgent,
+        moment=spec.moment,
+        moment_at=moment_at,
+        item_ends_at=item.ends_at,
+        phrase=_phrase(item.rule, spec.moment),
+        procedure=clean(plan.protocol.name),
+    )
+
+
+def _phrase(rule: Rule, moment: str) -> str:
+    # "You may shampoo again" reads well after "While you were away:"; a rule that says what is
+    # allowed gives that text, others their title.
+    if rule.allowed and (moment == "end" or rule.kind.value in ("window", "task")):
+        return clean(rule.allowed)
+    return clean(rule.title)
+
+
+def due_at(reminder: Reminder, quiet: QuietHours, zone: ZoneInfo) -> datetime:
+    """When it will be delivered: its instant, moved to the end of quiet hours unless urgent."""
+    return reminder.at if reminder.urgent else shift(reminder.at, quiet, zone)
+
+
+@dataclass(frozen=True)
+class Due:
+    """What to deliver at one instant."""
+
+    now: datetime
+    show: tuple[Reminder, ...] = ()  # each shown on its own
+    summarized: tuple[Reminder, ...] = ()  # folded into one catch-up summary
+    held: tuple[Reminder, ...] = ()  # due but held by quiet hours (not claimed)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(r.key for r in self.show + self.summarized)
+
+    def __bool__(self) -> bool:
+        return bool(self.show or self.summarized)
+
+
+def is_stale(reminder: Reminder, now: datetime) -> bool:
+    ends = reminder.item_ends_at or reminder.at
+    return now >= max(ends, reminder.at) + STALE_AFTER
+
+
+def due(
+    reminders: Iterable[Reminder],
+    delivered: Collection[str],
+    now: datetime,
+    quiet: QuietHours | None = None,
+    zone: ZoneInfo | None = None,
+) -> Due:
+    """Split the reminders due at `now` and not yet delivered into shown and summarised ones."""
+    pending = sorted((r for r in reminders if r.key not in delivered and r.at <= now),
+                     key=lambda r: (r.at, r.key))
+    held: list[Reminder] = []
+    if quiet is not None and zone is not None and is_quiet(now, quiet, zone):
+        held = [r for r in pending if not r.urgent]
+        pending = [r for r in pending if r.urgent]
+    on_time = [r for r in pending if now - r.at <= LATE_AFTER]
+    late = [r for r in pending if now - r.at > LATE_AFTER]
+    if len(late) >= 2 or any(is_stale(r, now) for r in late):
+        return Due(now, tuple(on_time), tuple(late), tuple(held))
+    return Due(now, tuple(on_time + late), (), tuple(held))
+
+
+def next_due(
+    reminders: Iterable[Reminder],
+    delivered: Collection[str],
+    now: datetime,
+    quiet: QuietHours,
+    zone: ZoneInfo,
+) -> datetime | None:
+    """The next instant after `now` at which something becomes deliverable (for a sleep or a
+    scheduler job); None when nothing is left."""
+    times = [due_at(r, quiet, zone) for r in reminders if r.key not in delivered]
+    if is_quiet(now, quiet, zone) and any(
+        r.at <= now and not r.urgent and r.key not in delivered for r in reminders
+    ):
+        times.append(shift(now, quiet, zone))
+    future = [t for t in times if t > now]
+    return min(future, default=None)
+
+
+def summary_text(reminders: Iterable[Reminder], now: datetime, zone: ZoneInfo) -> str:
+    """'While you were away: you may shampoo again since 06:30; …' — one line, plain text."""
+    today = now.astimezone(zone).date()
+    parts = []
+    for r in reminders:
+        moment = r.moment_at or r.at
+        shown = clock_time(moment, zone, with_day=moment.astimezone(zone).date() != today)
+        phrase = _lower_first(r.phrase or r.message.rstrip(". "))
+        if r.moment == "end" or moment <= now:
+            part = _("{what} since {time}").format(what=phrase, time=shown)
+        else:
+            part = _("{what} from {time}").format(what=phrase, time=shown)
+        if r.moment == "start" and r.item_ends_at is not None and now >= r.item_ends_at:
+            part += " " + _("(now over)")
+        parts.append(part)
+    return _("While you were away: {items}.").format(items="; ".join(parts))
+
+
+def _lower_first(text: str) -> str:
+    # "You may shampoo" -> "you may shampoo", but "PRP session" stays as it is.
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
