@@ -1,0 +1,351 @@
+"""What the screens show, computed without a UI.
+
+The Textual screens only render; the decisions live here so they are unit-tested and the same for
+any front end: which tasks belong to "today", how the dashboard groups items, which boundaries a
+tick crossed (for the in-app toast), how the timeline buckets a plan, which zones match what the
+patient types, and how a typed procedure time reads back in words.
+
+Pure functions of their arguments: no I/O, no clock (``now`` is always passed in).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+from aftercare.i18n import _
+from aftercare.model import ItemStatus, Kind, PlanItem, Rule, Treatment
+from aftercare.overview import TreatmentView
+from aftercare.plan import status
+from aftercare.render import zone_label
+from aftercare.textsafe import clean
+
+# "Right now" leads with what the patient must not do, then what they may, then what is normal.
+KIND_ORDER = (Kind.RESTRICTION, Kind.WINDOW, Kind.TASK, Kind.SESSION, Kind.EXPECT, Kind.MILESTONE)
+TODAY_KINDS = frozenset({Kind.TASK, Kind.SESSION})
+NEXT_SHOWN = 3
+# More toasts than this at once (the laptop slept through several boundaries) become one summary.
+MAX_TOASTS = 3
+
+
+# --- views at a new instant -------------------------------------------------------------------
+
+
+def views_at(views: Iterable[TreatmentView], now: datetime) -> list[TreatmentView]:
+    """The same plans' status at `now`: the per-second tick reuses the plans built on load,
+    because building a plan resolves every offset in its zone and status alone is cheap."""
+    return [TreatmentView(v.plan, tuple(status(v.plan, now)), now) for v in views]
+
+
+def plannable(treatments: Iterable[Treatment]) -> tuple[list[Treatment], list[str]]:
+    """Treatments whose zone is a real IANA zone, and a sentence for each that is not.
+
+    A hand-edited record can hold any text in `zone`; planning it would raise deep inside
+    `zoneinfo`, so such a treatment is reported instead of stopping the whole dashboard.
+    """
+    good, problems = [], []
+    for t in treatments:
+        try:
+            ZoneInfo(t.zone)
+            good.append(t)
+        except Exception:  # ZoneInfoNotFoundError, ValueError, OSError: all mean "not a zone"
+            problems.append(_("Treatment {id} cannot be shown: its zone {zone!r} is not a time zone.")
+                            .format(id=clean(t.id), zone=clean(t.zone)))
+    return good, problems
+
+
+# --- the dashboard ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    """One block of the dashboard: a heading and the items under it."""
+
+    key: str  # "now", "allowed", "next", "older:<treatment id>"
+    title: str
+    rows: tuple[ItemStatus, ...]
+    treatment_id: str = ""
+
+
+def right_now_order(statuses: Iterable[ItemStatus]) -> list[ItemStatus]:
+    return sorted(statuses, key=lambda s: (KIND_ORDER.index(s.rule.kind), s.remaining_seconds or 0,
+                                           s.rule.id))
+
+
+def dashboard_sections(views: Sequence[TreatmentView]) -> list[Section]:
+    """The newest treatment in full; of older ones only what is still active.
+
+    Views are newest first (`build_views`). Empty sections are left out.
+    """
+    if not views:
+        return []
+    newest, older = views[0], views[1:]
+    sections = [
+        Section("now", _("Right now"), tuple(right_now_order(newest.active))),
+        Section("allowed", _("Allowed again"),
+                tuple(sorted(newest.allowed_again, key=lambda s: s.item.ends_at, reverse=True))),
+        Section("next", _("Next"),
+                tuple(sorted(newest.upcoming, key=lambda s: s.item.starts_at)[:NEXT_SHOWN])),
+    ]
+    for view in older:
+        active = [s for s in view.active if s.rule.kind in (Kind.RESTRICTION, Kind.WINDOW)]
+        allowed = view.allowed_again
+        if active or allowed:
+            sections.append(Section(
+                f"older:{view.treatment.id}",
+                _("Still active from your earlier {name}").format(name=clean(view.protocol.name)),
+                tuple(right_now_order(active)) + tuple(allowed),
+                view.treatment.id,
+            ))
+    return [s for s in sections if s.rows]
+
+
+def layout_key(sections: Iterable[Section]) -> tuple:
+    """Changes exactly when the dashboard must be rebuilt (an item changed section or state);
+    between such moments a tick only updates the countdowns in place."""
+    return tuple((s.key, tuple((r.item.treatment_id, r.rule.id, r.state) for r in s.rows))
+                 for s in sections)
+
+
+def progress(item: PlanItem, now: datetime) -> float:
+    """How much of an item's window has passed, 0.0 … 1.0."""
+    total = (item.ends_at - item.starts_at).total_seconds()
+    if total <= 0:
+        return 1.0
+    return min(1.0, max(0.0, (now - item.starts_at).total_seconds() / total))
+
+
+def seconds_until(instant: datetime, now: datetime) -> int:
+    """Whole seconds left, rounded up (as the plan does): never "0:00" while still running."""
+    delta = (instant - now).total_seconds()
+    whole = int(delta)
+    return max(0, whole + (1 if delta > whole else 0))
+
+
+# --- boundaries crossed between two ticks -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Crossing:
+    treatment_id: str
+    rule: Rule
+    at: datetime
+    message: str  # content text: untrusted, show with markup off
+
+
+def crossings(views: Iterable[TreatmentView], since: datetime, now: datetime) -> list[Crossing]:
+    """Restrictions that ended and windows that opened in (since, now], oldest first.
+
+    Works on instants, not on a remembered state, so a tick that came late (timers skip ticks,
+    laptops sleep) still reports every boundary it stepped over, once.
+    """
+    found = []
+    for view in views:
+        for item in view.plan.items:
+            rule = item.rule
+            if rule.kind is Kind.RESTRICTION and since < item.ends_at <= now:
+                text = rule.allowed or _("{title}: this restriction has ended").format(title=rule.title)
+                found.append(Crossing(item.treatment_id, rule, item.ends_at, clean(text)))
+            elif rule.kind is Kind.WINDOW and since < item.starts_at <= now < item.ends_at:
+                found.append(Crossing(item.treatment_id, rule, item.starts_at,
+                                      clean(rule.allowed or rule.title)))
+    return sorted(found, key=lambda c: (c.at, c.rule.id))
+
+
+def toast_messages(found: Sequence[Crossing]) -> list[str]:
+    if len(found) <= MAX_TOASTS:
+        return [c.message for c in found]
+    return [_("{n} restrictions ended while aftercare was not looking; see \"Allowed again\".")
+            .format(n=len(found))]
+
+
+# --- today ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TodayTask:
+    treatment_id: str
+    item: PlanItem
+    ticked: bool
+
+    @property
+    def rule(self) -> Rule:
+        return self.item.rule
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.treatment_id, self.rule.id)
+
+
+def day_bounds(now: datetime, zone: tzinfo) -> tuple[datetime, datetime]:
+    """Local midnight to the next local midnight around `now`, as UTC instants."""
+    day = now.astimezone(zone).date()
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def today_tasks(views: Iterable[TreatmentView], ticked: Iterable[tuple[str, str]], now: datetime,
+                zone: tzinfo) -> list[TodayTask]:
+    """Tasks (and sessions due) whose window touches the patient's calendar day.
+
+    `zone` is where the patient is now (the machine's zone), not where the procedure was: "today"
+    is their today. A task spanning weeks ("progress photo in weeks 8–12") shows every day of it
+    until ticked, and stays shown ticked so it can be unticked.
+    """
+    start, end = day_bounds(now, zone)
+    done = set(ticked)
+    tasks = []
+    for view in views:
+        for item in view.plan.items:
+            if item.rule.kind in TODAY_KINDS and item.starts_at < end and item.ends_at > start:
+                key = (item.treatment_id, item.rule.id)
+                tasks.append(TodayTask(item.treatment_id, item, key in done))
+    return sorted(tasks, key=lambda t: (t.item.starts_at, t.rule.id, t.treatment_id))
+
+
+def next_task(views: Iterable[TreatmentView], now: datetime, zone: tzinfo) -> PlanItem | None:
+    """The first task starting after today, for an empty checklist to point at."""
+    _start, end = day_bounds(now, zone)
+    later = [i for v in views for i in v.plan.items if i.rule.kind in TODAY_KINDS and i.starts_at >= end]
+    return min(later, key=lambda i: i.starts_at, default=None)
+
+
+# --- the timeline -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """One column of the timeline: a calendar day, a week, or a block of four weeks."""
+
+    unit: str  # "day", "week" or "block"
+    number: int  # day N, week N, or the first week of the block
+    start: datetime
+    end: datetime
+
+
+DAYS_SHOWN = 7
+WEEKS_SHOWN = 13  # about three months week by week: the shed (2–4) and results (8–12)
+BLOCK_WEEKS = 4
+MAX_WEEKS = 60
+
+
+def timeline_buckets(treatment: Treatment, last: datetime) -> list[Bucket]:
+    """Days 1–7, then weeks 2–13, then four-week blocks until `last` is covered.
+
+    Day boundaries are midnights in the treatment's zone, as "day 3" in the content means.
+    """
+    zone = ZoneInfo(treatment.zone)
+    day1 = treatment.at.astimezone(zone).date()
+
+    def midnight(day_index: int) -> datetime:  # day_index 0 = day 1
+        return datetime.combine(day1 + timedelta(days=day_index), time(0), tzinfo=zone).astimezone(UTC)
+
+    buckets = [Bucket("day", d + 1, midnight(d), midnight(d + 1)) for d in range(DAYS_SHOWN)]
+    # Weeks 2–13 always, so every plan reads on the same scale; longer plans add 4-week blocks.
+    for week in range(2, WEEKS_SHOWN + 1):
+        buckets.append(Bucket("week", week, midnight(7 * (week - 1)), midnight(7 * week)))
+    week = WEEKS_SHOWN + 1
+    while buckets[-1].end < last and week <= MAX_WEEKS:
+        buckets.append(Bucket("block", week, midnight(7 * (week - 1)),
+                              midnight(7 * (week - 1 + BLOCK_WEEKS))))
+        week += BLOCK_WEEKS
+    return buckets
+
+
+def timeline_end(items: Iterable[PlanItem]) -> datetime:
+    return max(i.ends_at for i in items)
+
+
+def covers(buckets: Sequence[Bucket], starts_at: datetime, ends_at: datetime) -> list[bool]:
+    """For each bucket: does the window [starts_at, ends_at) touch it?"""
+    return [starts_at < b.end and ends_at > b.start or starts_at == ends_at and b.start <= starts_at < b.end
+            for b in buckets]
+
+
+def bucket_of(buckets: Sequence[Bucket], instant: datetime) -> int | None:
+    return next((i for i, b in enumerate(buckets) if b.start <= instant < b.end), None)
+
+
+def bucket_label(bucket: Bucket) -> str:
+    return str(bucket.number)
+
+
+# --- onboarding -------------------------------------------------------------------------------
+
+
+def search_zones(query: str, zones: Iterable[str], limit: int = 5) -> list[str]:
+    """IANA zones matching what the patient typed: "seoul", "asia/se", "los ang".
+
+    Exact name first, then names or city names starting with the text, then containing it.
+    """
+    q = " ".join(query.strip().lower().replace("_", " ").split())
+    if not q:
+        return []
+    exact, prefix, inside = [], [], []
+    for key in sorted(zones):
+        name = key.lower().replace("_", " ")
+        city = zone_label(key).lower()
+        if name == q:
+            exact.append(key)
+        elif name.startswith(q) or city.startswith(q):
+            prefix.append(key)
+        elif q in name:
+            inside.append(key)
+    return (exact + prefix + inside)[:limit]
+
+
+def resolve_zone(query: str, zones: Iterable[str]) -> str | None:
+    """The one zone the text names: an IANA name (any case) or a city matching a single zone."""
+    zones = list(zones)
+    q = query.strip()
+    for key in zones:
+        if key.lower() == q.lower():
+            return key
+    city = " ".join(q.lower().replace("_", " ").split())
+    matches = [k for k in zones if zone_label(k).lower() == city]
+    # "Seoul" is only Asia/Seoul; several zones share some city names (old aliases): prefer the
+    # canonical continent/city one, else refuse to guess.
+    canonical = [k for k in matches if k.count("/") == 1 and not k.startswith(("Etc/", "SystemV/"))]
+    if len(matches) == 1:
+        return matches[0]
+    if len(canonical) == 1:
+        return canonical[0]
+    return None
+
+
+def describe_when(at: datetime, zone: ZoneInfo, local: tzinfo | None = None) -> str:
+    """The typed time read back: "Thu 20 Nov, 14:30 Seoul time = 06:30 your time".
+
+    `local` is where the patient is now (None: this machine's zone).
+    """
+    there = at.astimezone(zone)
+    here = at.astimezone(local) if local else at.astimezone()
+    day_there = there.strftime("%a %d %b, %H:%M")
+    if there.utcoffset() == here.utcoffset():
+        return _("{when} (your time)").format(when=day_there)
+    here_text = here.strftime("%H:%M") if here.date() == there.date() else here.strftime("%a %d %b, %H:%M")
+    return _("{when} {zone} time = {here} your time").format(when=day_there, zone=zone_label(zone),
+                                                            here=here_text)
+
+
+def local_and_clinic(instant: datetime, clinic_zone: ZoneInfo,
+                     local: tzinfo | None = None) -> tuple[str, str]:
+    """The same instant on the patient's clock and on the clinic's clock."""
+    here = instant.astimezone(local) if local else instant.astimezone()
+    return (here.strftime("%a %d %b %Y %H:%M"), instant.astimezone(clinic_zone).strftime("%a %d %b %Y %H:%M"))
+
+
+def short_time(instant: datetime, now: datetime, local: tzinfo | None = None) -> str:
+    """A clock time short enough for a dashboard row: "14:30" today, "Sat 14:30" within a week,
+    "22 Nov" beyond."""
+    here = instant.astimezone(local) if local else instant.astimezone()
+    today = now.astimezone(local) if local else now.astimezone()
+    if here.date() == today.date():
+        return here.strftime("%H:%M")
+    if abs((here.date() - today.date()).days) < 7:
+        return here.strftime("%a %H:%M")
+    return here.strftime("%d %b")
+
