@@ -1,0 +1,237 @@
+"""The Textual app: the record it shows, the one-second tick, the record watcher, and writes.
+
+`make_app()` is how the command line and every test build the app, so tests never touch the real
+data folder or the real clock. The app owns the state (record, views at the last tick) and hands
+it down: each screen has `refresh_state()` and reads `app.views`, `app.record`, `app.now`.
+Screens other than the dashboard are imported when first opened, which keeps start-up cheap.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from aftercare.agenda import crossings, plannable, toast_messages, views_at
+from aftercare.clock import Clock
+from aftercare.context import Context
+from aftercare.errors import UserError
+from aftercare.i18n import _
+from aftercare.overview import TreatmentView
+from aftercare.render import clock_time
+from aftercare.screens.messages import NewTreatment, TickToggled
+from aftercare.store import Record, RecordBusy, RecordUnreadable
+from aftercare.textsafe import clean
+
+TICK_S = 1.0
+# How often the record file is checked for changes by other processes (the CLI, the daemon).
+POLL_S = 2.0
+# Benchmarks set this so both the app and a bare Textual app exit right after their first paint.
+EXIT_AFTER_PAINT_ENV = "AFTERCARE_EXIT_AFTER_FIRST_PAINT"
+
+
+def _commands_provider():  # lazy: the palette module is imported when the palette opens
+    from aftercare.screens.commands import AftercareCommands
+
+    return AftercareCommands
+
+
+class AftercareApp(App[None]):
+    CSS_PATH = "aftercare.tcss"
+    TITLE = "aftercare"
+    COMMANDS = App.COMMANDS | {_commands_provider}
+    BINDINGS = [
+        Binding("q", "quit", _("Quit")),
+        Binding("question_mark", "help", _("Help"), key_display="?"),
+    ]
+
+    def __init__(self, ctx: Context, *, exit_after_first_paint: bool = False) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.exit_after_first_paint = exit_after_first_paint
+        self.record = Record()
+        self.views: list[TreatmentView] = []
+        self.problems: list[str] = []
+        self.load_error: RecordUnreadable | None = None
+        self.now: datetime = ctx.now()
+        self._last_tick = self.now
+        self._seen_mtime: int | None = None
+        self._applied_mtime: int | None = None
+
+    @cached_property
+    def local_zone(self) -> ZoneInfo:
+        """Where the patient is now: "today" and the clocks they read are in this zone."""
+        from aftercare.timeparse import local_zone
+
+        return local_zone()
+
+    # --- state ---------------------------------------------------------------------------------
+
+    def compute(self, record: Record, now: datetime) -> tuple[list[TreatmentView], list[str]]:
+        """Views of every treatment at `now` (plans built here, reused by every tick)."""
+        good, bad = plannable(record.treatments)
+        views, problems = self.ctx.views(replace(record, treatments=tuple(good)), now)
+        return views, bad + [clean(p) for p in problems]
+
+    def apply_record(self, record: Record, views: list[TreatmentView], problems: list[str],
+                     mtime: int | None) -> None:
+        # A reload that read the file before a newer write finished must not undo it.
+        if mtime is not None and self._applied_mtime is not None and mtime < self._applied_mtime:
+            return
+        self._applied_mtime = mtime
+        self.record = record
+        self.views = views_at(views, self.now)
+        self.problems = problems
+        self.refresh_screens()
+
+    def refresh_screens(self) -> None:
+        screen = self.screen
+        refresh = getattr(screen, "refresh_state", None)
+        if refresh is not None and screen.is_mounted:
+            refresh()
+
+    def on_mount(self) -> None:
+        self._seen_mtime = self.ctx.store.mtime_ns()
+        try:
+            record = self.ctx.store.load()
+        except RecordUnreadable as exc:
+            self.load_error = exc
+            record = Record()
+        views, problems = self.compute(record, self.now)
+        self.record, self.views, self.problems = record, views, problems
+        self._applied_mtime = self._seen_mtime
+        self.sub_title = clock_time(self.now)
+
+        from aftercare.screens.dashboard import DashboardScreen
+
+        self.push_screen(DashboardScreen())
+        if self.load_error is not None:
+            self.announce_unreadable(self.load_error)
+        elif not record.treatments:
+            self.start_onboarding(first_run=True)
+        self.set_interval(TICK_S, self.tick)
+        self.set_interval(POLL_S, self.poll_record)
+
+    def announce_unreadable(self, exc: RecordUnreadable) -> None:
+        self.load_error = exc
+        self.notify(
+            _("Your record could not be read ({reason}). It was moved to {path}; nothing in it was "
+              "changed. Record your procedure again to start a new record.")
+            .format(reason=clean(exc.reason), path=clean(str(exc.moved_to))),
+            title=_("Record unreadable"), severity="error", timeout=30, markup=False,
+        )
+
+    # --- the clock -----------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Recompute everything shown from the clock: never count down, always ask the clock."""
+        now = self.ctx.now()
+        views = views_at(self.views, now)
+        # A clock moved backwards (tests, `--now`) crosses nothing.
+        found = crossings(views, self._last_tick, now) if now > self._last_tick else []
+        self._last_tick = self.now = now
+        self.views = views
+        self.sub_title = clock_time(now)
+        for message in toast_messages(found):
+            self.notify(message, title=_("Allowed again"), timeout=12, markup=False)
+        self.refresh_screens()
+
+    # --- the record ----------------------------------------------------------------------------
+
+    def poll_record(self) -> None:
+        """Pick up changes other processes made (the CLI, the reminder daemon)."""
+        mtime = self.ctx.store.mtime_ns()
+        if mtime != self._seen_mtime:
+            self._seen_mtime = mtime
+            self.reload_record(mtime)
+
+    @work(thread=True, group="record-read")
+    def reload_record(self, mtime: int | None) -> None:
+        try:
+            record = self.ctx.store.load()
+        except RecordUnreadable as exc:
+            self.call_from_thread(self.announce_unreadable, exc)
+            record = Record()
+        except RecordBusy as exc:
+            self.call_from_thread(self.notify, str(exc), severity="warning", markup=False)
+            return
+        views, problems = self.compute(record, self.ctx.now())
+        self.call_from_thread(self.apply_record, record, views, problems, mtime)
+
+    def save(self, change: Callable[[Record], Record], done: str | None = None) -> None:
+        """Apply `change` to the record in a worker thread (the write takes a file lock)."""
+        self.write_record(change, done)
+
+    @work(thread=True, group="record-write")
+    def write_record(self, change: Callable[[Record], Record], done: str | None) -> None:
+        try:
+            record = self.ctx.store.update(change)
+        except (UserError, RecordBusy) as exc:
+            self.call_from_thread(self.notify, clean(str(exc)), severity="error", markup=False)
+            return
+        except RecordUnreadable as exc:
+            self.call_from_thread(self.announce_unreadable, exc)
+            return
+        mtime = self.ctx.store.mtime_ns()
+        views, problems = self.compute(record, self.ctx.now())
+        self.call_from_thread(self.apply_record, record, views, problems, mtime)
+        if done:
+            self.call_from_thread(self.notify, done, markup=False)
+
+    def on_tick_toggled(self, message: TickToggled) -> None:
+        at = self.ctx.now()
+        self.save(lambda record: record.with_tick(message.treatment_id, message.rule_id, at, message.ticked))
+
+    def add_treatment(self, new: NewTreatment | None) -> None:
+        if new is None:
+            return
+        from aftercare.cli import treatment_id
+        from aftercare.model import Treatment
+
+        treatment = Treatment(id=treatment_id(new.procedure, new.at.isoformat()),
+                              procedure=new.procedure, at=new.at, zone=new.zone)
+
+        def add(record: Record) -> Record:
+            if record.treatment(treatment.id):
+                raise UserError(_("This procedure at this time is already recorded (id {id}).")
+                                .format(id=treatment.id))
+            return replace(record, treatments=record.treatments + (treatment,))
+
+        self.save(add, done=_("Recorded. The dashboard now follows this treatment."))
+
+    def remove_treatment(self, treatment_id: str) -> None:
+        def remove(record: Record) -> Record:
+            if record.treatment(treatment_id) is None:
+                raise UserError(_("That treatment is no longer in the record."))
+            return record.without_treatment(treatment_id)
+
+        self.save(remove, done=_("Treatment removed."))
+
+    # --- navigation ----------------------------------------------------------------------------
+
+    def start_onboarding(self, *, first_run: bool = False, procedure: str | None = None) -> None:
+        from aftercare.screens.onboarding import OnboardingScreen
+
+        self.push_screen(OnboardingScreen(first_run=first_run, procedure=procedure), self.add_treatment)
+
+    def action_help(self) -> None:
+        from aftercare.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+
+def make_app(home: Path | None = None, clock: Clock | None = None, *,
+             exit_after_first_paint: bool | None = None) -> AftercareApp:
+    """The app on the record in `home` ($AFTERCARE_HOME or the user data folder when None)."""
+    if exit_after_first_paint is None:
+        exit_after_first_paint = os.environ.get(EXIT_AFTER_PAINT_ENV) == "1"
+    return AftercareApp(Context.create(home=home, clock=clock), exit_after_first_paint=exit_after_first_paint)

@@ -1,0 +1,149 @@
+"""The dashboard: the shampoo answer, what is not allowed right now and for how long, what is
+allowed again, and what comes next.
+
+Rebuilt only when an item changes section (a boundary, a reload); every other tick only moves
+the countdowns, which is what keeps the idle cost of the open app low.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from aftercare.agenda import dashboard_sections, layout_key
+from aftercare.i18n import _
+from aftercare.overview import shampoo_answer
+from aftercare.render import both_times
+from aftercare.screens.messages import ItemChosen
+from aftercare.screens.widgets import ItemRow, row_for
+from aftercare.textsafe import clean
+
+
+class DashboardScreen(Screen):
+    BINDINGS = [
+        Binding("t", "today", _("Today")),
+        Binding("l", "timeline", _("Timeline")),
+        Binding("r", "treatments", _("Treatments")),
+        Binding("a", "add", _("Add")),
+        Binding("down,j", "app.focus_next", show=False),
+        Binding("up,k", "app.focus_previous", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._layout: tuple | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="answer", markup=False)
+        yield VerticalScroll(id="body", can_focus=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.refresh_state()
+        if self.app.exit_after_first_paint:  # benchmarks: time to the first full dashboard
+            self.call_after_refresh(self.app.exit)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_state()
+
+    # --- rendering -------------------------------------------------------------------------------
+
+    def refresh_state(self) -> None:
+        app = self.app
+        answer = shampoo_answer(app.views)
+        answer_widget = self.query_one("#answer", Static)
+        answer_widget.display = answer is not None
+        if answer is not None:
+            answer_widget.update(Content(clean(answer)))
+        sections = dashboard_sections(app.views)
+        ticks = tuple(sorted((t.treatment, t.rule) for t in app.record.ticks))
+        layout = (layout_key(sections), ticks, tuple(app.problems), app.load_error,
+                  tuple(t.id for t in app.record.treatments))
+        if layout != self._layout:
+            self._layout = layout
+            self._rebuild(sections)
+        else:
+            for row in self.query(ItemRow):
+                row.now = app.now
+
+    def _rebuild(self, sections) -> None:
+        app = self.app
+        body = self.query_one("#body", VerticalScroll)
+        focused = self.focused.key if isinstance(self.focused, ItemRow) else None
+        widgets = []
+        if app.load_error is not None:
+            widgets.append(Static(Content.assemble(
+                ("! ", "bold $error"),
+                _("Your record could not be read and was moved to {path}.").format(
+                    path=clean(str(app.load_error.moved_to))),
+            ), classes="problem"))
+        if not app.views:
+            widgets.append(Static(
+                _("No treatment recorded yet. Press a to record your procedure: what was done and when."),
+                classes="empty", markup=False))
+        else:
+            newest = app.views[0]
+            t = newest.treatment
+            line = _("{name} · {time}").format(name=clean(newest.protocol.name),
+                                               time=both_times(t.at, ZoneInfo(t.zone)))
+            if len(app.views) > 1:
+                line += " · " + _("newest of {n}").format(n=len(app.views))
+            widgets.append(Static(Content(line), classes="treatment"))
+        ticked = {(k.treatment, k.rule) for k in app.record.ticks}
+        for section in sections:
+            widgets.append(Static(Content(section.title), classes="section"))
+            for status in section.rows:
+                key = (status.item.treatment_id, status.rule.id)
+                widgets.append(row_for(status, section.key, app.now, ticked=key in ticked))
+        for problem in app.problems:
+            widgets.append(Static(Content.assemble(("! ", "bold $warning"), clean(problem)),
+                                  classes="problem"))
+        if app.views:
+            widgets.append(Static(
+                _("Worried about something? Press ? for the signs to contact your clinic."),
+                classes="hint", markup=False))
+        body.remove_children()
+        body.mount_all(widgets)
+        self.call_after_refresh(self._restore_focus, focused)
+
+    def _restore_focus(self, key: tuple[str, str] | None) -> None:
+        rows = list(self.query(ItemRow))
+        if not rows:
+            return
+        if isinstance(self.focused, ItemRow) and self.focused in rows and key is None:
+            return
+        target = next((r for r in rows if r.key == key), rows[0])
+        # The first row keeps the section heading and treatment line above it in view.
+        target.focus(scroll_visible=target is not rows[0])
+
+    # --- actions ---------------------------------------------------------------------------------
+
+    def on_item_chosen(self, message: ItemChosen) -> None:
+        from aftercare.screens.details import DetailsScreen
+
+        self.app.push_screen(DetailsScreen(message.treatment_id, message.rule_id))
+
+    def action_today(self) -> None:
+        from aftercare.screens.today import TodayScreen
+
+        self.app.push_screen(TodayScreen())
+
+    def action_timeline(self) -> None:
+        from aftercare.screens.timeline import TimelineScreen
+
+        self.app.push_screen(TimelineScreen())
+
+    def action_treatments(self) -> None:
+        from aftercare.screens.treatments import TreatmentsScreen
+
+        self.app.push_screen(TreatmentsScreen())
+
+    def action_add(self) -> None:
+        self.app.start_onboarding()

@@ -1,0 +1,87 @@
+"""Help: what the app is (and is not), the keys, and when to contact the clinic."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from aftercare.i18n import _
+from aftercare.model import Warning
+from aftercare.textsafe import clean
+
+NOT_ADVICE = _(
+    "aftercare keeps track of your clinic's aftercare instructions. It is not medical advice and "
+    "does not replace your clinic: if something worries you, contact them."
+)
+
+
+def key_help() -> list[tuple[str, list[tuple[str, str]]]]:
+    """(screen name, [(key, what it does)]) straight from the bindings, so help never drifts."""
+    from aftercare.screens.app import AftercareApp
+    from aftercare.screens.dashboard import DashboardScreen
+    from aftercare.screens.timeline import TimelineScreen
+    from aftercare.screens.today import TodayScreen
+    from aftercare.screens.treatments import TreatmentsScreen
+    from aftercare.screens.widgets import ItemRow
+
+    def keys(*classes) -> list[tuple[str, str]]:
+        out = []
+        for cls in classes:
+            for b in cls.BINDINGS:
+                if isinstance(b, Binding) and b.show and b.description:
+                    shown = b.key_display or b.key.split(",")[0]
+                    out.append((shown, b.description))
+        return out
+
+    return [
+        (_("Everywhere"), keys(AftercareApp) + [("ctrl+p", _("All commands (searchable)")),
+                                                 ("tab", _("Move between items"))]),
+        (_("Dashboard"), keys(DashboardScreen, ItemRow)),
+        (_("Today"), [("space", _("Tick or untick the highlighted task"))] + keys(TodayScreen)),
+        (_("Timeline"), keys(TimelineScreen)),
+        (_("Treatments"), keys(TreatmentsScreen)),
+    ]
+
+
+def red_flags(app) -> list[Warning]:
+    """The warning signs of the recorded procedures (of every procedure when none is recorded)."""
+    protocols = [v.protocol for v in app.views] or list(app.ctx.catalog().values())
+    seen, flags = set(), []
+    for protocol in protocols:
+        for w in protocol.warnings:
+            if w.text not in seen:
+                seen.add(w.text)
+                flags.append(w)
+    return sorted(flags, key=lambda w: not w.urgent)
+
+
+class HelpScreen(Screen):
+    BINDINGS = [Binding("escape", "app.pop_screen", _("Back"))]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="help"):
+            yield Static(Content(NOT_ADVICE), classes="para title")
+            yield Static(Content(_("Contact your clinic if you notice:")), classes="label")
+            for w in red_flags(self.app):
+                style = "urgent" if w.urgent else ""
+                yield Static(Content.assemble(("! " if w.urgent else "- ", "bold"), clean(w.text)),
+                             classes=style)
+            yield Static("")
+            profile = self.app.record.profile
+            if profile:
+                yield Static(Content(_("Clinic profile: {name}").format(name=clean(profile))), classes="para")
+            yield Static(Content(_("Keys")), classes="label")
+            for screen, keys in key_help():
+                yield Static(Content(screen), classes="muted")
+                for key, what in keys:
+                    yield Static(Content(f"  {key:<8} {what}"))
+            yield Static("")
+            yield Static(Content(_(
+                "Times are shown on this computer's clock; the clinic's time is added where it differs. "
+                "Everything stays on this computer: aftercare never uses the network.")), classes="para")
+        yield Footer(compact=True)

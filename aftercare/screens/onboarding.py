@@ -1,0 +1,238 @@
+"""First run (and "add a procedure"): what the app is, which procedure, when and where.
+
+The typed time is read back in words as the patient types ("Thu 20 Nov, 14:30 Seoul time = 06:30
+your time"); anything that does not parse says why, right under the field, and Confirm stays
+disabled. Nothing is written here: the screen returns a `NewTreatment` and the app writes it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.suggester import Suggester
+from textual.widgets import Button, ContentSwitcher, Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from aftercare.agenda import describe_when, resolve_zone, search_zones
+from aftercare.errors import UserError
+from aftercare.i18n import _
+from aftercare.render import zone_label
+from aftercare.screens.help import NOT_ADVICE
+from aftercare.screens.messages import NewTreatment
+from aftercare.textsafe import clean
+
+STEPS = ("welcome", "procedure", "when")
+
+
+@cache
+def all_zones() -> frozenset[str]:
+    """Every IANA zone name this machine knows (read once, when the zone field is first used)."""
+    from zoneinfo import available_timezones
+
+    return frozenset(available_timezones())
+
+
+class ZoneSuggester(Suggester):
+    """Completes an IANA name as it is typed: "asia/se" → "Asia/Seoul" (Right accepts)."""
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value:
+            return None
+        return next((z for z in sorted(all_zones()) if z.casefold().startswith(value)), None)
+
+
+class OnboardingScreen(Screen[NewTreatment | None]):
+    BINDINGS = [Binding("escape", "back", _("Back"))]
+
+    def __init__(self, *, first_run: bool = False, procedure: str | None = None) -> None:
+        super().__init__()
+        self.first_run = first_run
+        self.procedure = procedure
+        self._picked_here = False  # "Back" from the time returns to the list only if it was used
+
+    def compose(self) -> ComposeResult:
+        initial = "welcome" if self.first_run else "when" if self.procedure else "procedure"
+        catalog = self.app.ctx.catalog()
+        yield Header()
+        with ContentSwitcher(initial=initial, id="onboarding"):
+            with VerticalScroll(id="welcome"):
+                yield Static(Content(_("Welcome to aftercare")), classes="title para")
+                yield Static(Content(_(
+                    "After your procedure, aftercare shows at a glance what you may and may not do "
+                    "right now and for how long, what to do today, and what comes next — following "
+                    "your clinic's instructions.")), classes="para")
+                yield Static(Content(NOT_ADVICE), classes="para")
+                yield Static(Content(_("Everything stays on this computer; no network is used.")),
+                             classes="para muted")
+                yield Button(_("Start: record my procedure"), id="start", variant="primary")
+            with Vertical(id="procedure"):
+                yield Static(Content(_("Which procedure did you have?")), classes="title")
+                yield OptionList(
+                    *(Option(Content.assemble((clean(p.name), "bold"), "\n",
+                                              (clean(p.summary), "$text-muted")), id=pid)
+                      for pid, p in sorted(catalog.items(), key=lambda kv: kv[1].name)),
+                    id="procedures",
+                )
+            with VerticalScroll(id="when"):
+                yield Static("", id="when-title", classes="title")
+                yield Static(Content(_("When was it? For example: now, 3 h ago, yesterday 15:00, "
+                                       "2026-11-20 14:30")), classes="muted")
+                yield Input(value="now", id="at", select_on_focus=False)
+                yield Static("", id="at-feedback", classes="feedback")
+                with Horizontal(id="quick"):
+                    yield Button(_("1 h ago"), id="quick-hour", compact=True)
+                    yield Button(_("This morning 10:00"), id="quick-morning", compact=True)
+                    yield Button(_("Yesterday"), id="quick-yesterday", compact=True)
+                yield Static(Content(_("Where was it done? Type a city (Seoul) or a zone "
+                                       "(Asia/Seoul); this computer's zone by default.")),
+                             classes="muted")
+                yield Input(value=self.app.local_zone.key, id="zone", suggester=ZoneSuggester(),
+                            select_on_focus=False)
+                yield Static("", id="zone-feedback", classes="feedback")
+                with Horizontal(classes="buttons"):
+                    yield Button(_("Confirm"), id="confirm", variant="primary", disabled=True)
+                    yield Button(_("Back"), id="back")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        if self.procedure:
+            self.show_when()
+        else:
+            self._focus_step()
+
+    # --- steps -----------------------------------------------------------------------------------
+
+    @property
+    def step(self) -> str:
+        return self.query_one(ContentSwitcher).current or "welcome"
+
+    def _go(self, step: str) -> None:
+        self.query_one(ContentSwitcher).current = step
+        self._focus_step()
+
+    def _focus_step(self) -> None:
+        target = {"welcome": "#start", "procedure": "#procedures", "when": "#at"}[self.step]
+        self.query_one(target).focus()
+
+    def show_when(self) -> None:
+        name = self.app.ctx.catalog()[self.procedure].name
+        self.query_one("#when-title", Static).update(
+            Content(_("Your {name}").format(name=clean(name))))
+        self._go("when")
+        self.validate()
+
+    def action_back(self) -> None:
+        step = self.step
+        if step == "when" and self._picked_here:
+            self._go("procedure")
+        elif step == "procedure" and self.first_run:
+            self._go("welcome")
+        else:  # nothing before this step here: leave without recording anything
+            self.dismiss(None)
+
+    # --- events ----------------------------------------------------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        button = event.button.id
+        if button == "start":
+            self._go("procedure")
+        elif button == "back":
+            self.action_back()
+        elif button == "confirm":
+            self.confirm()
+        elif button and button.startswith("quick-"):
+            now_here = self.app.now.astimezone(self._zone() or self.app.local_zone)
+            value = {
+                "quick-hour": "1 h ago",
+                "quick-morning": "today 10:00",
+                # The same clock time yesterday, to be corrected if need be: the field keeps focus.
+                "quick-yesterday": f"yesterday {now_here:%H}:00",
+            }[button]
+            at = self.query_one("#at", Input)
+            at.value = value
+            at.focus()
+            at.cursor_position = len(value)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._picked_here = True
+        self.procedure = event.option.id
+        self.show_when()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.validate()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "at" and self.validate() is not None:
+            self.query_one("#zone", Input).focus()
+        elif event.input.id == "zone":
+            self.confirm()
+
+    # --- validation ------------------------------------------------------------------------------
+
+    def _zone(self) -> ZoneInfo | None:
+        text = self.query_one("#zone", Input).value.strip()
+        try:
+            return ZoneInfo(text) if text and "/" in text and ".." not in text else None
+        except Exception:  # not a key: try the city search below
+            return None
+
+    def validate(self) -> NewTreatment | None:
+        """Read both fields, say what is wrong or what was understood; the answer, or None."""
+        from aftercare.timeparse import check_procedure_time, parse_when
+
+        zone_text = self.query_one("#zone", Input).value
+        zone = self._zone()
+        if zone is None and zone_text.strip():
+            key = resolve_zone(zone_text, all_zones())
+            zone = ZoneInfo(key) if key else None
+        zone_feedback = self.query_one("#zone-feedback", Static)
+        if zone is None:
+            matches = search_zones(zone_text, all_zones()) if zone_text.strip() else []
+            message = _("Unknown time zone {zone!r}: type a city such as Seoul or a zone such as "
+                        "Asia/Seoul.").format(zone=clean(zone_text.strip()))
+            if matches:
+                message = _("Did you mean: {list}?").format(list=", ".join(matches))
+            self._feedback(zone_feedback, message, ok=False)
+        else:
+            offset = self.app.now.astimezone(zone).strftime("%z")
+            self._feedback(zone_feedback, _("✓ {zone} ({city} time, UTC{offset})").format(
+                zone=zone.key, city=zone_label(zone), offset=f"{offset[:3]}:{offset[3:]}"), ok=True)
+
+        at_feedback = self.query_one("#at-feedback", Static)
+        result = None
+        if zone is None:
+            self._feedback(at_feedback, _("Choose the zone first (below)."), ok=False)
+        else:
+            try:
+                now = self.app.ctx.now()
+                at = parse_when(self.query_one("#at", Input).value, now, zone).replace(microsecond=0)
+                check_procedure_time(at, now)
+            except UserError as exc:
+                self._feedback(at_feedback, str(exc), ok=False)
+            else:
+                self._feedback(at_feedback, "✓ " + describe_when(at, zone, self.app.local_zone), ok=True)
+                if self.procedure:
+                    result = NewTreatment(self.procedure, at, zone.key)
+        self.query_one("#confirm", Button).disabled = result is None
+        return result
+
+    @staticmethod
+    def _feedback(widget: Static, text: str, ok: bool) -> None:
+        widget.update(Content(clean(text)))
+        widget.set_class(ok, "ok")
+        widget.set_class(not ok, "error")
+
+    def confirm(self) -> None:
+        result = self.validate()
+        if result is None:
+            # Refused: the reason is already under the field; give the field back.
+            self.query_one("#at", Input).focus()
+            self.app.bell()
+            return
+        self.dismiss(result)

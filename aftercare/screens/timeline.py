@@ -1,0 +1,182 @@
+"""The whole plan of one treatment as bars: days 1–7, then weeks, with a marker at now.
+
+Bucketing is `aftercare.agenda`; this screen only draws it. Enter opens an item's details; the
+highlighted item's "why" (the shed's reassurance, for one) shows under the chart.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from aftercare.agenda import Bucket, bucket_of, covers, timeline_buckets, timeline_end
+from aftercare.i18n import _
+from aftercare.model import Kind
+from aftercare.overview import TreatmentView
+from aftercare.render import clock_time
+from aftercare.screens.messages import ItemChosen
+from aftercare.screens.widgets import fit
+from aftercare.textsafe import clean
+
+BAR_GLYPHS = {
+    Kind.RESTRICTION: ("█", "$error"),
+    Kind.WINDOW: ("▓", "$success"),
+    Kind.TASK: ("▪", "$warning"),
+    Kind.SESSION: ("◆", "$accent"),
+    Kind.EXPECT: ("░", "$secondary"),
+    Kind.MILESTONE: ("▒", "$accent"),
+}
+LEGEND = (
+    (Kind.RESTRICTION, _("not allowed")), (Kind.WINDOW, _("may resume")), (Kind.TASK, _("to do")),
+    (Kind.EXPECT, _("normal")), (Kind.MILESTONE, _("results")), (Kind.SESSION, _("session")),
+)
+GROUP_NAMES = {"day": _("Day"), "week": _("Week"), "block": _("4 weeks from week")}
+
+
+def scale_lines(buckets: list[Bucket], cell: int, indent: int, now_index: int | None) -> list[str]:
+    """Three header lines: group names, bucket numbers where they fit, and the now marker."""
+    groups = [" "] * (indent + cell * len(buckets) + 20)
+    numbers = list(groups)
+    last_unit, number_end = "", -1
+    for i, bucket in enumerate(buckets):
+        col = indent + i * cell
+        if bucket.unit != last_unit:
+            groups[col:col + len(GROUP_NAMES[bucket.unit])] = GROUP_NAMES[bucket.unit]
+            last_unit = bucket.unit
+        label = str(bucket.number)
+        if col > number_end:
+            numbers[col:col + len(label)] = label
+            number_end = col + len(label)
+    marker = ""
+    if now_index is not None:
+        col = indent + now_index * cell
+        text = _("▼ now")
+        if col + len(text) <= indent + cell * len(buckets):
+            marker = " " * col + text
+        else:  # at the right edge the word goes before the arrow
+            text = _("now ▼")
+            marker = " " * max(0, col - len(text) + 1) + text
+    return ["".join(groups).rstrip(), "".join(numbers).rstrip(), marker.rstrip()]
+
+
+class TimelineScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", _("Back")),
+        Binding("d", "details", _("Details")),
+    ]
+
+    def __init__(self, treatment_id: str | None = None) -> None:
+        super().__init__()
+        self.treatment_id = treatment_id
+        self._drawn: tuple | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="timeline-title", classes="title")
+        yield Static("", id="scale", classes="scale")
+        yield OptionList(id="timeline-rows")
+        yield Static("", id="legend", classes="scale")
+        yield Static("", id="timeline-why")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.refresh_state()
+        self.query_one("#timeline-rows").focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._drawn = None
+        self.refresh_state()
+
+    def _view(self) -> TreatmentView | None:
+        views = self.app.views
+        if self.treatment_id is None:
+            return views[0] if views else None
+        return next((v for v in views if v.treatment.id == self.treatment_id), None)
+
+    def refresh_state(self) -> None:
+        view = self._view()
+        rows = self.query_one("#timeline-rows", OptionList)
+        if view is None or not view.plan.items:
+            if self._drawn != ():
+                self._drawn = ()
+                rows.clear_options()
+                self.query_one("#timeline-title", Static).update(
+                    Content(_("No treatment to show. Record one from the dashboard with a.")))
+            return
+        buckets = timeline_buckets(view.treatment, timeline_end(view.plan.items))
+        now_index = bucket_of(buckets, self.app.now)
+        width = max(40, self.size.width - 4)
+        cell = 3 if width >= 30 + 3 * len(buckets) + 24 else 2 if width >= 18 + 2 * len(buckets) else 1
+        title_width = width - cell * len(buckets) - 1
+        key = (view.treatment.id, now_index, width, tuple(s.state for s in view.statuses))
+        if key == self._drawn:
+            return
+        self._drawn = key
+        t = view.treatment
+        where = (_("now: day {n}").format(n=buckets[now_index].number) if now_index is not None
+                 and buckets[now_index].unit == "day" else "")
+        self.query_one("#timeline-title", Static).update(Content(" · ".join(
+            p for p in (clean(view.protocol.name), clock_time(t.at), where) if p)))
+        self.query_one("#scale", Static).update(
+            Content("\n".join(scale_lines(buckets, cell, title_width + 1, now_index))))
+        highlighted = rows.highlighted
+        rows.clear_options()
+        for status in view.statuses:
+            item = status.item
+            glyph, colour = BAR_GLYPHS[status.rule.kind]
+            title = fit(clean(status.rule.title), title_width).ljust(title_width)
+            parts: list[str | tuple[str, str]] = [title, " "]
+            for i, on in enumerate(covers(buckets, item.starts_at, item.ends_at)):
+                if on:
+                    parts.append((glyph * cell, f"{colour} reverse" if i == now_index else colour))
+                elif i == now_index:
+                    parts.append(("│".ljust(cell), "$text"))
+                else:
+                    parts.append(("·".ljust(cell), "$text-muted"))
+            rows.add_option(Option(Content.assemble(*parts), id=f"{item.treatment_id}/{status.rule.id}"))
+        rows.highlighted = min(highlighted or 0, rows.option_count - 1)
+        legend = []
+        for kind, word in LEGEND:
+            glyph, colour = BAR_GLYPHS[kind]
+            legend += [(glyph, colour), f" {word}  "]
+        legend.append(("│", "$text"))
+        legend.append(" " + _("now"))
+        self.query_one("#legend", Static).update(Content.assemble(*legend))
+        self._show_why()
+
+    def _current(self) -> tuple[str, str] | None:
+        rows = self.query_one("#timeline-rows", OptionList)
+        option = rows.highlighted_option
+        if option is None or option.id is None:
+            return None
+        treatment_id, rule_id = option.id.rsplit("/", 1)  # rule ids never hold "/"
+        return treatment_id, rule_id
+
+    def _show_why(self) -> None:
+        current, view = self._current(), self._view()
+        if current is None or view is None:
+            return
+        rule = view.protocol.rule(current[1])
+        if rule is not None:
+            self.query_one("#timeline-why", Static).update(Content(clean(rule.why)))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show_why()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_details()
+
+    def action_details(self) -> None:
+        current = self._current()
+        if current is not None:
+            self.post_message(ItemChosen(*current))
+
+    def on_item_chosen(self, message: ItemChosen) -> None:
+        from aftercare.screens.details import DetailsScreen
+
+        self.app.push_screen(DetailsScreen(message.treatment_id, message.rule_id))

@@ -1,0 +1,127 @@
+"""Today's checklist: the plan's tasks for the patient's calendar day, ticked with space/enter.
+
+Ticks are written to the record (through the app's write worker), so they survive a restart and
+show up in other aftercare processes.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from aftercare.agenda import TodayTask, next_task, today_tasks
+from aftercare.i18n import _
+from aftercare.render import clock_time
+from aftercare.screens.messages import ItemChosen, TickToggled
+from aftercare.textsafe import clean
+
+
+class TodayScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", _("Back")),
+        Binding("space", "toggle", _("Tick / untick")),
+        Binding("d", "details", _("Details")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: tuple | None = None
+        self._record_ticks: frozenset | None = None
+        self._tasks_shown: list[TodayTask] = []
+        # Ticks as the patient set them here: shown at once, before the write has landed.
+        self._ticked: dict[tuple[str, str], bool] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="today-title", classes="title")
+        yield OptionList(id="tasks")
+        yield Static("", id="task-why")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.refresh_state()
+        self.query_one("#tasks").focus()
+
+    def _tasks(self) -> list[TodayTask]:
+        ticked = [(t.treatment, t.rule) for t in self.app.record.ticks]
+        return today_tasks(self.app.views, ticked, self.app.now, self.app.local_zone)
+
+    def refresh_state(self) -> None:
+        tasks = self._tasks()
+        keys = tuple(t.key for t in tasks)
+        record_ticks = frozenset((t.treatment, t.rule) for t in self.app.record.ticks)
+        # Rebuild when the day's tasks change or the record's ticks do (another process, or our
+        # own write landing); not on every tick, which would fight the patient's cursor.
+        if keys == self._shown and record_ticks == self._record_ticks:
+            return
+        self._shown, self._record_ticks = keys, record_ticks
+        self._tasks_shown = tasks
+        self._ticked = {t.key: t.ticked for t in tasks}
+        day = self.app.now.astimezone(self.app.local_zone).strftime("%A %d %B")
+        self.query_one("#today-title", Static).update(Content(_("Today, {day}").format(day=day)))
+        self._draw()
+        if not tasks:
+            upcoming = next_task(self.app.views, self.app.now, self.app.local_zone)
+            text = _("Nothing to do today.")
+            if upcoming is not None:
+                text += " " + _("Next: {title}, {time}.").format(
+                    title=clean(upcoming.rule.title), time=clock_time(upcoming.starts_at))
+            self.query_one("#task-why", Static).update(Content(text))
+        self._show_why()
+
+    def _draw(self) -> None:
+        tasks_list = self.query_one("#tasks", OptionList)
+        highlighted = tasks_list.highlighted
+        tasks_list.clear_options()
+        for task in self._tasks_shown:
+            done = self._ticked.get(task.key, task.ticked)
+            # A word and a box, not only a colour: the state must read with NO_COLOR too.
+            prompt = Content.assemble(
+                ("[x] " if done else "[ ] ", "bold $success" if done else "bold"),
+                clean(task.rule.title),
+                ("  " + _("done") if done else "", "$text-muted"),
+            )
+            tasks_list.add_option(Option(prompt))
+        if self._tasks_shown:
+            tasks_list.highlighted = min(highlighted or 0, len(self._tasks_shown) - 1)
+
+    def _current(self) -> TodayTask | None:
+        index = self.query_one("#tasks", OptionList).highlighted
+        if index is None or index >= len(self._tasks_shown):
+            return None
+        return self._tasks_shown[index]
+
+    def _show_why(self) -> None:
+        task = self._current()
+        if task is not None:
+            self.query_one("#task-why", Static).update(Content(clean(task.rule.why)))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show_why()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_toggle()
+
+    def action_toggle(self) -> None:
+        task = self._current()
+        if task is None:
+            return
+        ticked = not self._ticked.get(task.key, task.ticked)
+        self._ticked[task.key] = ticked
+        self._draw()
+        # Bubbles to the app, which writes it to the record.
+        self.post_message(TickToggled(task.treatment_id, task.rule.id, ticked))
+
+    def action_details(self) -> None:
+        task = self._current()
+        if task is not None:
+            self.post_message(ItemChosen(*task.key))
+
+    def on_item_chosen(self, message: ItemChosen) -> None:
+        from aftercare.screens.details import DetailsScreen
+
+        self.app.push_screen(DetailsScreen(message.treatment_id, message.rule_id))

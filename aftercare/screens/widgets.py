@@ -1,0 +1,157 @@
+"""Small widgets: one line per plan item, each rendering itself from (item, now).
+
+A row never keeps a counter: every tick sets `now` and the row recomputes `target - now`, so a
+skipped timer tick or a laptop that slept shows the right time on the next paint. Rows are single
+widgets that render a `Content` line (no child widgets): the dashboard stays cheap to build and
+to repaint every second.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from aftercare.agenda import progress, seconds_until, short_time
+from aftercare.i18n import _
+from aftercare.model import ItemStatus, Kind, State
+from aftercare.render import clock_time, countdown, duration
+from aftercare.screens.messages import ItemChosen
+from aftercare.textsafe import clean
+
+# Meaning is carried by a glyph as well as a colour, so it survives NO_COLOR and colour blindness.
+GLYPHS = {
+    Kind.RESTRICTION: ("✗", "$error"),
+    Kind.WINDOW: ("✓", "$success"),
+    Kind.TASK: ("☐", "$warning"),
+    Kind.SESSION: ("◆", "$accent"),
+    Kind.EXPECT: ("~", "$secondary"),
+    Kind.MILESTONE: ("★", "$accent"),
+}
+ALLOWED_GLYPH = ("✓", "$success")
+NEXT_GLYPH = ("→", "$text-muted")
+BAR_WIDTH = 10
+
+
+def bar(fraction: float, width: int = BAR_WIDTH) -> str:
+    """A text progress bar that reads without colour: '██████░░░░'."""
+    fraction = max(0.0, min(1.0, fraction))
+    # Started means at least one block: an empty bar would read "not begun".
+    filled = max(1 if fraction > 0 else 0, round(fraction * width))
+    return "█" * filled + "░" * (width - filled)
+
+
+def fit(title: str, width: int) -> str:
+    """Cut a title to `width` cells with an ellipsis; the whole text is on the Details screen."""
+    if width <= 1:
+        return ""
+    return title if len(title) <= width else title[: width - 1].rstrip() + "…"
+
+
+class ItemRow(Widget, can_focus=True):
+    """One plan item on the dashboard; Enter opens its details."""
+
+    DEFAULT_CSS = """
+    ItemRow { height: 1; padding: 0 1; }
+    ItemRow:focus { background: $accent 25%; }
+    """
+    BINDINGS = [Binding("enter", "details", _("Details"))]
+
+    now: reactive[datetime | None] = reactive(None)
+
+    def __init__(self, status: ItemStatus, now: datetime, *, ticked: bool = False,
+                 id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.status = status
+        self.ticked = ticked
+        self.set_reactive(ItemRow.now, now)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.status.item.treatment_id, self.status.rule.id)
+
+    def action_details(self) -> None:
+        self.post_message(ItemChosen(*self.key))
+
+    def right_part(self, now: datetime) -> str:
+        return ""
+
+    def glyph(self) -> tuple[str, str]:
+        return GLYPHS[self.status.rule.kind]
+
+    def title(self) -> str:
+        return clean(self.status.rule.title)
+
+    def render(self) -> Content:
+        now = self.now or self.status.item.starts_at
+        width = max(10, self.size.width)  # the content width: padding already excluded
+        right = self.right_part(now)
+        glyph, colour = self.glyph()
+        title_width = width - 2 - (len(right) + 2 if right else 0)
+        title = fit(self.title(), title_width)
+        gap = " " * max(1, width - 2 - len(title) - len(right))
+        return Content.assemble((glyph + " ", f"bold {colour}"), title, gap, (right, "$text"))
+
+
+class Countdown(ItemRow):
+    """An active item: time left, recomputed from the clock at each tick, and how far along."""
+
+    def right_part(self, now: datetime) -> str:
+        item, kind = self.status.item, self.status.rule.kind
+        if kind is Kind.TASK:
+            return _("done") if self.ticked else _("to do today")
+        if kind is Kind.SESSION:
+            return _("due now")
+        left = countdown(seconds_until(item.ends_at, now))
+        wide = self.size.width >= 70
+        parts = [f"{left:>9}"]
+        if self.size.width >= 56:
+            parts.append(bar(progress(item, now)))
+        if wide:
+            parts.append(_("until {time}").format(time=short_time(item.ends_at, now)))
+        return "  ".join(parts)
+
+    def title(self) -> str:
+        title = clean(self.status.rule.title)
+        if self.status.rule.kind is Kind.EXPECT:
+            return _("{title} (normal)").format(title=title)
+        return title
+
+
+class AllowedLine(ItemRow):
+    """A restriction that lifted in the last day: what the patient may do again."""
+
+    def glyph(self) -> tuple[str, str]:
+        return ALLOWED_GLYPH
+
+    def title(self) -> str:
+        return clean(self.status.rule.allowed or self.status.rule.title)
+
+    def right_part(self, now: datetime) -> str:
+        return _("since {time}").format(time=short_time(self.status.item.ends_at, now))
+
+
+class NextLine(ItemRow):
+    """An upcoming change: when, in the patient's clock, and how long until then."""
+
+    def glyph(self) -> tuple[str, str]:
+        return NEXT_GLYPH
+
+    def right_part(self, now: datetime) -> str:
+        item = self.status.item
+        when = clock_time(item.starts_at)
+        if self.size.width < 60:
+            return when
+        return _("in {wait} · {time}").format(wait=duration(seconds_until(item.starts_at, now)), time=when)
+
+
+def row_for(status: ItemStatus, section: str, now: datetime, ticked: bool = False) -> ItemRow:
+    """The row class that says what this item means in this section."""
+    if section == "allowed" or status.state is State.DONE:
+        return AllowedLine(status, now)
+    if status.state is State.UPCOMING:
+        return NextLine(status, now)
+    return Countdown(status, now, ticked=ticked)
