@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="aftercare", parents=[common],
         description="Offline aftercare companion after a scalp hair-loss procedure. "
-        "Without a command: the status for now.",
+        "Without a command: the app when run in a terminal, else the status for now.",
     )
     parser.add_argument("--version", action="version", version=f"aftercare {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -67,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     rm = sub.add_parser("remove", parents=[common], help="remove a mistaken treatment by id")
     rm.add_argument("id", help="treatment id (see: aftercare treatments)")
+
+    sub.add_parser("ui", parents=[common], help="open the app (what plain 'aftercare' does in a terminal)")
 
     rem = sub.add_parser(
         "remind", parents=[common], help="deliver reminders with the app closed (stays running)",
@@ -215,6 +217,19 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     return command_export(ctx, args)
 
 
+def cmd_ui(ctx: Context, args: argparse.Namespace) -> int:
+    from aftercare.screens.app import make_app  # Textual loads here, never for plain commands
+
+    app = make_app(home=ctx.store.home, clock=ctx.clock)
+    app.run()
+    return app.return_code or 0
+
+
+def _default_command() -> str:
+    """A person at a terminal gets the app; a pipe or a script gets the status text."""
+    return "ui" if sys.stdin.isatty() and sys.stdout.isatty() else "status"
+
+
 COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
     "procedures": cmd_procedures,
     "add": cmd_add,
@@ -224,6 +239,7 @@ COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
     "remind": cmd_remind,
     "settings": cmd_settings,
     "export": cmd_export,
+    "ui": cmd_ui,
 }
 
 
@@ -232,7 +248,7 @@ def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
     try:
         if ctx is None:
             ctx = Context.create(clock=_clock(args))
-        command = COMMANDS[args.command or "status"]
+        command = COMMANDS[args.command or _default_command()]
         return command(ctx, args)
     except UserError as exc:
         print(f"aftercare: {exc}", file=sys.stderr)
