@@ -12,8 +12,9 @@ In-app use (the Textual UI):
     from aftercare.delivery import claim_due
     delivery = claim_due(ctx)            # blocking file I/O under a lock: call it from a thread
                                          # worker (@work(thread=True)), not on the event loop
-    for note in delivery.notes():        # zero or more; each a toast (markup=False) + bell, and
-        ...                              # optionally Notifier().send(note.title, note.body, note.urgent)
+    for note in delivery.notes():        # zero or more; each a toast (markup=False) + bell, and a
+        ...                              # desktop one: Notifier(fallback=False).send(note.title,
+                                         # note.body, note.urgent) — blocks ≤ 5 s, never prints
     delivery.next_at                     # when to call again at the latest (an APScheduler
                                          # DateTrigger); also call it every ~30 s of wall time,
                                          # since asyncio's clock stops while the laptop sleeps

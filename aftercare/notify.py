@@ -15,7 +15,10 @@ No new dependency: the native commands cost no import time, and libraries such a
 desktop-notifier pull in D-Bus bindings and an event loop for what one subprocess call does.
 
 When no backend is available or it fails, the reminder is printed on the terminal, preceded by
-ONE line saying why, e.g. "(no desktop session: showing reminders here)".
+ONE line saying why, e.g. "(no desktop session: showing reminders here)" — unless made with
+`fallback=False` (the Textual app, which shows its own toast and must not print over its screen);
+`send` then just returns `Sent(False, reason)`. `send` blocks for up to `timeout` seconds: call it
+from a thread worker in the app.
 """
 
 from __future__ import annotations
@@ -75,12 +78,15 @@ class Notifier:
         platform: str | None = None,
         env: Mapping[str, str] | None = None,
         desktop: bool = True,
+        fallback: bool = True,
     ) -> None:
         self._out = out
         self.timeout = timeout
         self.platform = platform or sys.platform
         self.env = dict(os.environ if env is None else env)
         self.desktop = desktop
+        # The app sets fallback=False: it shows its own toast, and printing would tear its screen.
+        self.fallback = fallback
         self._told: set[str] = set()
 
     @property
@@ -165,6 +171,8 @@ class Notifier:
     # --- fallback ------------------------------------------------------------------------------
 
     def _terminal(self, title: str, body: str, reason: str | None) -> None:
+        if not self.fallback:
+            return
         out = self.out
         try:
             if reason and reason not in self._told:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from aftercare.clock import FixedClock
+from aftercare.clock import FixedClock, SystemClock
 from aftercare.context import Context
 from aftercare.daemon import MAX_SLEEP_S, Deliverer, run_forever
 from aftercare.delivery import Delivery, claim_due, reminder_list, set_muted
@@ -254,8 +254,9 @@ def test_remind_once_on_the_command_line_records_and_prints(run_cli, home: Path,
 
 
 def test_remind_now_in_the_future_is_a_preview(run_cli, home: Path) -> None:
-    record_with(home, prp(at=datetime.now(UTC)), quiet=("00:00", "00:00"))  # noqa: DTZ005 - real time
-    future = (datetime.now(UTC) + 2 * D).isoformat()  # noqa: DTZ005 - must be after the real clock
+    real_now = SystemClock().now()  # the CLI tells a preview by comparing --now with the real clock
+    record_with(home, prp(at=real_now), quiet=("00:00", "00:00"))
+    future = (real_now + 2 * D).isoformat()
     r = run_cli(["remind", "--json", "--now", future])
     assert r.code == 0
     assert {json.loads(x)["rule"] for x in r.out.splitlines()} == {"no-shampoo", "no-sweating"}

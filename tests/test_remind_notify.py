@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from aftercare.model import Treatment
-from aftercare.notify import Notifier
+from aftercare.notify import Notifier, Sent
 from aftercare.store import Store
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the fakes are POSIX shell scripts")
@@ -88,6 +88,13 @@ def test_no_session_bus_falls_back_to_the_terminal_with_one_line_why(tmp_path: P
         "aftercare: Exercise is fine again.",
     ]
     assert not log.exists()  # not trusted without a bus, so never run
+
+
+def test_the_app_gets_the_reason_and_nothing_is_printed(tmp_path: Path, capsys) -> None:
+    out = _Out()
+    sent = Notifier(out=out, platform="linux", env={"PATH": str(tmp_path)}, fallback=False).send("t", "b")
+    assert sent == Sent(False, "no desktop session")
+    assert out.text == "" and capsys.readouterr().out == ""
 
 
 def test_missing_notify_send_says_so(tmp_path: Path) -> None:
