@@ -26,8 +26,8 @@ from aftercare.textsafe import clean
 KIND_ORDER = (Kind.RESTRICTION, Kind.WINDOW, Kind.TASK, Kind.SESSION, Kind.EXPECT, Kind.MILESTONE)
 TODAY_KINDS = frozenset({Kind.TASK, Kind.SESSION})
 NEXT_SHOWN = 3
-# More toasts than this at once (the laptop slept through several boundaries) become one summary.
-MAX_TOASTS = 3
+# Lines in one toast; beyond (the laptop slept through many boundaries) the rest are counted.
+MAX_TOAST_LINES = 4
 
 
 # --- views at a new instant -------------------------------------------------------------------
@@ -37,23 +37,6 @@ def views_at(views: Iterable[TreatmentView], now: datetime) -> list[TreatmentVie
     """The same plans' status at `now`: the per-second tick reuses the plans built on load,
     because building a plan resolves every offset in its zone and status alone is cheap."""
     return [TreatmentView(v.plan, tuple(status(v.plan, now)), now) for v in views]
-
-
-def plannable(treatments: Iterable[Treatment]) -> tuple[list[Treatment], list[str]]:
-    """Treatments whose zone is a real IANA zone, and a sentence for each that is not.
-
-    A hand-edited record can hold any text in `zone`; planning it would raise deep inside
-    `zoneinfo`, so such a treatment is reported instead of stopping the whole dashboard.
-    """
-    good, problems = [], []
-    for t in treatments:
-        try:
-            ZoneInfo(t.zone)
-            good.append(t)
-        except Exception:  # ZoneInfoNotFoundError, ValueError, OSError: all mean "not a zone"
-            problems.append(_("Treatment {id} cannot be shown: its zone {zone!r} is not a time zone.")
-                            .format(id=clean(t.id), zone=clean(t.zone)))
-    return good, problems
 
 
 # --- the dashboard ----------------------------------------------------------------------------
@@ -154,11 +137,16 @@ def crossings(views: Iterable[TreatmentView], since: datetime, now: datetime) ->
     return sorted(found, key=lambda c: (c.at, c.rule.id))
 
 
-def toast_messages(found: Sequence[Crossing]) -> list[str]:
-    if len(found) <= MAX_TOASTS:
-        return [c.message for c in found]
-    return [_("{n} restrictions ended while aftercare was not looking; see \"Allowed again\".")
-            .format(n=len(found))]
+def toast_message(found: Sequence[Crossing]) -> str | None:
+    """One toast for all the boundaries of one tick (several restrictions often end together):
+    a line each, at most MAX_TOAST_LINES, then how many more."""
+    if not found:
+        return None
+    lines = list(dict.fromkeys(c.message for c in found))  # two treatments, same sentence: once
+    shown = lines[:MAX_TOAST_LINES]
+    if len(lines) > len(shown):
+        shown.append(_("… and {n} more: see \"Allowed again\".").format(n=len(lines) - len(shown)))
+    return "\n".join(shown)
 
 
 # --- today ------------------------------------------------------------------------------------
@@ -335,7 +323,7 @@ def local_and_clinic(instant: datetime, clinic_zone: ZoneInfo,
                      local: tzinfo | None = None) -> tuple[str, str]:
     """The same instant on the patient's clock and on the clinic's clock."""
     here = instant.astimezone(local) if local else instant.astimezone()
-    return (here.strftime("%a %d %b %Y %H:%M"), instant.astimezone(clinic_zone).strftime("%a %d %b %Y %H:%M"))
+    return (here.strftime("%a %d %b %H:%M"), instant.astimezone(clinic_zone).strftime("%a %d %b %H:%M"))
 
 
 def short_time(instant: datetime, now: datetime, local: tzinfo | None = None) -> str:

@@ -20,7 +20,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 
-from aftercare.agenda import crossings, plannable, toast_messages, views_at
+from aftercare.agenda import crossings, toast_message, views_at
 from aftercare.clock import Clock
 from aftercare.context import Context
 from aftercare.errors import UserError
@@ -77,9 +77,8 @@ class AftercareApp(App[None]):
 
     def compute(self, record: Record, now: datetime) -> tuple[list[TreatmentView], list[str]]:
         """Views of every treatment at `now` (plans built here, reused by every tick)."""
-        good, bad = plannable(record.treatments)
-        views, problems = self.ctx.views(replace(record, treatments=tuple(good)), now)
-        return views, bad + [clean(p) for p in problems]
+        views, problems = self.ctx.views(record, now)
+        return views, [clean(p) for p in problems]
 
     def apply_record(self, record: Record, views: list[TreatmentView], problems: list[str],
                      mtime: int | None) -> None:
@@ -140,8 +139,9 @@ class AftercareApp(App[None]):
         self._last_tick = self.now = now
         self.views = views
         self.sub_title = clock_time(now)
-        for message in toast_messages(found):
-            self.notify(message, title=_("Allowed again"), timeout=12, markup=False)
+        message = toast_message(found)
+        if message:
+            self.notify(message, title=_("Allowed again"), timeout=15, markup=False)
         self.refresh_screens()
 
     # --- the record ----------------------------------------------------------------------------

@@ -83,7 +83,7 @@ class OnboardingScreen(Screen[NewTreatment | None]):
                 yield Static("", id="when-title", classes="title")
                 yield Static(Content(_("When was it? For example: now, 3 h ago, yesterday 15:00, "
                                        "2026-11-20 14:30")), classes="muted")
-                yield Input(value="now", id="at", select_on_focus=False)
+                yield Input(value="now", id="at")
                 yield Static("", id="at-feedback", classes="feedback")
                 with Horizontal(id="quick"):
                     yield Button(_("1 h ago"), id="quick-hour", compact=True)
@@ -92,8 +92,7 @@ class OnboardingScreen(Screen[NewTreatment | None]):
                 yield Static(Content(_("Where was it done? Type a city (Seoul) or a zone "
                                        "(Asia/Seoul); this computer's zone by default.")),
                              classes="muted")
-                yield Input(value=self.app.local_zone.key, id="zone", suggester=ZoneSuggester(),
-                            select_on_focus=False)
+                yield Input(value=self.app.local_zone.key, id="zone", suggester=ZoneSuggester())
                 yield Static("", id="zone-feedback", classes="feedback")
                 with Horizontal(classes="buttons"):
                     yield Button(_("Confirm"), id="confirm", variant="primary", disabled=True)
@@ -157,7 +156,8 @@ class OnboardingScreen(Screen[NewTreatment | None]):
             at = self.query_one("#at", Input)
             at.value = value
             at.focus()
-            at.cursor_position = len(value)
+            # After the focus has selected the text: leave the cursor at the end, to edit the hour.
+            self.call_after_refresh(setattr, at, "cursor_position", len(value))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._picked_here = True
