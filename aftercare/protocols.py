@@ -50,6 +50,9 @@ PROTOCOL_KEYS = {"schema", "id", "name", "summary", "sources", "rules", "warning
 class Problem:
     path: tuple[str | int, ...]
     message: str
+    # Where in the source text (1-based), when known: clinic profiles report them, content does not.
+    line: int | None = None
+    column: int | None = None
 
     @property
     def dotted(self) -> str:
@@ -137,7 +140,8 @@ class Checker:
 def _type(value: object) -> str:
     names = {str: "a text", bool: "true/false", int: "a number", float: "a number",
              list: "a list", dict: "a table"}
-    return names.get(type(value), type(value).__name__)
+    dates = {"datetime": "a date-time", "date": "a date", "time": "a time of day"}
+    return names.get(type(value)) or dates.get(type(value).__name__, type(value).__name__)
 
 
 def _did_you_mean(key: str, allowed: set[str]) -> str:
