@@ -1,0 +1,326 @@
+"""The printable aftercare sheet a clinic hands out: `aftercare profile handout FILE --procedure ID`.
+
+The same content the app shows — the effective protocol of one procedure under a clinic profile:
+a relative timeline ("first 48 hours", "from day 3", "weeks 2–4"), what not to do and what to do
+with their times, what is normal, when to contact the clinic, the not-medical-advice line and the
+sources. Two formats: HTML (inline CSS, print-friendly, a CSP that allows no script or request)
+and Markdown. Every string from a profile or the content is untrusted: it is cleaned of control
+characters and then HTML-escaped, or Markdown-escaped, never interpreted.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from aftercare.errors import UserError
+from aftercare.i18n import _
+from aftercare.model import Kind, Protocol, Rule, Warning
+from aftercare.profiles import Clinic, Profile, is_clinic_warning
+from aftercare.protocols import CLINIC_SOURCE, known_sources
+from aftercare.textsafe import clean
+from aftercare.timing import Offset
+
+# Ordering only: any fixed instant ranks "48 h" against "day 3" the same way.
+_REFERENCE = datetime(2026, 1, 1, 12, tzinfo=UTC)
+_UTC = ZoneInfo("UTC")
+_UNIT_PLURAL = {"min": "minutes", "h": "hours", "d": "days", "w": "weeks", "mo": "months"}
+_UNIT_ONE = {"min": "minute", "h": "hour", "d": "day", "w": "week", "mo": "month"}
+FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
+
+
+def _is_zero(offset: Offset) -> bool:
+    return offset.amount == 0 or (offset.unit == "day" and offset.amount == 1)
+
+
+def relative_when(rule: Rule, protocol: Protocol | None = None) -> str:
+    """When a rule applies, relative to the procedure: 'first 48 hours', 'from day 3',
+    'weeks 2–4', '24–48 hours after', 'after 2 weeks', 'on the day of the procedure'."""
+    start, end = rule.start, rule.end
+    if end is None:
+        if _is_zero(start):
+            text = _("on the day of the procedure")
+        elif start.unit == "day":
+            text = _("from day {n}").format(n=start.amount)
+        else:
+            text = _("after {span}").format(span=start.describe())
+    elif _is_zero(start):
+        if end.unit == "day":
+            text = _("until day {n}").format(n=end.amount)
+        elif end.amount == 1:
+            text = _("first {unit}").format(unit=_UNIT_ONE[end.unit])
+        else:
+            text = _("first {span}").format(span=end.describe())
+    elif start.unit == end.unit:
+        if start.unit in ("min", "h"):
+            text = _("{a}–{b} {unit} after").format(a=start.amount, b=end.amount,
+                                                   unit=_UNIT_PLURAL[start.unit])
+        elif start.unit == "day":
+            text = _("days {a}–{b}").format(a=start.amount, b=end.amount)
+        else:
+            text = _("{unit} {a}–{b}").format(unit=_UNIT_PLURAL[start.unit], a=start.amount, b=end.amount)
+    else:
+        text = _("from {start} to {end}").format(start=start.describe(), end=end.describe())
+    if rule.after and protocol is not None and (before := protocol.rule(rule.after)) is not None:
+        text = _("{when}, once “{title}” has ended").format(when=text, title=clean(before.title))
+    return text
+
+
+def timeline_order(rule: Rule) -> tuple[datetime, datetime, str]:
+    start = rule.start.resolve(_REFERENCE, _UTC)
+    end = rule.end.resolve(_REFERENCE, _UTC) if rule.end else start
+    return (start, end, rule.id)
+
+
+def course_text(rule: Rule) -> str:
+    if not rule.sessions:
+        return ""
+    least, most = rule.sessions
+    if least == most:
+        return _("a course of {n} sessions").format(n=least) if least > 1 else _("a single session")
+    return _("a course of {a}–{b} sessions").format(a=least, b=most)
+
+
+SECTIONS: list[tuple[str, tuple[Kind, ...]]] = [
+    ("Do not", (Kind.RESTRICTION,)),
+    ("Do", (Kind.TASK, Kind.WINDOW)),
+    ("What is normal", (Kind.EXPECT,)),
+    ("Results", (Kind.MILESTONE,)),
+    ("Next session", (Kind.SESSION,)),
+]
+KIND_LABEL = {
+    Kind.RESTRICTION: "do not", Kind.WINDOW: "may resume", Kind.TASK: "to do",
+    Kind.EXPECT: "normal", Kind.MILESTONE: "results", Kind.SESSION: "next session",
+}
+
+
+def _sources(protocol: Protocol, clinic: Clinic) -> list[str]:
+    titles = known_sources()
+    used: list[str] = []
+    for source in [r.source for r in protocol.rules] + [w.source for w in protocol.warnings]:
+        if source not in used:
+            used.append(source)
+    out = []
+    for source in used:
+        if source == CLINIC_SOURCE:
+            out.append(_("{clinic}: the clinic's own instructions").format(clinic=clinic.name))
+        elif source in titles:
+            address = f" ({source})" if "." in source else ""
+            out.append(titles[source] + address)
+        else:
+            out.append(source)
+    return out
+
+
+def _contact_lines(clinic: Clinic) -> list[tuple[str, str]]:
+    rows = [(_("Phone"), clinic.phone), (_("E-mail"), clinic.email), (_("Address"), clinic.address),
+            (_("Opening hours"), clinic.hours), (_("After hours"), clinic.emergency)]
+    return [(label, value) for label, value in rows if value]
+
+
+def _not_advice() -> str:
+    from aftercare.report import NOT_ADVICE
+
+    return NOT_ADVICE
+
+
+# --- HTML --------------------------------------------------------------------------------------------
+
+_CSS = """
+body { font: 11pt/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #111;
+       max-width: 46em; margin: 2em auto; padding: 0 1em; }
+h1 { font-size: 1.6em; margin: 0 0 .2em; } h2 { font-size: 1.15em; margin: 1.4em 0 .4em;
+     border-bottom: 1px solid #999; padding-bottom: .15em; }
+.clinic { border: 2px solid #111; padding: .6em .9em; border-radius: 6px; }
+.clinic .name { font-size: 1.2em; font-weight: bold; } .clinic .phone { font-size: 1.3em; font-weight: bold; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .15em .8em; margin: .4em 0 0; }
+dt { font-weight: bold; } dd { margin: 0; }
+table { border-collapse: collapse; width: 100%; } th, td { text-align: left; vertical-align: top;
+        padding: .25em .5em; border-bottom: 1px solid #ccc; }
+th { border-bottom: 2px solid #111; } td.when { white-space: nowrap; }
+.tag { font-size: .8em; border: 1px solid #555; border-radius: 3px; padding: 0 .3em; margin-left: .3em; }
+li { margin: .3em 0; } .why { color: #333; } .urgent { font-weight: bold; }
+.advice { margin-top: 1.5em; padding: .5em .8em; border-left: 4px solid #111; background: #f3f3f3; }
+.sources { font-size: .85em; color: #333; }
+@media print { body { margin: 0; max-width: none; font-size: 10pt; } h2 { break-after: avoid; }
+  li, tr { break-inside: avoid; } .advice { background: none; } }
+"""
+
+
+def _h(text: str) -> str:
+    return html.escape(clean(text), quote=True)
+
+
+def handout_html(profile: Profile, protocol: Protocol) -> str:
+    clinic = profile.clinic
+    rules = sorted(protocol.rules, key=timeline_order)
+    clinic_tag = f'<span class="tag">{_h(_("your clinic"))}</span>'
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{_h(clinic.language)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        # Nothing in this page may run or load anything: a profile is untrusted text.
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        "style-src 'unsafe-inline'\">",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_h(protocol.name)} — {_h(_('aftercare'))} — {_h(clinic.name)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{_h(_('Aftercare: {name}').format(name=protocol.name))}</h1>",
+        '<section class="clinic">',
+        f'<div class="name">{_h(clinic.name)}</div>',
+        f'<div class="phone">{_h(clinic.phone)}</div>',
+        "<dl>",
+    ]
+    for label, value in _contact_lines(clinic)[1:]:
+        out.append(f"<dt>{_h(label)}</dt><dd>{_h(value)}</dd>")
+    out += ["</dl>", "</section>"]
+
+    out.append(f"<h2>{_h(_('Timeline'))}</h2>")
+    out.append(f"<table><thead><tr><th>{_h(_('When'))}</th><th>{_h(_('What'))}</th></tr></thead><tbody>")
+    for rule in rules:
+        tag = clinic_tag if rule.from_clinic else ""
+        out.append(f'<tr><td class="when">{_h(relative_when(rule, protocol))}</td>'
+                   f"<td>{_h(_(KIND_LABEL[rule.kind]))}: {_h(rule.title)}{tag}</td></tr>")
+    out.append("</tbody></table>")
+
+    for heading, kinds in SECTIONS:
+        chosen = [r for r in rules if r.kind in kinds]
+        if not chosen:
+            continue
+        out.append(f"<h2>{_h(_(heading))}</h2>")
+        out.append("<ul>")
+        for rule in chosen:
+            why, then = rule.why, rule.allowed
+            tag = clinic_tag if rule.from_clinic else ""
+            parts = [f"<strong>{_h(rule.title)}</strong>{tag} — {_h(relative_when(rule, protocol))}"]
+            if course := course_text(rule):
+                parts.append(f" ({_h(course)})")
+            parts.append(f'<br><span class="why">{_h(why)}</span>')
+            if then:
+                parts.append(f"<br><em>{_h(_('Then:'))}</em> {_h(then)}")
+            if rule.note:
+                parts.append(f'<br><span class="why">{_h(rule.note)}</span>')
+            out.append(f"<li>{''.join(parts)}</li>")
+        out.append("</ul>")
+
+    out.append(f"<h2>{_h(_('Contact the clinic if'))}</h2>")
+    out.append("<ul>")
+    for w in protocol.warnings:
+        out.append(_warning_html(w, clinic_tag))
+    out.append("</ul>")
+    out.append(f"<p>{_h(_('Clinic phone'))}: <strong>{_h(clinic.phone)}</strong>"
+               + (f" — {_h(clinic.emergency)}" if clinic.emergency else "") + "</p>")
+    out.append(f'<p class="advice">{_h(_not_advice())}</p>')
+    out.append(f"<h2>{_h(_('Sources'))}</h2>")
+    out.append('<ul class="sources">')
+    out += [f"<li>{_h(s)}</li>" for s in _sources(protocol, clinic)]
+    out += ["</ul>", "</body>", "</html>", ""]
+    return "\n".join(out)
+
+
+def _warning_html(w: Warning, clinic_tag: str) -> str:
+    tag = clinic_tag if is_clinic_warning(w) else ""
+    if w.urgent:
+        return f'<li class="urgent">{_h(_("Urgent:"))} {_h(w.text)}{tag}</li>'
+    return f"<li>{_h(w.text)}{tag}</li>"
+
+
+# --- Markdown -----------------------------------------------------------------------------------------
+
+# The characters that can start markup anywhere in a line (our strings never start a line, so
+# list and heading markers at a line start need no escape). CommonMark honours a backslash before
+# any ASCII punctuation.
+_MD_ACTIVE = re.compile(r"([\\`*_\[\]<>#|~&])")
+
+
+def md_escape(text: str) -> str:
+    return _MD_ACTIVE.sub(r"\\\1", clean(text))
+
+
+def handout_markdown(profile: Profile, protocol: Protocol) -> str:
+    clinic = profile.clinic
+    rules = sorted(protocol.rules, key=timeline_order)
+    mark = " " + _("(your clinic)")
+    out = [f"# {md_escape(_('Aftercare: {name}').format(name=protocol.name))}", ""]
+    out.append(f"**{md_escape(clinic.name)}**  ")
+    for label, value in _contact_lines(clinic):
+        out.append(f"{md_escape(label)}: {md_escape(value)}  ")
+    out += ["", f"## {md_escape(_('Timeline'))}", "", f"| {_('When')} | {_('What')} |", "|---|---|"]
+    for rule in rules:
+        tag = md_escape(mark) if rule.from_clinic else ""
+        out.append(f"| {md_escape(relative_when(rule, protocol))} | "
+                   f"{md_escape(_(KIND_LABEL[rule.kind]))}: {md_escape(rule.title)}{tag} |")
+    for heading, kinds in SECTIONS:
+        chosen = [r for r in rules if r.kind in kinds]
+        if not chosen:
+            continue
+        out += ["", f"## {md_escape(_(heading))}", ""]
+        for rule in chosen:
+            why, then = rule.why, rule.allowed
+            tag = md_escape(mark) if rule.from_clinic else ""
+            line = f"- **{md_escape(rule.title)}**{tag} — {md_escape(relative_when(rule, protocol))}"
+            if course := course_text(rule):
+                line += f" ({md_escape(course)})"
+            line += f". {md_escape(why)}"
+            if then:
+                line += f" *{md_escape(_('Then:'))}* {md_escape(then)}"
+            if rule.note:
+                line += f" {md_escape(rule.note)}"
+            out.append(line)
+    out += ["", f"## {md_escape(_('Contact the clinic if'))}", ""]
+    for w in protocol.warnings:
+        tag = md_escape(mark) if is_clinic_warning(w) else ""
+        urgent = f"**{md_escape(_('Urgent:'))}** " if w.urgent else ""
+        out.append(f"- {urgent}{md_escape(w.text)}{tag}")
+    out += ["", f"{md_escape(_('Clinic phone'))}: **{md_escape(clinic.phone)}**", "", "---", "",
+            f"*{md_escape(_not_advice())}*", "", f"## {md_escape(_('Sources'))}", ""]
+    out += [f"- {md_escape(s)}" for s in _sources(protocol, clinic)]
+    out.append("")
+    return "\n".join(out)
+
+
+# --- writing ------------------------------------------------------------------------------------------
+
+
+def handout(profile: Profile, protocol: Protocol, fmt: str) -> str:
+    return handout_html(profile, protocol) if fmt == "html" else handout_markdown(profile, protocol)
+
+
+def output_format(out: Path) -> str:
+    fmt = FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        raise UserError(f"Cannot tell the handout format from {str(out)!r}; end the file name with "
+                        ".html (a printable page) or .md (Markdown).")
+    return fmt
+
+
+def write_handout(text: str, out: Path) -> None:
+    """Write atomically; a missing or unwritable folder is one sentence (UserError), nothing written."""
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"The folder {str(folder)!r} for the handout does not exist; create it or "
+                        "choose another --out path.")
+    if out.is_dir():
+        raise UserError(f"{str(out)!r} is a folder; give a file name such as handout.html.")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".handout-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise UserError(f"Cannot write the handout in {str(folder)!r} ({exc.strerror or exc}); "
+                        "choose a folder you can write to.") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)  # a handout is meant to be shared and printed, not private data
+        os.replace(tmp, out)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UserError(f"Cannot write the handout to {str(out)!r} ({exc.strerror or exc}); "
+                        "choose a path you can write to.") from None

@@ -1,0 +1,219 @@
+"""`aftercare profile ...` and the global `--profile FILE` (clinic profiles on the command line).
+
+Kept apart from cli.py so the shared parser only gains a few lines; this module imports nothing
+heavy at load time (argparse only), the profile machinery is imported inside the commands.
+
+Exit codes: 0 fine; 1 `profile check` found problems; 2 bad input (missing or unreadable file,
+invalid profile given to `use`/`handout`, unknown procedure, unwritable --out), one sentence.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aftercare.i18n import _
+
+if TYPE_CHECKING:
+    from aftercare.context import Context
+    from aftercare.profiles import Profile, ProfileError
+
+
+def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """The `profile` command and its sub-commands, on the `aftercare` parser's subparsers."""
+    profile = sub.add_parser(
+        "profile", parents=[common], help="your clinic's profile: use, show, clear, check, handout",
+        description="A clinic profile is one TOML file from your clinic with its contact details and "
+        "its own timings (format: docs/profiles.md).",
+    )
+    ps = profile.add_subparsers(dest="profile_command", metavar="ACTION", required=True,
+                                parser_class=type(profile))
+    use = ps.add_parser("use", parents=[common], help="check FILE, keep a copy and follow it from now on")
+    use.add_argument("file", metavar="FILE", help="the .toml file from your clinic")
+    ps.add_parser("show", parents=[common], help="the active clinic and its effective aftercare rules")
+    ps.add_parser("clear", parents=[common], help="go back to the built-in content")
+    chk = ps.add_parser("check", parents=[common],
+                        help="list every problem of FILE with line and column (exit 0 valid, 1 not)")
+    chk.add_argument("files", metavar="FILE", nargs="+", help="profile file(s) to check")
+    ho = ps.add_parser("handout", parents=[common],
+                       help="write the printable aftercare sheet of one procedure (.html or .md)")
+    ho.add_argument("file", metavar="FILE", help="the clinic profile")
+    ho.add_argument("--procedure", metavar="ID", required=True, help="procedure id, e.g. mesotherapy")
+    ho.add_argument("--out", metavar="PATH", required=True,
+                    help="where to write it; .html for a printable page, .md for Markdown")
+
+
+def cmd_profile(ctx: Context, args: argparse.Namespace) -> int:
+    return {
+        "use": _use, "show": _show, "clear": _clear, "check": _check, "handout": _handout,
+    }[args.profile_command](ctx, args)
+
+
+def _invalid(file: str, exc: ProfileError) -> int:
+    from aftercare.profiles import format_problem
+    from aftercare.textsafe import clean
+
+    count = len(exc.problems)
+    print(_("aftercare: {file} is not a valid clinic profile ({n} problem(s)); nothing was changed. "
+            "Ask your clinic for a corrected file.").format(file=clean(file), n=count), file=sys.stderr)
+    for problem in exc.problems[:20]:
+        print("  " + clean(format_problem(problem, file)), file=sys.stderr)
+    if count > 20:
+        print("  " + _("… and {n} more (aftercare profile check lists all)").format(n=count - 20),
+              file=sys.stderr)
+    return 2
+
+
+def use_file(ctx: Context, file: str) -> tuple[Profile, str] | int:
+    """Validate FILE, keep a copy, make it active. Returns (profile, copy name), or an exit code."""
+    from aftercare.profiles import ProfileError, read_profile_file, use_profile
+
+    raw, size = read_profile_file(Path(file))
+    try:
+        return use_profile(ctx.store, raw, size)
+    except ProfileError as exc:
+        return _invalid(file, exc)
+
+
+def use_from_option(ctx: Context, file: str) -> int | None:
+    """`aftercare --profile FILE ...`: import first; None to go on with the command."""
+    from aftercare.textsafe import clean
+
+    result = use_file(ctx, file)
+    if isinstance(result, int):
+        return result
+    profile, _name = result
+    # stderr: the command that follows may print JSON on stdout.
+    print(_("Following the profile of {clinic}.").format(clinic=clean(profile.clinic.name)),
+          file=sys.stderr)
+    return None
+
+
+def _use(ctx: Context, args: argparse.Namespace) -> int:
+    from aftercare.textsafe import clean
+
+    result = use_file(ctx, args.file)
+    if isinstance(result, int):
+        return result
+    profile, name = result
+    print(_("Now following the profile of {clinic} ({phone}); offers: {offers}.").format(
+        clinic=clean(profile.clinic.name), phone=clean(profile.clinic.phone),
+        offers=", ".join(profile.offered)))
+    print(_("A copy is kept as {path}; the original file may be deleted.").format(
+        path=ctx.store.home / "profiles" / name))
+    return 0
+
+
+def _clear(ctx: Context, args: argparse.Namespace) -> int:
+    from aftercare.profiles import clear_profile
+
+    previous = clear_profile(ctx.store)
+    if previous is None:
+        print(_("No clinic profile was active; the built-in content is used."))
+    else:
+        print(_("Back to the built-in content. Treatments recorded under the clinic profile keep its "
+                "timings."))
+    return 0
+
+
+def _check(ctx: Context, args: argparse.Namespace) -> int:
+    from aftercare.profiles import check, format_problem, parse_profile, read_profile_file
+    from aftercare.textsafe import clean
+
+    worst = 0
+    readable = []
+    for file in args.files:
+        readable.append((file, *read_profile_file(Path(file))))  # UserError: exit 2, one sentence
+    for file, raw, size in readable:
+        problems = check(raw, size=size)
+        if problems:
+            worst = 1
+            for problem in problems:
+                print(clean(format_problem(problem, file)))
+            n = len(problems)
+            print(_("{file}: {n} problem(s); not a valid clinic profile.").format(file=clean(file), n=n))
+        else:
+            profile = parse_profile(raw)
+            print(_("{file}: valid — {clinic}; offers: {offers}.").format(
+                file=clean(file), clinic=clean(profile.clinic.name), offers=", ".join(profile.offered)))
+    return worst
+
+
+def describe_protocol(protocol, indent: str = "  ") -> list[str]:  # noqa: ANN001 - Protocol
+    """Lines for one effective protocol: each rule with its relative timing, then the warnings."""
+    from aftercare.handout import KIND_LABEL, course_text, relative_when, timeline_order
+    from aftercare.profiles import is_clinic_warning
+    from aftercare.textsafe import clean
+
+    lines = []
+    mark = _("(clinic)")
+    for rule in sorted(protocol.rules, key=timeline_order):
+        extra = f" — {course_text(rule)}" if course_text(rule) else ""
+        tag = f"  {mark}" if rule.from_clinic else ""
+        lines.append(f"{indent}{relative_when(rule):<28} {_(KIND_LABEL[rule.kind])}: "
+                     f"{clean(rule.title)}{extra}{tag}")
+    lines.append(indent + _("Contact your clinic if:"))
+    for w in protocol.warnings:
+        urgent = _("URGENT: ") if w.urgent else ""
+        tag = f"  {mark}" if is_clinic_warning(w) else ""
+        lines.append(f"{indent}  - {urgent}{clean(w.text)}{tag}")
+    return lines
+
+
+def _show(ctx: Context, args: argparse.Namespace) -> int:
+    from aftercare.profiles import active_profile
+    from aftercare.textsafe import clean
+
+    record = ctx.store.load()
+    profile = active_profile(ctx, record)  # UserError when the kept copy cannot be used
+    if profile is None:
+        print(_("No clinic profile is active; the built-in content is used. "
+                "Import your clinic's file with: aftercare profile use FILE"))
+        return 0
+    c = profile.clinic
+    print(_("Clinic: {name}").format(name=clean(c.name)))
+    for label, value in ((_("Phone"), c.phone), (_("E-mail"), c.email), (_("Address"), c.address),
+                         (_("Hours"), c.hours), (_("After hours"), c.emergency)):
+        if value:
+            print(f"  {label}: {clean(value)}")
+    print("  " + _("Time zone: {zone} · language of its texts: {lang}").format(
+        zone=c.timezone, lang=clean(c.language)))
+    if profile.quiet_hours:
+        print("  " + _("Reminder quiet hours (default): {start}–{end}").format(
+            start=profile.quiet_hours[0], end=profile.quiet_hours[1]))
+    print("  " + _("Kept as: {path}").format(path=ctx.store.home / "profiles" / (record.profile or "")))
+    for pid in profile.offered:
+        protocol = profile.protocols[pid]
+        print("")
+        print(f"{clean(protocol.name)} ({pid})")
+        for line in describe_protocol(protocol):
+            print(line)
+    print("")
+    print(_("(clinic) marks what your clinic changed or added; the rest is the built-in content."))
+    return 0
+
+
+def _handout(ctx: Context, args: argparse.Namespace) -> int:
+    from aftercare.errors import UserError
+    from aftercare.handout import handout, output_format, write_handout
+    from aftercare.profiles import ProfileError, parse_profile, read_profile_file
+
+    out = Path(args.out)
+    fmt = output_format(out)
+    raw, size = read_profile_file(Path(args.file))
+    try:
+        if size > len(raw):
+            from aftercare.profiles import check
+
+            raise ProfileError(check(raw, size=size))
+        profile = parse_profile(raw)
+    except ProfileError as exc:
+        return _invalid(args.file, exc)
+    if not profile.offers(args.procedure):
+        raise UserError(f"The profile does not offer {args.procedure!r}; it offers: "
+                        f"{', '.join(profile.offered)}.")
+    write_handout(handout(profile, profile.protocols[args.procedure], fmt), out)
+    print(_("Wrote the {procedure} handout to {out}.").format(procedure=args.procedure, out=out))
+    return 0
