@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command: the app when run in a terminal, else the status for now.",
     )
     parser.add_argument("--version", action="version", version=f"aftercare {__version__}")
+    parser.add_argument("--profile", dest="profile_file", metavar="FILE",
+                        help="check FILE (a clinic profile), keep a copy and follow it, then run COMMAND")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     sub.add_parser("procedures", parents=[common], help="list the procedures and their ids")
@@ -58,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help='when it was done: "2026-11-20 14:30", "yesterday 10:00", "3 h ago", '
                      '"now" (default)')
     add.add_argument("--zone", metavar="ZONE",
-                     help="IANA zone where it was done, e.g. Asia/Seoul (default: this computer's)")
+                     help="IANA zone where it was done, e.g. Asia/Seoul (default: the clinic's zone "
+                     "when a clinic profile is active, else this computer's)")
 
     st = sub.add_parser("status", parents=[common], help="what you may and may not do now")
     st.add_argument("--json", action="store_true", help="machine-readable output")
@@ -101,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--ics", metavar="FILE", required=True,
                     help="the .ics file to write ('-' for standard output); some calendar services "
                     "ignore alarms in imported files")
+    from aftercare.profile_cli import add_parser as add_profile_parser  # argparse only
+
+    add_profile_parser(sub, common)
     return parser
 
 
@@ -132,20 +138,27 @@ def cmd_procedures(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
+    from aftercare.profiles import active_for_add
     from aftercare.protocols import get_protocol
     from aftercare.render import both_times
     from aftercare.timeparse import check_procedure_time, local_zone, parse_when, parse_zone
 
     protocol = get_protocol(args.procedure)
-    zone = parse_zone(args.zone) if args.zone else local_zone()
+    clinic = active_for_add(ctx, protocol.id)  # (copy name, profile) or None; refuses what it lacks
+    # The procedure happened at the clinic: its zone is the better default for a typed time.
+    zone = parse_zone(args.zone) if args.zone else (
+        parse_zone(clinic[1].clinic.timezone) if clinic else local_zone())
     now = ctx.now()
     at = parse_when(args.at, now, zone).replace(microsecond=0)
     check_procedure_time(at, now)
     treatment = Treatment(
-        id=treatment_id(protocol.id, at.isoformat()), procedure=protocol.id, at=at, zone=zone.key
+        id=treatment_id(protocol.id, at.isoformat()), procedure=protocol.id, at=at, zone=zone.key,
+        profile=clinic[0] if clinic else None,  # kept with the treatment: later profiles never change it
     )
 
     def add(record):
+        if record.profile != treatment.profile:
+            raise UserError("The clinic profile changed while this was being recorded; run it again.")
         if record.treatment(treatment.id):
             raise UserError(
                 f"This {protocol.id} at {at.isoformat()} is already recorded as {treatment.id}."
@@ -155,6 +168,8 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
     ctx.store.update(add)
     print(_("Recorded {name} at {time} — id {id}.").format(
         name=clean(protocol.name), time=both_times(at, zone), id=treatment.id))
+    if clinic:
+        print(_("It follows the profile of {clinic}.").format(clinic=clean(clinic[1].clinic.name)))
     return 0
 
 
@@ -230,6 +245,12 @@ def _default_command() -> str:
     return "ui" if sys.stdin.isatty() and sys.stdout.isatty() else "status"
 
 
+def cmd_profile(ctx: Context, args: argparse.Namespace) -> int:
+    from aftercare.profile_cli import cmd_profile as run
+
+    return run(ctx, args)
+
+
 COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
     "procedures": cmd_procedures,
     "add": cmd_add,
@@ -239,6 +260,7 @@ COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
     "remind": cmd_remind,
     "settings": cmd_settings,
     "export": cmd_export,
+    "profile": cmd_profile,
     "ui": cmd_ui,
 }
 
@@ -248,6 +270,11 @@ def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
     try:
         if ctx is None:
             ctx = Context.create(clock=_clock(args))
+        if getattr(args, "profile_file", None):
+            from aftercare.profile_cli import use_from_option
+
+            if (code := use_from_option(ctx, args.profile_file)) is not None:
+                return code
         command = COMMANDS[args.command or _default_command()]
         return command(ctx, args)
     except UserError as exc:

@@ -35,7 +35,15 @@ class Context:
         return load_catalog()
 
     def protocol_for(self, treatment: Treatment) -> Protocol:
-        return get_protocol(treatment.procedure)
+        """The built-in protocol, with the clinic profile kept for this treatment applied (the
+        copy recorded with it, not the active one: a later profile never changes an earlier plan).
+        Raises UserError when that copy is missing or no longer fits."""
+        protocol = get_protocol(treatment.procedure)
+        if treatment.profile:
+            from aftercare.profiles import kept_protocol  # parsed once per file name
+
+            protocol = kept_protocol(self.store.home, treatment.profile, protocol)
+        return protocol
 
     def views(self, record: Record, now: datetime | None = None) -> tuple[list[TreatmentView], list[str]]:
         """Views of every treatment this version can plan, and a sentence for each it cannot."""
