@@ -1,0 +1,140 @@
+"""Start-up budget of `aftercare status`: median wall time at most 4x `python -c pass`.
+
+    .venv/bin/python bench/status_bench.py [--runs 30] [--limit 4.0] [--fresh | --entry PATH/bin/aftercare]
+
+Runs `python -c pass` and the installed `aftercare status` entry point of this venv side by side,
+interleaved (so a busy machine slows both alike), against a temporary AFTERCARE_HOME holding one
+treatment. Prints both medians in ms and their ratio, then the 10 most expensive imports of
+`aftercare status` from `python -X importtime`. Exits 1 when the ratio is over the limit.
+
+An editable install (`pip install -e .`) adds an import hook that slows `python -c pass` too, which
+flatters the ratio; `--fresh` measures what a user gets: a `pip install .` into a temporary venv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def entry_point(given: str | None) -> Path:
+    script = Path(given) if given else Path(sys.executable).parent / (
+        "aftercare.exe" if os.name == "nt" else "aftercare")
+    if not script.exists():
+        sys.exit(f"status_bench: {script} not found; install the project first: "
+                 f"{sys.executable} -m pip install -e .")
+    return script
+
+
+def fresh_install(tmp: Path) -> Path:
+    """`pip install .` of a copy of this tree into a new venv; returns its `aftercare` script."""
+    repo = Path(__file__).resolve().parents[1]
+    src = tmp / "src"
+    shutil.copytree(repo / "aftercare", src / "aftercare",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        if (repo / name).exists():
+            shutil.copy2(repo / name, src / name)
+    venv = tmp / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                    str(src)], check=True)
+    return venv / "bin" / "aftercare"
+
+
+def editable() -> bool:
+    site = Path(sys.executable).parent.parent / "lib"
+    return any(site.glob("python*/site-packages/__editable__.aftercare-*.pth"))
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"status_bench: {' '.join(cmd)} failed: {proc.stderr.decode(errors='replace')}")
+    return elapsed * 1000
+
+
+def import_summary(python: str, cmd: list[str], env: dict[str, str],
+                   top: int = 10) -> tuple[list[tuple[int, int, str]], int]:
+    """(self µs, cumulative µs, module) of the `top` most expensive imports by their own time, and
+    the sum of all imports' own time."""
+    proc = subprocess.run([python, "-X", "importtime", *cmd], env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, check=True)
+    rows = []
+    for line in proc.stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        own, cumulative, name = line.removeprefix("import time:").split("|", 2)
+        rows.append((int(own), int(cumulative), name.rstrip()))
+    rows.sort(reverse=True)
+    return rows[:top], sum(r[0] for r in rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=30, help="runs of each command (default 30)")
+    parser.add_argument("--limit", type=float, default=4.0, help="largest allowed ratio (default 4.0)")
+    parser.add_argument("--entry", help="another venv's aftercare script (e.g. a non-editable install); "
+                        "its own python is the baseline")
+    parser.add_argument("--fresh", action="store_true",
+                        help="measure a fresh non-editable install of this tree (what a user gets)")
+    args = parser.parse_args()
+
+    scratch = tempfile.TemporaryDirectory(prefix="aftercare-bench-venv-")
+    if args.fresh:
+        args.entry = str(fresh_install(Path(scratch.name)))
+    elif not args.entry and editable():
+        print("note: this venv has an editable install; its import hook slows `python -c pass` as well. "
+              "Use --fresh for what a user gets.\n")
+    script = entry_point(args.entry)
+    # The baseline is the interpreter the entry point runs on (the same venv).
+    python = str(script.parent / Path(sys.executable).name) if args.entry else sys.executable
+    with tempfile.TemporaryDirectory(prefix="aftercare-bench-") as home:
+        # As a user runs it: bytecode caches written and used (this sandbox sets
+        # PYTHONDONTWRITEBYTECODE, which would recompile every module on every run).
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPROFILEIMPORTTIME", "PYTHONDEVMODE")}
+        env |= {"AFTERCARE_HOME": home}
+        subprocess.run([str(script), "add", "mesotherapy", "--at", "3 h ago", "--zone", "Asia/Seoul"],
+                       env=env, check=True, stdout=subprocess.DEVNULL)
+        baseline_cmd = [python, "-c", "pass"]
+        status_cmd = [str(script), "status"]
+        for _ in range(3):  # warm the file cache and the .pyc files before measuring
+            timed(baseline_cmd, env)
+            timed(status_cmd, env)
+        baseline, status = [], []
+        for _ in range(args.runs):
+            baseline.append(timed(baseline_cmd, env))
+            status.append(timed(status_cmd, env))
+        imports, total_us = import_summary(python, [str(script), "status"], env)
+
+    scratch.cleanup()
+    base_ms, status_ms = statistics.median(baseline), statistics.median(status)
+    ratio = status_ms / base_ms
+    print(f"python -c pass     median {base_ms:7.1f} ms   (min {min(baseline):.1f}, max {max(baseline):.1f})")
+    print(f"aftercare status   median {status_ms:7.1f} ms   (min {min(status):.1f}, max {max(status):.1f})")
+    print(f"ratio              {ratio:.2f}x   (limit {args.limit:.1f}x, {args.runs} runs each, interleaved, "
+          f"{script})")
+    print()
+    print(f"10 most expensive imports of `aftercare status` (python -X importtime; all imports: "
+          f"{total_us / 1000:.1f} ms):")
+    print(f"  {'self ms':>8} {'cumul ms':>9}  module")
+    for own, cumulative, name in imports:
+        print(f"  {own / 1000:8.2f} {cumulative / 1000:9.2f}  {name.strip()}")
+    if ratio > args.limit:
+        print(f"\nover budget: {ratio:.2f}x > {args.limit:.1f}x", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
