@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aftercare.i18n import _
-from aftercare.model import Plan, PlanItem, ReminderSpec, Rule
+from aftercare.model import Kind, Plan, PlanItem, ReminderSpec, Rule
 from aftercare.quiet import QuietHours, is_quiet, shift
 from aftercare.render import clock_time
 from aftercare.textsafe import clean
@@ -92,7 +92,7 @@ def _reminder(plan: Plan, item: PlanItem, index: int, spec: ReminderSpec) -> Rem
 def _phrase(rule: Rule, moment: str) -> str:
     # "You may shampoo again" reads well after "While you were away:"; a rule that says what is
     # allowed gives that text, others their title.
-    if rule.allowed and (moment == "end" or rule.kind.value in ("window", "task")):
+    if rule.allowed and (moment == "end" or rule.kind in (Kind.WINDOW, Kind.TASK)):
         return clean(rule.allowed)
     return clean(rule.title)
 
