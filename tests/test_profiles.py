@@ -436,3 +436,29 @@ def test_positions_for_keys_of_a_profile_file(tmp_path: Path) -> None:
     pos = scan_positions(text)
     line, column = pos[("procedures", "exosome-injection", "rules", "next-session", "reminders", 0, "lead")]
     assert text.splitlines()[line - 1][column - 1:].startswith("lead")
+
+
+# --- the documentation stays true ------------------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "profiles.md"
+
+
+def test_the_documented_complete_example_is_valid() -> None:
+    import re
+
+    text = DOCS.read_text(encoding="utf-8")
+    example = re.search(r"## A complete, commented example\n\n```toml\n(.*?)```", text, re.S)
+    assert example is not None
+    assert check(example.group(1).encode()) == []
+
+
+def test_the_documented_error_output_is_what_check_prints() -> None:
+    import re
+
+    text = DOCS.read_text(encoding="utf-8")
+    section = text[text.index("## Error messages"):]
+    numbered, printed = re.findall(r"```(?:toml)?\n(.*?)```", section, re.S)[:2]
+    source = "".join(line[4:] + "\n" for line in numbered.splitlines())
+    lines = [format_problem(p, "clinic.toml") for p in check(source.encode())]
+    summary = f"clinic.toml: {len(lines)} problem(s); not a valid clinic profile."
+    assert printed.splitlines() == [*lines, summary]
