@@ -119,6 +119,9 @@ def _to_toml(record: Record) -> dict[str, Any]:
 def _instant(value: Any, what: str) -> datetime:
     if not isinstance(value, datetime) or value.tzinfo is None:
         raise ValueError(f"{what} is not a date-time with an offset")
+    # Same years as timeparse.YEARS: a plan two years past 9999 overflows on every command.
+    if not 1970 <= value.year <= 2999:
+        raise ValueError(f"{what} {value.isoformat()} is outside the years 1970–2999")
     return value.astimezone(UTC)
 
 

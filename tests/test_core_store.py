@@ -145,6 +145,9 @@ GARBAGE = [
     b'at = 2026-11-20T10:00:00Z\nzone = "Mars/Olympus"\n',
     b'schema_version = 1\n[[treatments]]\nid = "x"\nprocedure = "prp"\n'
     b'at = 2026-11-20T10:00:00Z\nzone = "../../etc/passwd"\n',
+    # a year no plan can reach two years past
+    b'schema_version = 1\n[[treatments]]\nid = "x"\nprocedure = "prp"\n'
+    b'at = 9999-06-01T10:00:00Z\nzone = "UTC"\n',
 ]
 
 
