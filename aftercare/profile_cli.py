@@ -18,6 +18,7 @@ from aftercare.i18n import _
 
 if TYPE_CHECKING:
     from aftercare.context import Context
+    from aftercare.model import Protocol
     from aftercare.profiles import Profile, ProfileError
 
 
@@ -141,7 +142,7 @@ def _check(ctx: Context, args: argparse.Namespace) -> int:
     return worst
 
 
-def describe_protocol(protocol, indent: str = "  ") -> list[str]:  # noqa: ANN001 - Protocol
+def describe_protocol(protocol: Protocol, indent: str = "  ") -> list[str]:
     """Lines for one effective protocol: each rule with its relative timing, then the warnings."""
     from aftercare.handout import KIND_LABEL, course_text, relative_when, timeline_order
     from aftercare.profiles import is_clinic_warning
@@ -199,6 +200,7 @@ def _handout(ctx: Context, args: argparse.Namespace) -> int:
     from aftercare.errors import UserError
     from aftercare.handout import handout, output_format, write_handout
     from aftercare.profiles import ProfileError, parse_profile, read_profile_file
+    from aftercare.textsafe import clean
 
     out = Path(args.out)
     fmt = output_format(out)
@@ -212,7 +214,7 @@ def _handout(ctx: Context, args: argparse.Namespace) -> int:
     except ProfileError as exc:
         return _invalid(args.file, exc)
     if not profile.offers(args.procedure):
-        raise UserError(f"The profile does not offer {args.procedure!r}; it offers: "
+        raise UserError(f"The profile does not offer {clean(args.procedure)!r}; it offers: "
                         f"{', '.join(profile.offered)}.")
     write_handout(handout(profile, profile.protocols[args.procedure], fmt), out)
     print(_("Wrote the {procedure} handout to {out}.").format(procedure=args.procedure, out=out))

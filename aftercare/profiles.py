@@ -1230,9 +1230,8 @@ def use_profile(store: Store, raw: bytes, size: int | None = None) -> tuple[Prof
     """
     from aftercare.store import DEFAULT_QUIET_HOURS
 
-    problems = check(raw, size=size)
-    if problems:
-        raise ProfileError(problems)
+    if size is not None and size > len(raw):  # only the first bytes of a too large file were read
+        raise ProfileError(check(raw, size=size))
     profile = parse_profile(raw)
     name = keep_copy(store.home, profile)
 
@@ -1278,11 +1277,12 @@ def kept_profile(home: Path, file_name: str) -> Profile:
     if not hashlib.sha256(raw).hexdigest().startswith(file_name[: -len(".toml")].rsplit("-", 1)[1]):
         raise UserError(f"The clinic profile copy {str(path)!r} was changed after it was imported; "
                         "import the clinic's file again with 'aftercare profile use FILE'.")
-    problems = check(raw)
-    if problems:
+    try:
+        profile = parse_profile(raw)
+    except ProfileError as exc:
         raise UserError(f"The clinic profile copy {str(path)!r} no longer fits this version of "
-                        f"aftercare ({format_problem(problems[0])}); ask the clinic for an updated file.")
-    profile = parse_profile(raw)
+                        f"aftercare ({format_problem(exc.problems[0])}); ask the clinic for an updated "
+                        "file.") from None
     _KEPT[key] = profile
     return profile
 
