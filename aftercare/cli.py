@@ -8,7 +8,6 @@ busy lock), 2 bad input (one sentence saying what was wrong and what is accepted
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -180,6 +179,8 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
     now = ctx.now()
     views, problems = ctx.views(record, now)
     if getattr(args, "json", False):
+        import json  # ~1 ms: only for --json
+
         print(json.dumps(status_json(views, now), ensure_ascii=False, indent=2))
     else:
         print(status_text(views, now, problems))
