@@ -183,7 +183,14 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
 
         print(json.dumps(status_json(views, now), ensure_ascii=False, indent=2))
     else:
-        print(status_text(views, now, problems))
+        contacts = {}
+        if any(t.profile for t in record.treatments):
+            from aftercare.profiles import clinic_for  # only when a clinic profile is in use
+
+            for t in record.treatments:
+                if (clinic := clinic_for(ctx, t)) is not None:
+                    contacts[t.id] = f"{clinic.name} — {clinic.phone}"
+        print(status_text(views, now, problems, contacts))
     return 0
 
 
@@ -291,3 +298,9 @@ def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
     except (RecordBusy, ContentError) as exc:
         print(f"aftercare: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # `aftercare status | head`: the reader left; say nothing more and exit quietly.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

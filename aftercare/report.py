@@ -50,8 +50,14 @@ def status_json(views: list[TreatmentView], now: datetime) -> dict[str, Any]:
     return {"now": iso(now), "treatments": treatments}
 
 
-def _active_line(s: ItemStatus) -> str:
+def _title(s: ItemStatus) -> str:
+    """The rule's title, marked when it is the clinic's own instruction rather than the sources'."""
     title = clean(s.rule.title)
+    return _("{title} (your clinic)").format(title=title) if s.rule.from_clinic else title
+
+
+def _active_line(s: ItemStatus) -> str:
+    title = _title(s)
     left = duration(s.remaining_seconds or 0)
     match s.rule.kind:
         case Kind.RESTRICTION:
@@ -68,7 +74,12 @@ def _active_line(s: ItemStatus) -> str:
             return _("{title} — this period ends in {left}").format(title=title, left=left)
 
 
-def status_text(views: list[TreatmentView], now: datetime, problems: list[str]) -> str:
+def status_text(
+    views: list[TreatmentView], now: datetime, problems: list[str],
+    contacts: dict[str, str] | None = None,
+) -> str:
+    """The text form; `contacts` maps a treatment id to its clinic's "name — phone"."""
+    contacts = contacts or {}
     out: list[str] = []
     if not views:
         out.append(_("No treatment recorded yet. Add one with:"))
@@ -81,6 +92,8 @@ def status_text(views: list[TreatmentView], now: datetime, problems: list[str]) 
         zone = ZoneInfo(t.zone)
         out.append("")
         out.append(f"{clean(view.protocol.name)} — {both_times(t.at, zone)} — id {t.id}")
+        if t.id in contacts:
+            out.append("  " + _("Your clinic: {contact}").format(contact=clean(contacts[t.id])))
         active = view.active
         allowed = view.allowed_again
         upcoming = view.upcoming
@@ -100,7 +113,7 @@ def status_text(views: list[TreatmentView], now: datetime, problems: list[str]) 
             for s in upcoming[:NEXT_SHOWN]:
                 out.append("    " + _("{title} — in {wait}, {time}").format(
                     time=both_times(s.item.starts_at, zone),
-                    wait=duration(s.starts_in_seconds or 0), title=clean(s.rule.title)))
+                    wait=duration(s.starts_in_seconds or 0), title=_title(s)))
             if len(upcoming) > NEXT_SHOWN:
                 out.append("    " + _("… and {n} more (aftercare status --json lists all)").format(
                     n=len(upcoming) - NEXT_SHOWN))

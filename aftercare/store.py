@@ -223,7 +223,7 @@ class Store:
         try:
             return _from_toml(tomllib.loads(raw.decode("utf-8")))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError, KeyError, TypeError,
-                AttributeError) as exc:
+                AttributeError, RecursionError) as exc:
             reason = str(exc) or type(exc).__name__
             with self._locked():
                 # Another process may have replaced or moved it meanwhile: re-check under the lock.

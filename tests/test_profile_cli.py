@@ -234,7 +234,7 @@ def test_markup_and_escapes_are_shown_literally(run_cli, home: Path, tmp_path: P
         assert literal in result.out
     assert "\x1b" not in added.out and literal in added.out
     status = run_cli(["status", "--now", NOW], home).out
-    assert f"{literal} — 23 h left" in status  # the clinic's title of no-shampoo
+    assert f"{literal} (your clinic) — 23 h left" in status  # the clinic's title, marked
     assert f"    - {literal}" in status  # the clinic's warning
 
 
