@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -278,18 +278,6 @@ def parse_protocol(
     return Protocol(pid, name, summary, tuple(rules), tuple(warnings), tuple(sources)), []
 
 
-def _content_files(folder: str) -> list[tuple[str, bytes]]:
-    import os
-
-    root = content_path(folder)
-    out = []
-    for name in sorted(os.listdir(root)):
-        if name.endswith(".toml"):
-            with open(os.path.join(root, name), "rb") as f:
-                out.append((name, f.read()))
-    return out
-
-
 @cache
 def known_sources() -> dict[str, str]:
     """Source id (or address) -> title."""
@@ -298,30 +286,42 @@ def known_sources() -> dict[str, str]:
     return {key: value["title"] for key, value in data["sources"].items()}
 
 
+def procedure_ids() -> list[str]:
+    """Ids of the shipped procedures, from the file names alone (nothing parsed)."""
+    import os
+
+    return sorted(n[:-5] for n in os.listdir(content_path("procedures")) if n.endswith(".toml"))
+
+
 @cache
+def load_protocol(procedure: str) -> Protocol:
+    """One shipped procedure, validated; raises ContentError on any problem.
+
+    `status` needs only the procedures in the record, so each file is parsed on first use.
+    """
+    name = f"{procedure}.toml"
+    try:
+        with open(content_path("procedures", name), "rb") as f:
+            data = tomllib.loads(f.read().decode("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ContentError(f"content/procedures/{name}: {exc}") from exc
+    protocol, problems = parse_protocol(data, frozenset(known_sources()))
+    if protocol is None:
+        raise ContentError(f"content/procedures/{name}: " + "; ".join(map(str, problems)))
+    if protocol.id != procedure:
+        raise ContentError(f"content/procedures/{name}: id {protocol.id!r} does not match the file name")
+    return protocol
+
+
 def load_catalog() -> dict[str, Protocol]:
     """Every shipped procedure protocol by id, validated; raises ContentError on any problem."""
-    sources = frozenset(known_sources())
-    catalog: dict[str, Protocol] = {}
-    for name, raw in _content_files("procedures"):
-        try:
-            data = tomllib.loads(raw.decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ContentError(f"content/procedures/{name}: {exc}") from exc
-        protocol, problems = parse_protocol(data, sources)
-        if protocol is None:
-            raise ContentError(f"content/procedures/{name}: " + "; ".join(map(str, problems)))
-        if f"{protocol.id}.toml" != name:
-            raise ContentError(f"content/procedures/{name}: id {protocol.id!r} does not match the file name")
-        catalog[protocol.id] = protocol
-    return catalog
+    return {pid: load_protocol(pid) for pid in procedure_ids()}
 
 
-def get_protocol(procedure: str, catalog: Callable[[], dict[str, Protocol]] = load_catalog) -> Protocol:
+def get_protocol(procedure: str) -> Protocol:
     from aftercare.errors import UserError
 
-    protocols = catalog()
-    if procedure not in protocols:
-        known = ", ".join(sorted(protocols))
-        raise UserError(f"Unknown procedure {procedure!r}; known procedures are: {known}.")
-    return protocols[procedure]
+    known = procedure_ids()
+    if procedure not in known:
+        raise UserError(f"Unknown procedure {procedure!r}; known procedures are: {', '.join(known)}.")
+    return load_protocol(procedure)

@@ -12,10 +12,9 @@ Offsets are bounded to 0 … 2 years so a typo cannot push a reminder into the n
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 ELAPSED_UNITS: dict[str, timedelta] = {
@@ -77,7 +76,7 @@ class Offset:
             return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
         month_index = local.month - 1 + self.amount
         year, month = local.year + month_index // 12, month_index % 12 + 1
-        mday = min(local.day, calendar.monthrange(year, month)[1])
+        mday = min(local.day, _days_in_month(year, month))
         naive = local.replace(tzinfo=None, year=year, month=month, day=mday)
         return naive.replace(tzinfo=zone).astimezone(UTC)
 
@@ -88,6 +87,12 @@ class Offset:
             return f"day {self.amount}"
         word = names[self.unit]
         return f"{self.amount} {word}{'' if self.amount == 1 else 's'}"
+
+
+def _days_in_month(year: int, month: int) -> int:
+    # `calendar.monthrange` would import `calendar` and `locale` into every plain command.
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return (following - date(year, month, 1)).days
 
 
 def end_of_day(instant: datetime, zone: ZoneInfo) -> datetime:
