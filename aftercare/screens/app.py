@@ -50,7 +50,8 @@ class AftercareApp(App[None]):
     COMMANDS = App.COMMANDS | {_commands_provider}
     BINDINGS = [
         Binding("q", "quit", _("Quit")),
-        Binding("question_mark", "help", _("Help"), key_display="?"),
+        Binding("question_mark", "help", _("Help"), key_display="?",
+                tooltip=_("Keys, and when to contact your clinic")),
     ]
 
     def __init__(self, ctx: Context, *, exit_after_first_paint: bool = False) -> None:

@@ -27,9 +27,10 @@ class AftercareCommands(Provider):
             if binding.description in seen:
                 continue
             seen.add(binding.description)
-            key = binding.key_display or binding.key
+            key = binding.key_display or binding.key.split(",")[0]
             run = partial(self.app.run_action, binding.action, active.node)
-            yield binding.description, _("key: {key}").format(key=key), run
+            about = binding.tooltip or binding.description
+            yield binding.description, _("{about} (key: {key})").format(about=about, key=key), run
 
     async def discover(self) -> Hits:
         for name, help_text, run in self._commands():

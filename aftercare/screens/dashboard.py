@@ -27,10 +27,11 @@ from aftercare.textsafe import clean
 
 class DashboardScreen(Screen):
     BINDINGS = [
-        Binding("t", "today", _("Today")),
-        Binding("l", "timeline", _("Timeline")),
-        Binding("r", "treatments", _("Treatments")),
-        Binding("a", "add", _("Add")),
+        Binding("t", "today", _("Today"), tooltip=_("Your checklist for this day: tick what you have done")),
+        Binding("l", "timeline", _("Timeline"), tooltip=_("The whole plan, day by day and week by week")),
+        Binding("r", "treatments", _("Treatments"),
+                tooltip=_("Your treatments: the next session, remove a mistake")),
+        Binding("a", "add", _("Add"), tooltip=_("Record a procedure: what was done and when")),
         Binding("down,j", "app.focus_next", show=False),
         Binding("up,k", "app.focus_previous", show=False),
     ]

@@ -32,16 +32,19 @@ def key_help() -> list[tuple[str, list[tuple[str, str]]]]:
         out = []
         for cls in classes:
             for b in cls.BINDINGS:
-                if isinstance(b, Binding) and b.show and b.description:
+                if isinstance(b, Binding) and b.show and b.description and b.action != "app.pop_screen":
                     shown = b.key_display or b.key.split(",")[0]
-                    out.append((shown, b.description))
+                    out.append((shown, f"{b.description}: {b.tooltip}" if b.tooltip else b.description))
         return out
 
     return [
-        (_("Everywhere"), keys(AftercareApp) + [("ctrl+p", _("All commands (searchable)")),
-                                                 ("tab", _("Move between items"))]),
+        (_("Everywhere"), keys(AftercareApp) + [
+            ("ctrl+p", _("All commands, searchable")),
+            ("tab", _("Move between items (or the arrow keys)")),
+            ("escape", _("Back to the previous screen")),
+        ]),
         (_("Dashboard"), keys(DashboardScreen, ItemRow)),
-        (_("Today"), [("space", _("Tick or untick the highlighted task"))] + keys(TodayScreen)),
+        (_("Today"), keys(TodayScreen)),
         (_("Timeline"), keys(TimelineScreen)),
         (_("Treatments"), keys(TreatmentsScreen)),
     ]

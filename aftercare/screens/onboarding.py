@@ -73,12 +73,13 @@ class OnboardingScreen(Screen[NewTreatment | None]):
                 yield Button(_("Start: record my procedure"), id="start", variant="primary")
             with Vertical(id="procedure"):
                 yield Static(Content(_("Which procedure did you have?")), classes="title")
-                yield OptionList(
-                    *(Option(Content.assemble((clean(p.name), "bold"), "\n",
-                                              (clean(p.summary), "$text-muted")), id=pid)
-                      for pid, p in sorted(catalog.items(), key=lambda kv: kv[1].name)),
-                    id="procedures",
-                )
+                options: list[Option | None] = []
+                for pid, p in sorted(catalog.items(), key=lambda kv: kv[1].name):
+                    if options:
+                        options.append(None)  # a rule between procedures: each is two lines
+                    options.append(Option(Content.assemble((clean(p.name), "bold"), "\n",
+                                                           (clean(p.summary), "$text-muted")), id=pid))
+                yield OptionList(*options, id="procedures")
             with VerticalScroll(id="when"):
                 yield Static("", id="when-title", classes="title")
                 yield Static(Content(_("When was it? For example: now, 3 h ago, yesterday 15:00, "

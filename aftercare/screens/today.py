@@ -23,7 +23,7 @@ from aftercare.textsafe import clean
 class TodayScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", _("Back")),
-        Binding("space", "toggle", _("Tick / untick")),
+        Binding("space", "toggle", _("Tick / untick"), tooltip=_("Tick or untick the highlighted task")),
         Binding("d", "details", _("Details")),
     ]
 

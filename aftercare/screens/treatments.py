@@ -20,10 +20,12 @@ from aftercare.textsafe import clean
 class TreatmentsScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", _("Back")),
-        Binding("s", "add_session", _("Next session")),
-        Binding("n", "new_procedure", _("New")),
-        Binding("x,delete", "remove", _("Remove")),
-        Binding("l", "timeline", _("Timeline")),
+        Binding("s", "add_session", _("Next session"),
+                tooltip=_("Record the next session of the highlighted course")),
+        Binding("n", "new_procedure", _("New"), tooltip=_("Record a different procedure")),
+        Binding("x,delete", "remove", _("Remove"),
+                tooltip=_("Remove the highlighted treatment (asks first)")),
+        Binding("l", "timeline", _("Timeline"), tooltip=_("The plan of the highlighted treatment")),
     ]
 
     def __init__(self) -> None:

@@ -58,7 +58,7 @@ class ItemRow(Widget, can_focus=True):
     ItemRow { height: 1; padding: 0 1; }
     ItemRow:focus { background: $accent 25%; }
     """
-    BINDINGS = [Binding("enter", "details", _("Details"))]
+    BINDINGS = [Binding("enter", "details", _("Details"), tooltip=_("Why, exactly when, and the source"))]
 
     # Not repainted on every change: most rows read the same for minutes ("1 d 4 h"), and a
     # repaint is the main cost of an idle dashboard. watch_now repaints when the text changes.
@@ -116,9 +116,10 @@ class Countdown(ItemRow):
         wide = self.size.width >= 70
         parts = [f"{left:>9}"]
         if self.size.width >= 56:
-            parts.append(bar(progress(item, now)))
+            parts.append(bar(progress(item, now), BAR_WIDTH * 2 if self.size.width >= 110 else BAR_WIDTH))
         if wide:
-            parts.append(_("until {time}").format(time=short_time(item.ends_at, now)))
+            # Fixed width, so the bars line up whether the end reads "Sun 16:00" or "04 Dec".
+            parts.append(_("until {time}").format(time=short_time(item.ends_at, now)).ljust(15))
         return "  ".join(parts)
 
     def title(self) -> str:
