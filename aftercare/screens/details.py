@@ -95,7 +95,12 @@ class DetailsScreen(Screen):
             yield labelled(_("Elsewhere"), f"{span}: {alt.note} ({_source_title(alt.source)})")
         source = _("your clinic") if rule.from_clinic else _source_title(rule.source)
         yield labelled(_("Source"), source)
-        yield labelled(_("Treatment"), f"{view.protocol.name} · id {view.treatment.id}")
+        yield labelled(_("Treatment"), _("{name} · id {id}").format(name=view.protocol.name,
+                                                                     id=view.treatment.id))
+
+    def on_screen_resume(self) -> None:
+        # Back from a screen above: catch up with what changed meanwhile (only the top screen ticks).
+        self.refresh_state()
 
     def refresh_state(self) -> None:
         found = self._find()

@@ -88,6 +88,10 @@ class TimelineScreen(Screen):
         self.refresh_state()
         self.query_one("#timeline-rows").focus()
 
+    def on_screen_resume(self) -> None:
+        # Back from a screen above: catch up with what changed meanwhile (only the top screen ticks).
+        self.refresh_state()
+
     def on_resize(self, event: events.Resize) -> None:
         self._drawn = None
         self.refresh_state()

@@ -46,6 +46,10 @@ class TodayScreen(Screen):
         self.refresh_state()
         self.query_one("#tasks").focus()
 
+    def on_screen_resume(self) -> None:
+        # Back from a screen above: catch up with what changed meanwhile (only the top screen ticks).
+        self.refresh_state()
+
     def _tasks(self) -> list[TodayTask]:
         ticked = [(t.treatment, t.rule) for t in self.app.record.ticks]
         return today_tasks(self.app.views, ticked, self.app.now, self.app.local_zone)

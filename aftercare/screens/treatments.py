@@ -43,6 +43,10 @@ class TreatmentsScreen(Screen):
         self.refresh_state()
         self.query_one("#treatment-list").focus()
 
+    def on_screen_resume(self) -> None:
+        # Back from a screen above: catch up with what changed meanwhile (only the top screen ticks).
+        self.refresh_state()
+
     def refresh_state(self) -> None:
         record = self.app.record
         shown = tuple(record.treatments)
