@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -38,6 +38,17 @@ POLL_S = 2.0
 EXIT_AFTER_PAINT_ENV = "AFTERCARE_EXIT_AFTER_FIRST_PAINT"
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """What one read of the record gives the screens."""
+
+    record: Record
+    views: list[TreatmentView]
+    problems: list[str]
+    contacts: dict[str, str]
+    profile: object | None  # aftercare.profiles.Profile (imported only when a profile is in use)
+
+
 def _commands_provider():  # lazy: the palette module is imported when the palette opens
     from aftercare.screens.commands import AftercareCommands
 
@@ -61,6 +72,10 @@ class AftercareApp(App[None]):
         self.record = Record()
         self.views: list[TreatmentView] = []
         self.problems: list[str] = []
+        # Clinic profiles (Step 4): "name — phone" per treatment recorded under one, and the
+        # active profile (it sets the default zone and the procedures offered when adding).
+        self.contacts: dict[str, str] = {}
+        self.profile = None  # aftercare.profiles.Profile | None
         self.load_error: RecordUnreadable | None = None
         self.now: datetime = ctx.now()
         self._last_tick = self.now
@@ -76,21 +91,38 @@ class AftercareApp(App[None]):
 
     # --- state ---------------------------------------------------------------------------------
 
-    def compute(self, record: Record, now: datetime) -> tuple[list[TreatmentView], list[str]]:
-        """Views of every treatment at `now` (plans built here, reused by every tick)."""
+    def compute(self, record: Record, now: datetime) -> Loaded:
+        """Everything shown that depends on the record (plans are built here, once per change,
+        and reused by every tick). Runs in a worker thread except at start-up."""
         views, problems = self.ctx.views(record, now)
-        return views, [clean(p) for p in problems]
+        contacts, profile = {}, None
+        if record.profile or any(t.profile for t in record.treatments):
+            from aftercare.errors import UserError
+            from aftercare.profiles import active_profile, clinic_for  # only when one is in use
 
-    def apply_record(self, record: Record, views: list[TreatmentView], problems: list[str],
-                     mtime: int | None) -> None:
+            for t in record.treatments:
+                if (clinic := clinic_for(self.ctx, t)) is not None:
+                    contacts[t.id] = clean(f"{clinic.name} — {clinic.phone}")
+            try:
+                profile = active_profile(self.ctx, record)
+            except UserError as exc:
+                problems.append(str(exc))
+        return Loaded(record, views, [clean(p) for p in problems], contacts, profile)
+
+    def apply_record(self, loaded: Loaded, mtime: int | None) -> None:
         # A reload that read the file before a newer write finished must not undo it.
         if mtime is not None and self._applied_mtime is not None and mtime < self._applied_mtime:
             return
         self._applied_mtime = mtime
-        self.record = record
-        self.views = views_at(views, self.now)
-        self.problems = problems
+        self._take(loaded)
         self.refresh_screens()
+
+    def _take(self, loaded: Loaded) -> None:
+        self.record = loaded.record
+        self.views = views_at(loaded.views, self.now)
+        self.problems = loaded.problems
+        self.contacts = loaded.contacts
+        self.profile = loaded.profile
 
     def refresh_screens(self) -> None:
         screen = self.screen
@@ -105,8 +137,7 @@ class AftercareApp(App[None]):
         except RecordUnreadable as exc:
             self.load_error = exc
             record = Record()
-        views, problems = self.compute(record, self.now)
-        self.record, self.views, self.problems = record, views, problems
+        self._take(self.compute(record, self.now))
         self._applied_mtime = self._seen_mtime
         self.sub_title = clock_time(self.now)
 
@@ -164,8 +195,7 @@ class AftercareApp(App[None]):
         except RecordBusy as exc:
             self.call_from_thread(self.notify, str(exc), severity="warning", markup=False)
             return
-        views, problems = self.compute(record, self.ctx.now())
-        self.call_from_thread(self.apply_record, record, views, problems, mtime)
+        self.call_from_thread(self.apply_record, self.compute(record, self.ctx.now()), mtime)
 
     def save(self, change: Callable[[Record], Record], done: str | None = None) -> None:
         """Apply `change` to the record in a worker thread (the write takes a file lock)."""
@@ -173,6 +203,10 @@ class AftercareApp(App[None]):
 
     @work(thread=True, group="record-write")
     def write_record(self, change: Callable[[Record], Record], done: str | None) -> None:
+        self._write(change, done)
+
+    def _write(self, change: Callable[[Record], Record], done: str | None) -> None:
+        """In a worker thread: the locked read-modify-write, then show the result."""
         try:
             record = self.ctx.store.update(change)
         except (UserError, RecordBusy) as exc:
@@ -182,8 +216,7 @@ class AftercareApp(App[None]):
             self.call_from_thread(self.announce_unreadable, exc)
             return
         mtime = self.ctx.store.mtime_ns()
-        views, problems = self.compute(record, self.ctx.now())
-        self.call_from_thread(self.apply_record, record, views, problems, mtime)
+        self.call_from_thread(self.apply_record, self.compute(record, self.ctx.now()), mtime)
         if done:
             self.call_from_thread(self.notify, done, markup=False)
 
@@ -192,21 +225,38 @@ class AftercareApp(App[None]):
         self.save(lambda record: record.with_tick(message.treatment_id, message.rule_id, at, message.ticked))
 
     def add_treatment(self, new: NewTreatment | None) -> None:
-        if new is None:
-            return
+        if new is not None:
+            self.record_treatment(new)
+
+    @work(thread=True, group="record-write")
+    def record_treatment(self, new: NewTreatment) -> None:
+        """As `aftercare add` does: under the active clinic profile, if any, kept with it."""
         from aftercare.cli import treatment_id
         from aftercare.model import Treatment
 
-        treatment = Treatment(id=treatment_id(new.procedure, new.at.isoformat()),
-                              procedure=new.procedure, at=new.at, zone=new.zone)
+        profile_name = None
+        if self.record.profile:
+            from aftercare.profiles import active_for_add
+
+            try:
+                clinic = active_for_add(self.ctx, new.procedure)
+            except UserError as exc:  # the clinic does not offer it, or its copy is unusable
+                self.call_from_thread(self.notify, clean(str(exc)), severity="error", markup=False)
+                return
+            profile_name = clinic[0] if clinic else None
+        treatment = Treatment(id=treatment_id(new.procedure, new.at.isoformat()), procedure=new.procedure,
+                              at=new.at, zone=new.zone, profile=profile_name)
 
         def add(record: Record) -> Record:
             if record.treatment(treatment.id):
                 raise UserError(_("This procedure at this time is already recorded (id {id}).")
                                 .format(id=treatment.id))
+            if record.profile != treatment.profile:
+                raise UserError(_("The clinic profile changed while this was being recorded; "
+                                  "record it again."))
             return replace(record, treatments=record.treatments + (treatment,))
 
-        self.save(add, done=_("Recorded. The dashboard now follows this treatment."))
+        self._write(add, _("Recorded. The dashboard now follows this treatment."))
 
     def remove_treatment(self, treatment_id: str) -> None:
         def remove(record: Record) -> Record:

@@ -66,7 +66,7 @@ class DashboardScreen(Screen):
         sections = dashboard_sections(app.views)
         ticks = tuple(sorted((t.treatment, t.rule) for t in app.record.ticks))
         layout = (layout_key(sections), ticks, tuple(app.problems), app.load_error,
-                  tuple(t.id for t in app.record.treatments))
+                  tuple(t.id for t in app.record.treatments), tuple(app.contacts.items()))
         if layout != self._layout:
             self._layout = layout
             self._rebuild(sections)
@@ -97,6 +97,9 @@ class DashboardScreen(Screen):
             if len(app.views) > 1:
                 line += " · " + _("newest of {n}").format(n=len(app.views))
             widgets.append(Static(Content(line), classes="treatment"))
+            if t.id in app.contacts:
+                widgets.append(Static(Content(_("Your clinic: {contact}").format(
+                    contact=app.contacts[t.id])), classes="treatment"))
         ticked = {(k.treatment, k.rule) for k in app.record.ticks}
         for section in sections:
             widgets.append(Static(Content(section.title), classes="section"))
@@ -121,8 +124,9 @@ class DashboardScreen(Screen):
         if isinstance(self.focused, ItemRow) and self.focused in rows and key is None:
             return
         target = next((r for r in rows if r.key == key), rows[0])
-        # The first row keeps the section heading and treatment line above it in view.
         target.focus(scroll_visible=target is not rows[0])
+        if target is rows[0]:  # keep the treatment line and the first heading above it in view
+            self.query_one("#body", VerticalScroll).scroll_home(animate=False)
 
     # --- actions ---------------------------------------------------------------------------------
 

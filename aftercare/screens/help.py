@@ -62,6 +62,19 @@ def red_flags(app) -> list[Warning]:
     return sorted(flags, key=lambda w: not w.urgent)
 
 
+def clinic_contact(app) -> tuple[str, str]:
+    """("name — phone", what to do out of hours) of the newest treatment's clinic, else of the
+    active clinic profile; empty when the built-in content is followed."""
+    if app.views and app.views[0].treatment.id in app.contacts:
+        contact = app.contacts[app.views[0].treatment.id]
+    elif app.profile is not None:
+        contact = clean(f"{app.profile.clinic.name} — {app.profile.clinic.phone}")
+    else:
+        return "", ""
+    emergency = clean(app.profile.clinic.emergency) if app.profile is not None else ""
+    return contact, emergency
+
+
 class HelpScreen(Screen):
     BINDINGS = [Binding("escape", "app.pop_screen", _("Back"))]
 
@@ -69,15 +82,17 @@ class HelpScreen(Screen):
         yield Header()
         with VerticalScroll(id="help"):
             yield Static(Content(NOT_ADVICE), classes="para title")
+            contact, emergency = clinic_contact(self.app)
+            if contact:
+                yield Static(Content(_("Your clinic: {contact}").format(contact=contact)), classes="label")
+            if emergency:
+                yield Static(Content(_("Out of hours: {what}").format(what=emergency)))
             yield Static(Content(_("Contact your clinic if you notice:")), classes="label")
             for w in red_flags(self.app):
                 style = "urgent" if w.urgent else ""
                 yield Static(Content.assemble(("! " if w.urgent else "- ", "bold"), clean(w.text)),
                              classes=style)
             yield Static("")
-            profile = self.app.record.profile
-            if profile:
-                yield Static(Content(_("Clinic profile: {name}").format(name=clean(profile))), classes="para")
             yield Static(Content(_("Keys")), classes="label")
             for screen, keys in key_help():
                 yield Static(Content(screen), classes="muted")

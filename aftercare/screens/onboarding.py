@@ -74,7 +74,12 @@ class OnboardingScreen(Screen[NewTreatment | None]):
             with Vertical(id="procedure"):
                 yield Static(Content(_("Which procedure did you have?")), classes="title")
                 options: list[Option | None] = []
-                for pid, p in sorted(catalog.items(), key=lambda kv: kv[1].name):
+                profile = self.app.profile
+                offered = {pid: p for pid, p in catalog.items() if profile is None or profile.offers(pid)}
+                if profile is not None:
+                    yield Static(Content(_("As offered by {clinic}:").format(
+                        clinic=clean(profile.clinic.name))), classes="muted")
+                for pid, p in sorted(offered.items(), key=lambda kv: kv[1].name):
                     if options:
                         options.append(None)  # a rule between procedures: each is two lines
                     options.append(Option(Content.assemble((clean(p.name), "bold"), "\n",
@@ -91,9 +96,13 @@ class OnboardingScreen(Screen[NewTreatment | None]):
                     yield Button(_("This morning 10:00"), id="quick-morning", compact=True)
                     yield Button(_("Yesterday"), id="quick-yesterday", compact=True)
                 yield Static(Content(_("Where was it done? Type a city (Seoul) or a zone "
-                                       "(Asia/Seoul); this computer's zone by default.")),
+                                       "(Asia/Seoul).")),
                              classes="muted")
-                yield Input(value=self.app.local_zone.key, id="zone", suggester=ZoneSuggester())
+                # At the clinic's zone when a clinic profile is active (the procedure happened
+                # there), as `aftercare add` does; else this computer's.
+                default_zone = (self.app.profile.clinic.timezone if self.app.profile is not None
+                                else self.app.local_zone.key)
+                yield Input(value=default_zone, id="zone", suggester=ZoneSuggester())
                 yield Static("", id="zone-feedback", classes="feedback")
                 with Horizontal(classes="buttons"):
                     yield Button(_("Confirm"), id="confirm", variant="primary", disabled=True)

@@ -92,13 +92,17 @@ class ItemRow(Widget, can_focus=True):
     def title(self) -> str:
         return clean(self.status.rule.title)
 
+    def marked(self, title: str) -> str:
+        """The clinic's own instructions are marked, as `aftercare status` marks them."""
+        return _("{title} (your clinic)").format(title=title) if self.status.rule.from_clinic else title
+
     def render(self) -> Content:
         now = self.now or self.status.item.starts_at
         width = max(10, self.size.width)  # the content width: padding already excluded
         right = self._shown = self.right_part(now)
         glyph, colour = self.glyph()
         title_width = width - 2 - (len(right) + 2 if right else 0)
-        title = fit(self.title(), title_width)
+        title = fit(self.marked(self.title()), title_width)
         gap = " " * max(1, width - 2 - len(title) - len(right))
         return Content.assemble((glyph + " ", f"bold {colour}"), title, gap, (right, "$text"))
 

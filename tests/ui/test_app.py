@@ -384,24 +384,19 @@ async def test_q_quits_cleanly(make, seed, la):
 
 
 async def test_markup_in_record_text_shows_literally(make, home, la, text):
-    from aftercare.screens.help import HelpScreen
-
     bad = Treatment(INJECTION, INJECTION, PROCEDURE_AT, "Asia/Seoul")
     Store(home).update(lambda r: replace(r, treatments=(bad,), profile=INJECTION))
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        # The dashboard says it cannot show this treatment, quoting it as typed.
-        problems = " ".join(text(w) for w in app.screen.query(".problem"))
-        assert INJECTION in problems
+        # The dashboard says it cannot show this treatment, nor use this clinic profile, quoting
+        # each as typed.
+        problems = [text(w) for w in app.screen.query(".problem")]
+        assert len([p for p in problems if INJECTION in p]) == 2, problems
         await pilot.press("r")
         await pilot.pause()
         listed = text(app.screen.query_one("#treatment-list").get_option_at_index(0).prompt)
         assert INJECTION in listed
-        await pilot.press("escape", "question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        assert any(INJECTION in text(w) for w in app.screen.query("Static"))
 
 
 # The SVG export draws a window frame (three coloured dots, a title) around the terminal.
@@ -432,3 +427,30 @@ async def test_no_color_is_respected(make, seed, la, monkeypatch):
     # ...with NO_COLOR set, only greys are left.
     colours = await _screen_colours(make, monkeypatch, no_color=True)
     assert colours and all(_grey(c) for c in colours), sorted(colours)
+
+
+# --- a clinic profile ------------------------------------------------------------------------------
+
+
+async def test_adding_under_a_clinic_profile_follows_it(make, home, la, run_cli, text, settle):
+    from pathlib import Path
+
+    import aftercare
+
+    profile = Path(aftercare.__file__).parent / "content" / "profiles" / "seoul-mesotherapy.toml"
+    assert run_cli(["profile", "use", str(profile)], home).code == 0
+    app = make(FixedClock(PROCEDURE_AT))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # Start
+        procedures = app.screen.query_one("#procedures")
+        # Only what the clinic offers, and its zone as the default: the procedure was there.
+        assert [o.id for o in procedures.options if o.id] == ["mesotherapy"]
+        await pilot.press("enter")
+        assert app.screen.query_one("#zone").value == "Asia/Seoul"
+        await pilot.press("enter", "enter")  # "now" → zone → confirm
+        await settle(app, pilot)
+        record = Store(home).load()
+        assert [t.profile for t in record.treatments] == [record.profile]
+        assert record.profile
+        assert any(text(w).startswith("Your clinic: ") for w in app.screen.query(".treatment"))
