@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 from aftercare import __version__
 from aftercare.clock import Clock, FixedClock, SystemClock
@@ -30,8 +29,18 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+class _Formatter(argparse.HelpFormatter):
+    """The default formatter, minus its `shutil` import (paid by every command, not just --help)."""
+
+    def __init__(self, prog: str, *args, **kwargs) -> None:
+        import os
+
+        kwargs.setdefault("width", int(os.environ.get("COLUMNS", "80") or 80) - 2)
+        super().__init__(prog, *args, **kwargs)
+
+
 def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse.ArgumentParser(add_help=False, formatter_class=_Formatter)
     common.add_argument(
         "--now", metavar="WHEN", default=argparse.SUPPRESS,
         help="pretend it is WHEN (same forms as --at), e.g. to preview tomorrow 09:00",
@@ -39,21 +48,20 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = _common()
-    parser = _Parser(
-        prog="aftercare", parents=[common],
-        description="Offline aftercare companion after a scalp hair-loss procedure. "
-        "Without a command: the app when run in a terminal, else the status for now.",
-    )
-    parser.add_argument("--version", action="version", version=f"aftercare {__version__}")
-    parser.add_argument("--profile", dest="profile_file", metavar="FILE",
-                        help="check FILE (a clinic profile), keep a copy and follow it, then run COMMAND")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+# Each subcommand's arguments, by name: building all fourteen parsers costs more than running
+# `status`, so `main` builds only the one named on the command line (all of them for --help
+# and for errors, which list every command).
 
-    sub.add_parser("procedures", parents=[common], help="list the procedures and their ids")
+def _sub(sub, name: str, common: argparse.ArgumentParser, help: str, **kw) -> argparse.ArgumentParser:
+    return sub.add_parser(name, parents=[common], help=help, formatter_class=_Formatter, **kw)
 
-    add = sub.add_parser("add", parents=[common], help="record a procedure: what and when")
+
+def _add_procedures(sub, common) -> None:
+    _sub(sub, "procedures", common, "list the procedures and their ids")
+
+
+def _add_add(sub, common) -> None:
+    add = _sub(sub, "add", common, "record a procedure: what and when")
     add.add_argument("procedure", help="procedure id (see: aftercare procedures)")
     add.add_argument("--at", metavar="WHEN", default="now",
                      help='when it was done: "2026-11-20 14:30", "yesterday 10:00", "3 h ago", '
@@ -62,18 +70,28 @@ def build_parser() -> argparse.ArgumentParser:
                      help="IANA zone where it was done, e.g. Asia/Seoul (default: the clinic's zone "
                      "when a clinic profile is active, else this computer's)")
 
-    st = sub.add_parser("status", parents=[common], help="what you may and may not do now")
+
+def _add_status(sub, common) -> None:
+    st = _sub(sub, "status", common, "what you may and may not do now")
     st.add_argument("--json", action="store_true", help="machine-readable output")
 
-    sub.add_parser("treatments", parents=[common], help="list recorded treatments with their ids")
 
-    rm = sub.add_parser("remove", parents=[common], help="remove a mistaken treatment by id")
+def _add_treatments(sub, common) -> None:
+    _sub(sub, "treatments", common, "list recorded treatments with their ids")
+
+
+def _add_remove(sub, common) -> None:
+    rm = _sub(sub, "remove", common, "remove a mistaken treatment by id")
     rm.add_argument("id", help="treatment id (see: aftercare treatments)")
 
-    sub.add_parser("ui", parents=[common], help="open the app (what plain 'aftercare' does in a terminal)")
 
-    rem = sub.add_parser(
-        "remind", parents=[common], help="deliver reminders with the app closed (stays running)",
+def _add_ui(sub, common) -> None:
+    _sub(sub, "ui", common, "open the app (what plain 'aftercare' does in a terminal)")
+
+
+def _add_remind(sub, common) -> None:
+    rem = _sub(
+        sub, "remind", common, "deliver reminders with the app closed (stays running)",
         description="Deliver due reminders as desktop notifications (or on this terminal when there "
         "is no desktop session), each exactly once. Without options it stays running and wakes for "
         "each reminder. --now WHEN delivers once as at WHEN; when WHEN is in the future it is a "
@@ -87,15 +105,19 @@ def build_parser() -> argparse.ArgumentParser:
     rem.add_argument("--json", action="store_true",
                      help="print each delivered reminder as a JSON line instead of showing it")
 
-    se = sub.add_parser("settings", parents=[common], help="show or change quiet hours and muted reminders")
+
+def _add_settings(sub, common) -> None:
+    se = _sub(sub, "settings", common, "show or change quiet hours and muted reminders")
     se_sub = se.add_subparsers(dest="setting", metavar="SETTING", parser_class=_Parser)
     quiet = se_sub.add_parser("quiet", help="quiet hours: START END (HH:MM, e.g. 22:00 08:00) or off")
     quiet.add_argument("times", nargs="+", metavar="TIME")
     for verb, what in (("mute", "turn a rule's reminders off"), ("unmute", "turn them on again")):
         se_sub.add_parser(verb, help=f"{what} (RULE as in 'aftercare settings')").add_argument("rule")
 
-    ex = sub.add_parser(
-        "export", parents=[common], help="write future reminders to a calendar (.ics) file",
+
+def _add_export(sub, common) -> None:
+    ex = _sub(
+        sub, "export", common, "write future reminders to a calendar (.ics) file",
         description="Write every future reminder as a calendar event with an alarm. Importing a "
         "newer export updates the events. Some calendar services ignore alarms in imported files: "
         "check that your phone's calendar kept them.",
@@ -103,9 +125,57 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--ics", metavar="FILE", required=True,
                     help="the .ics file to write ('-' for standard output); some calendar services "
                     "ignore alarms in imported files")
+
+
+def _add_profile(sub, common) -> None:
     from aftercare.profile_cli import add_parser as add_profile_parser  # argparse only
 
     add_profile_parser(sub, common)
+
+
+SUBCOMMANDS: dict[str, Callable[..., None]] = {
+    "procedures": _add_procedures,
+    "add": _add_add,
+    "status": _add_status,
+    "treatments": _add_treatments,
+    "remove": _add_remove,
+    "ui": _add_ui,
+    "remind": _add_remind,
+    "settings": _add_settings,
+    "export": _add_export,
+    "profile": _add_profile,
+}
+_TAKES_VALUE = {"--now", "--profile"}
+
+
+def named_command(argv: Sequence[str]) -> str | None:
+    """The subcommand named in `argv` when it is a known one (top-level options skipped)."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in _TAKES_VALUE:
+            skip = True
+        elif not token.startswith("-"):
+            return token if token in SUBCOMMANDS else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with `only`, just that subcommand's (what a run needs), else all of them."""
+    common = _common()
+    parser = _Parser(
+        prog="aftercare", parents=[common], formatter_class=_Formatter,
+        description="Offline aftercare companion after a scalp hair-loss procedure. "
+        "Without a command: the app when run in a terminal, else the status for now.",
+    )
+    parser.add_argument("--version", action="version", version=f"aftercare {__version__}")
+    parser.add_argument("--profile", dest="profile_file", metavar="FILE",
+                        help="check FILE (a clinic profile), keep a copy and follow it, then run COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, add_subcommand in SUBCOMMANDS.items():
+        if only is None or name == only:
+            add_subcommand(sub, common)
     return parser
 
 
@@ -155,6 +225,8 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
         profile=clinic[0] if clinic else None,  # kept with the treatment: later profiles never change it
     )
 
+    import dataclasses
+
     def add(record):
         if record.profile != treatment.profile:
             raise UserError("The clinic profile changed while this was being recorded; run it again.")
@@ -162,7 +234,7 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
             raise UserError(
                 f"This {protocol.id} at {at.isoformat()} is already recorded as {treatment.id}."
             )
-        return replace(record, treatments=record.treatments + (treatment,))
+        return dataclasses.replace(record, treatments=record.treatments + (treatment,))
 
     ctx.store.update(add)
     print(_("Recorded {name} at {time} — id {id}.").format(
@@ -274,7 +346,8 @@ COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
 
 
 def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(named_command(argv)).parse_args(argv)
     try:
         if ctx is None:
             ctx = Context.create(clock=_clock(args))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aftercare.clock import Clock, SystemClock
 from aftercare.errors import UserError
@@ -16,6 +16,9 @@ from aftercare.model import Protocol, Treatment
 from aftercare.overview import TreatmentView, build_views
 from aftercare.protocols import get_protocol, load_catalog
 from aftercare.store import Record, Store
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @dataclass

@@ -9,17 +9,20 @@ new version replaces the old in one `os.replace`. A file that does not parse is 
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aftercare.clock import Clock, SystemClock
 from aftercare.model import Treatment
+
+if TYPE_CHECKING:  # pathlib costs ~3 ms (urllib.parse, ipaddress) that `status` need not pay
+    from pathlib import Path
 
 SCHEMA_VERSION = 1
 RECORD_NAME = "record.toml"
@@ -86,12 +89,24 @@ class Record:
 
 def data_home() -> Path:
     """`$AFTERCARE_HOME` when set (tests, clinics), else the platform's user data folder."""
+    from pathlib import Path
+
+    return Path(_data_home())
+
+
+def _data_home() -> str:
     env = os.environ.get("AFTERCARE_HOME")
     if env:
-        return Path(env)
-    import platformdirs  # not needed when the folder is given
+        return env
+    if sys.platform.startswith("linux"):
+        # What platformdirs.user_data_dir answers on Linux (XDG_DATA_HOME, else ~/.local/share),
+        # without importing it: platformdirs pulls in pathlib and tempfile, ~8 ms on every plain
+        # command. tests/test_core_store.py checks that both agree.
+        xdg = os.environ.get("XDG_DATA_HOME", "").strip()
+        return os.path.join(xdg or os.path.expanduser("~/.local/share"), "aftercare")
+    import platformdirs
 
-    return Path(platformdirs.user_data_dir("aftercare", appauthor=False))
+    return platformdirs.user_data_dir("aftercare", appauthor=False)
 
 
 # --- (de)serialisation -------------------------------------------------------------------------
@@ -179,18 +194,33 @@ def _from_toml(doc: dict[str, Any]) -> Record:
 
 
 class Store:
-    def __init__(self, home: Path | None = None, clock: Clock | None = None) -> None:
-        self.home = home if home is not None else data_home()
-        self.path = self.home / RECORD_NAME
-        self.lock_path = self.home / "record.lock"
+    """The record file in one folder. Paths are kept as text; `home` and `path` give pathlib
+    objects to callers that want them, without making every plain command import pathlib."""
+
+    def __init__(self, home: str | os.PathLike[str] | None = None, clock: Clock | None = None) -> None:
+        self._home = os.fspath(home) if home is not None else _data_home()
+        self._record = os.path.join(self._home, RECORD_NAME)
         self.clock = clock or SystemClock()
+
+    @property
+    def home(self) -> Path:
+        from pathlib import Path
+
+        return Path(self._home)
+
+    @property
+    def path(self) -> Path:
+        from pathlib import Path
+
+        return Path(self._record)
 
     @cached_property
     def _filelock(self):  # -> filelock.FileLock; one per store, so nested use re-enters it
         import filelock  # only on the write path
 
-        self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
-        return filelock.FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT_S, mode=0o600)
+        os.makedirs(self._home, mode=0o700, exist_ok=True)
+        lock_path = os.path.join(self._home, "record.lock")
+        return filelock.FileLock(lock_path, timeout=LOCK_TIMEOUT_S, mode=0o600)
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -210,14 +240,15 @@ class Store:
     def mtime_ns(self) -> int | None:
         """For watchers: changes whenever another process writes the record."""
         try:
-            return self.path.stat().st_mtime_ns
+            return os.stat(self._record).st_mtime_ns
         except FileNotFoundError:
             return None
 
     def load(self) -> Record:
         """The record as it is now (empty when there is none). Raises RecordUnreadable."""
         try:
-            raw = self.path.read_bytes()
+            with open(self._record, "rb") as f:
+                raw = f.read()
         except FileNotFoundError:
             return Record()
         try:
@@ -228,7 +259,7 @@ class Store:
             with self._locked():
                 # Another process may have replaced or moved it meanwhile: re-check under the lock.
                 try:
-                    if self.path.read_bytes() != raw:
+                    if self.path.read_bytes() != raw:  # error path: pathlib is fine here
                         return self.load()
                 except FileNotFoundError:
                     return Record()
@@ -261,18 +292,19 @@ class Store:
         import tomli_w  # only on the write path
 
         data = tomli_w.dumps(_to_toml(record)).encode("utf-8")
-        fd, tmp = tempfile.mkstemp(prefix=".record-", suffix=".tmp", dir=self.home)  # 0600
+        fd, tmp = tempfile.mkstemp(prefix=".record-", suffix=".tmp", dir=self._home)  # 0600
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
-            os.replace(tmp, self.path)
+            os.replace(tmp, self._record)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            if os.path.exists(tmp):
+                os.unlink(tmp)
             raise
         if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
-            dir_fd = os.open(self.home, os.O_DIRECTORY)
+            dir_fd = os.open(self._home, os.O_DIRECTORY)
             try:
                 os.fsync(dir_fd)
             finally:

@@ -323,3 +323,19 @@ def test_a_treatment_of_an_unknown_procedure_is_reported_not_fatal(cli, home: Pa
     result = cli("status", "--now", NOW)
     assert result.code == 0
     assert tid in result.out and "laser-comb" in result.out
+
+
+def test_a_command_builds_only_its_own_parser_yet_help_and_typos_list_every_command(capsys) -> None:
+    from aftercare.cli import SUBCOMMANDS, build_parser, named_command
+
+    assert named_command(["--now", "status", "treatments"]) == "treatments"  # --now takes a value
+    assert named_command(["status", "--json"]) == "status"
+    assert named_command(["statu"]) is None
+    only = build_parser("status")
+    assert only.parse_args(["status", "--json"]).json is True
+    with pytest.raises(SystemExit) as exc:
+        build_parser(named_command(["statu"])).parse_args(["statu"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "'statu'" in err
+    assert all(f"'{name}'" in err for name in SUBCOMMANDS)

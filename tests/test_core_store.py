@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import stat
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -212,3 +213,18 @@ def test_concurrent_updates_from_two_processes_lose_nothing(home: Path) -> None:
     assert len(ids) == 2 * N_ADDS
     assert set(ids) == {f"w{w}-{i:02d}" for w in (1, 2) for i in range(N_ADDS)}
     assert leftovers(home) == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fast path is Linux's")
+@pytest.mark.parametrize("xdg", [None, "", "   ", "/tmp/xdg-data"])
+def test_data_home_agrees_with_platformdirs(monkeypatch, tmp_path, xdg) -> None:
+    """The Linux fast path (no platformdirs import) must name the folder platformdirs names."""
+    import platformdirs
+
+    monkeypatch.delenv("AFTERCARE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    if xdg is None:
+        monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_DATA_HOME", xdg)
+    assert data_home() == Path(platformdirs.user_data_dir("aftercare", appauthor=False))
