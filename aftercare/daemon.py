@@ -21,7 +21,6 @@ import plistlib
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from aftercare.atomic import write_atomic
 from aftercare.context import Context
 from aftercare.delivery import Delivery, claim_due, reminders_of
 from aftercare.i18n import _
@@ -160,7 +160,7 @@ def single_instance(home: Path) -> Iterator[None]:
     except filelock.Timeout:
         raise AlreadyRunning(_read_pid(pid_path)) from None
     try:
-        _write_atomic(pid_path, f"{os.getpid()}\n".encode(), 0o600)
+        write_atomic(pid_path, f"{os.getpid()}\n".encode())
         yield
     finally:
         pid_path.unlink(missing_ok=True)
@@ -178,19 +178,6 @@ def _read_pid(path: Path) -> int | None:
         time.sleep(0.05)
     return None
 
-
-def _write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --- running without the user remembering it ----------------------------------------------------
@@ -313,7 +300,7 @@ def install(platform: str | None = None, env: Mapping[str, str] | None = None, h
         written = []
         for name, text in systemd_units(command, env).items():
             folder.mkdir(parents=True, exist_ok=True)
-            _write_atomic(folder / name, text.encode("utf-8"))
+            write_atomic(folder / name, text.encode("utf-8"), 0o644)
             written.append((folder / name, text))
         done = _commands(env, [["systemctl", "--user", "daemon-reload"],
                                ["systemctl", "--user", "enable", "--now", f"{UNIT}.timer"]])
@@ -322,7 +309,7 @@ def install(platform: str | None = None, env: Mapping[str, str] | None = None, h
         path = _launchd_path(home)
         text = launchd_plist(command, env)
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(path, text.encode("utf-8"))
+        write_atomic(path, text.encode("utf-8"), 0o644)
         uid = str(os.getuid()) if hasattr(os, "getuid") else "$UID"
         # A reinstall: unload the old agent first (failing when none is loaded is fine).
         _commands(env, [["launchctl", "bootout", f"gui/{uid}/{LAUNCHD_LABEL}"]])

@@ -16,7 +16,6 @@ Choices, each against a known trap:
 from __future__ import annotations
 
 import os
-import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -91,24 +90,14 @@ def check_target(target: Path) -> None:
 
 
 def write_atomic(target: Path, data: bytes) -> None:
+    from aftercare import atomic
+
     check_target(target)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}-", suffix=".tmp", dir=target.parent)  # 0600
+        atomic.write_atomic(target, data)
     except OSError as exc:
-        raise UserError(f"Cannot write {str(target)!r}: {exc.strerror}; choose another path "
-                        "for the .ics file.") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UserError(f"Cannot write {str(target)!r}: {exc.strerror}; nothing was written.") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        raise UserError(f"Cannot write {str(target)!r}: {exc.strerror or exc}; nothing was written, "
+                        "choose another path for the .ics file.") from None
 
 
 def command_export(ctx, args) -> int:

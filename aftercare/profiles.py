@@ -40,7 +40,6 @@ import bisect
 import hashlib
 import os
 import re
-import tempfile
 import tomllib
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -48,6 +47,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from aftercare.atomic import write_atomic
 from aftercare.errors import ContentError, UserError
 from aftercare.model import KINDS_NEEDING_END, Alternative, Kind, Protocol, ReminderSpec, Rule, Warning
 from aftercare.protocols import (
@@ -1185,18 +1185,8 @@ def read_profile_file(path: Path) -> tuple[bytes, int]:
 
 
 def _write_private(folder: Path, name: str, data: bytes) -> None:
-    """Atomic 0600 write (temp file in the same folder, fsync, os.replace)."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".profile-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, folder / name)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(folder / name, data)
 
 
 def keep_copy(home: Path, profile: Profile) -> str:

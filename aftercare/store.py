@@ -287,25 +287,8 @@ class Store:
         return target
 
     def _write(self, record: Record) -> None:
-        import tempfile
-
         import tomli_w  # only on the write path
 
-        data = tomli_w.dumps(_to_toml(record)).encode("utf-8")
-        fd, tmp = tempfile.mkstemp(prefix=".record-", suffix=".tmp", dir=self._home)  # 0600
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self._record)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-        if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
-            dir_fd = os.open(self._home, os.O_DIRECTORY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+        from aftercare.atomic import write_atomic
+
+        write_atomic(self._record, tomli_w.dumps(_to_toml(record)).encode("utf-8"))
