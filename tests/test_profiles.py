@@ -21,10 +21,10 @@ from aftercare.profiles import (
     format_problem,
     parse_profile,
     profile_document,
-    scan_positions,
     slug,
 )
 from aftercare.protocols import load_catalog
+from aftercare.toml_positions import scan_positions
 
 BASE = """\
 schema = 1
