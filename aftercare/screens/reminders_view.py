@@ -1,0 +1,281 @@
+"""Reminders: what is coming and what was delivered, and turning a rule's reminders off or on.
+
+Rows come from `aftercare.delivery.reminder_list` (the same list `aftercare remind` works from),
+each at the time it is delivered on this computer's clock — moved to the end of quiet hours unless
+urgent — with its state. Muted rules are listed too, marked off: `reminder_list` leaves them out,
+so the list is built as if nothing were muted and the muted ones are marked here.
+
+Space turns the highlighted reminder's rule off or on (for every treatment, as
+`aftercare settings mute RULE` does) through `delivery.set_muted` in a thread worker.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from aftercare.i18n import _
+from aftercare.quiet import QuietHours, from_settings, is_quiet, shift
+from aftercare.render import clock_time
+from aftercare.textsafe import clean
+
+
+@dataclass(frozen=True)
+class Row:
+    """One reminder as the view shows it."""
+
+    key: str
+    rule_id: str
+    treatment_id: str
+    message: str
+    due: datetime  # its own instant (UTC), before quiet hours
+    deliver_at: datetime  # when it is (or was) delivered, quiet hours applied
+    delivered: bool
+    muted: bool
+    procedure: str
+    urgent: bool
+
+    def state(self, now: datetime, quiet_now: bool) -> str:
+        if self.delivered:
+            return "delivered"
+        if self.muted:
+            return "off"
+        if self.deliver_at > now:
+            return "upcoming"
+        # Overdue and not delivered: the next look delivers it, unless quiet hours hold it now
+        # (claim_due holds every non-urgent reminder while they last).
+        return "held" if quiet_now and not self.urgent else "due"
+
+
+# A word and a glyph for each state, not only a colour: it must read with NO_COLOR too.
+STATES = {
+    "upcoming": ("○ ", _("upcoming"), "$accent"),
+    "due": ("● ", _("due now"), "bold $warning"),
+    "held": ("◐ ", _("held for quiet hours"), "$warning"),
+    "delivered": ("✓ ", _("delivered"), "$success"),
+    "off": ("⊘ ", _("off"), "$text-muted"),
+}
+
+
+class RemindersScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", _("Back")),
+        Binding("space", "toggle_mute", _("Off / on"),
+                tooltip=_("Turn the highlighted reminder's rule off or on, for every treatment")),
+    ]
+
+    DEFAULT_CSS = """
+    #reminder-list { height: 1fr; border: none; }
+    #reminder-about {
+        height: auto; max-height: 4; padding: 0 1;
+        border-top: solid $primary; color: $text;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._record = None  # the record the rows were built from
+        self._rows: list[Row] = []
+        self._shown: tuple | None = None
+        self._by_option: dict[str, Row] = {}
+        self._held_until: datetime | None = None  # the end of the quiet hours we are in
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="reminders-title", classes="title")
+        yield OptionList(id="reminder-list")
+        yield Static("", id="reminder-about")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.refresh_state()
+        self.query_one("#reminder-list").focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._shown = None  # messages are wrapped to the width
+        self.refresh_state()
+
+    def on_screen_resume(self) -> None:
+        # Back from a screen above: catch up with what changed meanwhile (only the top screen ticks).
+        self.refresh_state()
+
+    # --- state ---------------------------------------------------------------------------------
+
+    def _build(self) -> list[Row]:
+        from aftercare.delivery import reminder_list
+
+        app = self.app
+        record = app.record
+        muted = frozenset(record.settings.muted)
+        # Built as if nothing were muted, so that muted rules still show (marked off).
+        unmuted = replace(record, settings=replace(record.settings, muted=()))
+        return [Row(key=item.reminder.key, rule_id=item.reminder.rule_id,
+                    treatment_id=item.reminder.treatment_id, message=clean(item.reminder.message),
+                    due=item.reminder.at, deliver_at=item.deliver_at, delivered=item.delivered,
+                    muted=item.reminder.rule_id in muted, procedure=clean(item.reminder.procedure),
+                    urgent=item.reminder.urgent)
+                for item in reminder_list(app.ctx, unmuted, app.local_zone)]
+
+    def refresh_state(self) -> None:
+        """Called every second by the app: rebuild only when the record or a state changed."""
+        app = self.app
+        if app.record is not self._record:
+            self._record = app.record
+            self._rows = self._build()
+        now = app.now
+        quiet = from_settings(app.record.settings.quiet_hours)
+        quiet_now = is_quiet(now, quiet, app.local_zone)
+        states = tuple(r.state(now, quiet_now) for r in self._rows)
+        shown = (tuple(self._rows), states, quiet)
+        if shown == self._shown:
+            return
+        self._shown = shown
+        self._held_until = shift(now, quiet, app.local_zone)
+        self._title(quiet)
+        self._draw(dict(zip((r.key for r in self._rows), states, strict=True)))
+
+    def _title(self, quiet: QuietHours) -> None:
+        if quiet.off:
+            text = _("Your reminders, on this computer's clock. Quiet hours: off.")
+        else:
+            start, end = quiet.as_settings()
+            text = _("Your reminders, on this computer's clock. Quiet hours: {start}–{end}.").format(
+                start=start, end=end)
+        self.query_one("#reminders-title", Static).update(Content(text))
+
+    def _draw(self, states: dict[str, str]) -> None:
+        rows_list = self.query_one("#reminder-list", OptionList)
+        current = self._current()
+        rows_list.clear_options()
+        self._by_option = {}
+        # Coming up: what is still to be delivered (muted ones only while their time is ahead).
+        coming = [r for r in self._rows if states[r.key] in ("upcoming", "due", "held")
+                  or states[r.key] == "off" and r.deliver_at > self.app.now]
+        past = [r for r in reversed(self._rows) if r not in coming]  # newest first
+        if not self._rows:
+            rows_list.add_option(Option(Content(_(
+                "No reminders: none of your recorded treatments has any. Record one from the "
+                "dashboard with a.")), disabled=True))
+        for heading, rows in ((_("Coming up"), coming), (_("Delivered and past"), past)):
+            if not self._rows:
+                break
+            rows_list.add_option(Option(Content.assemble((heading, "bold underline")), disabled=True))
+            if not rows:
+                rows_list.add_option(Option(Content("  " + _("none")), disabled=True))
+            for row in rows:
+                option_id = f"o{len(self._by_option)}"
+                self._by_option[option_id] = row
+                rows_list.add_option(Option(self._prompt(row, states[row.key]), id=option_id))
+        # Keep the patient's place: the same reminder, else the first one coming up.
+        target = next((oid for oid, r in self._by_option.items() if current and r.key == current.key),
+                      next(iter(self._by_option), None))
+        if target is not None:
+            rows_list.highlighted = rows_list.get_option_index(target)
+        self._about()
+
+    def _prompt(self, row: Row, state: str) -> Content:
+        zone = self.app.local_zone
+        glyph, word, style = STATES[state]
+        at = self._held_until if state == "held" and self._held_until else row.deliver_at
+        parts: list[str | tuple[str, str]] = [(clock_time(at, zone), "bold"), "  ", (glyph + word, style)]
+        if at != row.due:
+            # Its own time too, with the day only when that is another day.
+            due = clock_time(row.due, zone, with_day=row.due.astimezone(zone).date()
+                             != at.astimezone(zone).date())
+            text = (_("due {time}") if state == "held" else _("after quiet hours (due {time})"))
+            parts.append((" · " + text.format(time=due), "$text-muted"))
+        if row.muted and row.delivered:
+            parts.append((" · " + _("now off"), "$text-muted"))
+        # Wrapped here so that every line of the message stays indented under its time.
+        width = max(20, self.query_one("#reminder-list").size.width - 6)
+        message = "\n".join("  " + line for line in textwrap.wrap(row.message, width)) or "  "
+        parts += ["\n", (message, "$text-muted" if row.muted else "")]
+        return Content.assemble(*parts)
+
+    def _current(self) -> Row | None:
+        option = self.query_one("#reminder-list", OptionList).highlighted_option
+        if option is None or option.id is None:
+            return None
+        return self._by_option.get(option.id)
+
+    def _rule_title(self, row: Row) -> str:
+        for view in self.app.views:
+            if view.treatment.id == row.treatment_id and (rule := view.protocol.rule(row.rule_id)):
+                return clean(rule.title)
+        return clean(row.rule_id)
+
+    def _about(self) -> None:
+        row = self._current()
+        about = self.query_one("#reminder-about", Static)
+        if row is None:
+            about.update("")
+            return
+        name = self._rule_title(row)
+        if row.muted:
+            text = _("{rule} ({procedure}): reminders off. Space turns them on again.")
+        else:
+            text = _("{rule} ({procedure}). Space turns this rule's reminders off, for every "
+                     "treatment.")
+        about.update(Content(text.format(rule=name, procedure=row.procedure)))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._about()
+
+    # --- turning reminders off and on ----------------------------------------------------------
+
+    def action_toggle_mute(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        muted = row.rule_id not in self.app.record.settings.muted
+        title = self._rule_title(row)
+        app = self.app
+        # On the app, not this screen: the write must finish even if the patient leaves the view.
+        app.run_worker(lambda: self._set_muted(row.rule_id, muted, title), thread=True,
+                       group="record-write", name="mute reminders", exit_on_error=False)
+
+    def _set_muted(self, rule_id: str, muted: bool, title: str) -> None:
+        """In a worker thread: the locked write, then the app shows the new record."""
+        from aftercare.delivery import set_muted
+        from aftercare.store import RecordBusy, RecordUnreadable
+
+        app = self.app
+        store = app.ctx.store
+        try:
+            record = set_muted(store, rule_id, muted)
+        except RecordBusy as exc:
+            app.call_from_thread(app.notify, clean(str(exc)), severity="error", markup=False)
+            return
+        except RecordUnreadable as exc:
+            app.call_from_thread(app.announce_unreadable, exc)
+            return
+        except OSError as exc:  # a folder that became read-only, a full disk
+            app.call_from_thread(app.notify, _("The setting could not be saved: {error}").format(
+                error=clean(exc.strerror or str(exc))), severity="error", markup=False)
+            return
+        app.call_from_thread(app.apply_record, app.compute(record, app.ctx.now()), store.mtime_ns())
+        done = (_("Reminders for “{rule}” are off, for every treatment.") if muted
+                else _("Reminders for “{rule}” are on again."))
+        app.call_from_thread(app.notify, done.format(rule=title), markup=False)
+
+
+def reminders_help(app) -> str:
+    """The help screen's paragraph on reminders, with the patient's own quiet hours."""
+    text = _("Reminders: while aftercare is open, each one comes as a notice here with a bell, and "
+             "on your desktop when there is one; what came while the computer slept arrives as one "
+             "summary. With aftercare closed, 'aftercare remind --install' delivers them.")
+    quiet = from_settings(app.record.settings.quiet_hours)
+    if not quiet.off:
+        start, end = quiet.as_settings()
+        text += " " + _("Between {start} and {end} only urgent ones come (change this with "
+                        "'aftercare settings quiet').").format(start=start, end=end)
+    return text
