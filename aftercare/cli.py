@@ -316,6 +316,8 @@ def cmd_ui(ctx: Context, args: argparse.Namespace) -> int:
     from aftercare.screens.app import make_app  # Textual loads here, never for plain commands
 
     app = make_app(home=ctx.store.home, clock=ctx.clock)
+    # Under --now no reminders: claimed as at a pretended time, they would never come at the real one.
+    app.reminders_enabled = getattr(args, "now", None) is None
     app.run()
     return app.return_code or 0
 
