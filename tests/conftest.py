@@ -36,6 +36,10 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "aftercare-home"
     path.mkdir()
     monkeypatch.setenv("AFTERCARE_HOME", str(path))
+    # No test may pop up a real desktop notification on a developer's screen: without a session
+    # bus the notifier falls back to the terminal. Tests that fake a bus set these themselves.
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "no-runtime-dir"))
     return path
 
 
