@@ -78,7 +78,10 @@ class DetailsScreen(Screen):
                               classes="field")
 
         yield Static(Content(clean(rule.title)), classes="title")
-        yield Static(Content(KIND_NAMES[rule.kind]), classes="muted")
+        kind = KIND_NAMES[rule.kind]
+        if rule.from_clinic:  # the clinic changed or added it: say so before the details
+            kind = _("{kind} · your clinic's instruction").format(kind=kind)
+        yield Static(Content(kind), classes="muted", id="kind")
         yield Static(Content(state_line(status, self.app.now)), id="state", classes="para")
         yield labelled(_("Why"), rule.why)
         if rule.kind is Kind.RESTRICTION and rule.allowed:

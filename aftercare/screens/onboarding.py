@@ -1,5 +1,8 @@
 """First run (and "add a procedure"): what the app is, which procedure, when and where.
 
+First run also offers "I have a file from my clinic" (the `ProfileImport` step): once the file is
+imported, the procedure list shows only what that clinic offers and the zone defaults to its own.
+
 The typed time is read back in words as the patient types ("Thu 20 Nov, 14:30 Seoul time = 06:30
 your time"); anything that does not parse says why, right under the field, and Confirm stays
 disabled. Nothing is written here: the screen returns a `NewTreatment` and the app writes it.
@@ -25,9 +28,10 @@ from aftercare.i18n import _
 from aftercare.render import zone_label
 from aftercare.screens.help import NOT_ADVICE
 from aftercare.screens.messages import NewTreatment
+from aftercare.screens.profile_import import ProfileImport
 from aftercare.textsafe import clean
 
-STEPS = ("welcome", "procedure", "when")
+STEPS = ("welcome", "clinic-file", "procedure", "when")
 
 
 @cache
@@ -48,6 +52,9 @@ class ZoneSuggester(Suggester):
 
 
 class OnboardingScreen(Screen[NewTreatment | None]):
+    DEFAULT_CSS = """
+    OnboardingScreen #offered-by { padding: 0 1; }
+    """
     BINDINGS = [Binding("escape", "back", _("Back"))]
 
     def __init__(self, *, first_run: bool = False, procedure: str | None = None) -> None:
@@ -55,6 +62,7 @@ class OnboardingScreen(Screen[NewTreatment | None]):
         self.first_run = first_run
         self.procedure = procedure
         self._picked_here = False  # "Back" from the time returns to the list only if it was used
+        self._before_import = "welcome"  # where "Back" from the clinic-file step returns
 
     def compose(self) -> ComposeResult:
         initial = "welcome" if self.first_run else "when" if self.procedure else "procedure"
@@ -70,21 +78,14 @@ class OnboardingScreen(Screen[NewTreatment | None]):
                 yield Static(Content(NOT_ADVICE), classes="para")
                 yield Static(Content(_("Everything stays on this computer; no network is used.")),
                              classes="para muted")
-                yield Button(_("Start: record my procedure"), id="start", variant="primary")
+                with Horizontal(classes="buttons"):
+                    yield Button(_("Start: record my procedure"), id="start", variant="primary")
+                    yield Button(_("I have a file from my clinic"), id="have-file")
+            yield ProfileImport(id="clinic-file")
             with Vertical(id="procedure"):
                 yield Static(Content(_("Which procedure did you have?")), classes="title")
-                options: list[Option | None] = []
-                profile = self.app.profile
-                offered = {pid: p for pid, p in catalog.items() if profile is None or profile.offers(pid)}
-                if profile is not None:
-                    yield Static(Content(_("As offered by {clinic}:").format(
-                        clinic=clean(profile.clinic.name))), classes="muted")
-                for pid, p in sorted(offered.items(), key=lambda kv: kv[1].name):
-                    if options:
-                        options.append(None)  # a rule between procedures: each is two lines
-                    options.append(Option(Content.assemble((clean(p.name), "bold"), "\n",
-                                                           (clean(p.summary), "$text-muted")), id=pid))
-                yield OptionList(*options, id="procedures")
+                yield Static("", id="offered-by", classes="muted")
+                yield OptionList(*self._procedure_options(catalog), id="procedures")
             with VerticalScroll(id="when"):
                 yield Static("", id="when-title", classes="title")
                 yield Static(Content(_("When was it? For example: now, 3 h ago, yesterday 15:00, "
@@ -110,10 +111,30 @@ class OnboardingScreen(Screen[NewTreatment | None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self._show_offered_by()
         if self.procedure:
             self.show_when()
         else:
             self._focus_step()
+
+    def _procedure_options(self, catalog: dict) -> list[Option | None]:
+        """The procedures to pick from: only what the active clinic offers, when one is followed."""
+        profile = self.app.profile
+        offered = {pid: p for pid, p in catalog.items() if profile is None or profile.offers(pid)}
+        options: list[Option | None] = []
+        for pid, p in sorted(offered.items(), key=lambda kv: kv[1].name):
+            if options:
+                options.append(None)  # a rule between procedures: each is two lines
+            options.append(Option(Content.assemble((clean(p.name), "bold"), "\n",
+                                                   (clean(p.summary), "$text-muted")), id=pid))
+        return options
+
+    def _show_offered_by(self) -> None:
+        profile = self.app.profile
+        label = self.query_one("#offered-by", Static)
+        label.display = profile is not None
+        if profile is not None:
+            label.update(Content(_("As offered by {clinic}:").format(clinic=clean(profile.clinic.name))))
 
     # --- steps -----------------------------------------------------------------------------------
 
@@ -126,8 +147,18 @@ class OnboardingScreen(Screen[NewTreatment | None]):
         self._focus_step()
 
     def _focus_step(self) -> None:
+        if self.step == "clinic-file":
+            self.query_one(ProfileImport).focus_field()
+            return
         target = {"welcome": "#start", "procedure": "#procedures", "when": "#at"}[self.step]
         self.query_one(target).focus()
+
+    def show_import(self) -> None:
+        """The "I have a file from my clinic" step (also what the palette's import opens here)."""
+        if self.step != "clinic-file":
+            self._before_import = self.step
+            self.query_one(ProfileImport).reset()
+        self._go("clinic-file")
 
     def show_when(self) -> None:
         name = self.app.ctx.catalog()[self.procedure].name
@@ -138,7 +169,11 @@ class OnboardingScreen(Screen[NewTreatment | None]):
 
     def action_back(self) -> None:
         step = self.step
-        if step == "when" and self._picked_here:
+        if step == "clinic-file":
+            if self.query_one(ProfileImport).busy:
+                return  # the import finishes (or fails) first: it is all or nothing
+            self._go(self._before_import)
+        elif step == "when" and self._picked_here:
             self._go("procedure")
         elif step == "procedure" and self.first_run:
             self._go("welcome")
@@ -151,6 +186,8 @@ class OnboardingScreen(Screen[NewTreatment | None]):
         button = event.button.id
         if button == "start":
             self._go("procedure")
+        elif button == "have-file":
+            self.show_import()
         elif button == "back":
             self.action_back()
         elif button == "confirm":
@@ -168,6 +205,22 @@ class OnboardingScreen(Screen[NewTreatment | None]):
             at.focus()
             # After the focus has selected the text: leave the cursor at the end, to edit the hour.
             self.call_after_refresh(setattr, at, "cursor_position", len(value))
+
+    def on_profile_import_imported(self, message: ProfileImport.Imported) -> None:
+        # The app follows the clinic now (it applied the new record before this message): offer
+        # what it offers, at its zone — the procedure was done there.
+        procedures = self.query_one("#procedures", OptionList)
+        procedures.set_options(self._procedure_options(self.app.ctx.catalog()))
+        procedures.highlighted = 0 if procedures.option_count else None
+        self._show_offered_by()
+        self.query_one("#zone", Input).value = message.profile.clinic.timezone
+        if self.procedure is not None and not message.profile.offers(self.procedure):
+            self.procedure = None
+        self._picked_here = False
+        self._go("procedure")
+
+    def on_profile_import_cancelled(self, message: ProfileImport.Cancelled) -> None:
+        self.action_back()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._picked_here = True

@@ -133,7 +133,13 @@ class TimelineScreen(Screen):
         for status in view.statuses:
             item = status.item
             glyph, colour = BAR_GLYPHS[status.rule.kind]
-            title = fit(clean(status.rule.title), title_width).ljust(title_width)
+            title = clean(status.rule.title)
+            mark = " " + _("(clinic)") if status.rule.from_clinic else ""
+            if mark and title_width >= len(mark) + 6:  # marked as the dashboard marks it, never cut
+                title = fit(title, title_width - len(mark)) + mark
+            else:
+                title = fit(title, title_width)
+            title = title.ljust(title_width)
             parts: list[str | tuple[str, str]] = [title, " "]
             for i, on in enumerate(covers(buckets, item.starts_at, item.ends_at)):
                 if on:
@@ -167,7 +173,10 @@ class TimelineScreen(Screen):
             return
         rule = view.protocol.rule(current[1])
         if rule is not None:
-            self.query_one("#timeline-why", Static).update(Content(clean(rule.why)))
+            why = clean(rule.why)
+            if rule.from_clinic:
+                why = _("Your clinic: {why}").format(why=why)
+            self.query_one("#timeline-why", Static).update(Content(why))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._show_why()

@@ -87,6 +87,7 @@ class TodayScreen(Screen):
             prompt = Content.assemble(
                 ("[x] " if done else "[ ] ", "bold $success" if done else "bold"),
                 clean(task.rule.title),
+                (" " + _("(your clinic)") if task.rule.from_clinic else "", "$text-muted"),
                 ("  " + _("done") if done else "", "$text-muted"),
             )
             tasks_list.add_option(Option(prompt))
