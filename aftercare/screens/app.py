@@ -63,6 +63,12 @@ class AftercareApp(App[None]):
         Binding("q", "quit", _("Quit")),
         Binding("question_mark", "help", _("Help"), key_display="?",
                 tooltip=_("Keys, and when to contact your clinic")),
+        # Not in the footer (no room at 80 columns): in help and the command palette instead.
+        Binding("m", "reminders", _("Reminders"), show=False,
+                tooltip=_("What you will be reminded of and when; turn a rule's reminders off")),
+        # Not in the Footer: the dashboard's has no room left at 80 columns. The palette and help
+        # list it; the clinic's name and phone themselves head every screen.
+        Binding("c", "clinic", _("Clinic"), show=False),
     ]
 
     def __init__(self, ctx: Context, *, exit_after_first_paint: bool = False) -> None:
@@ -81,6 +87,11 @@ class AftercareApp(App[None]):
         self._last_tick = self.now
         self._seen_mtime: int | None = None
         self._applied_mtime: int | None = None
+        # In-app reminders (aftercare.screens.scheduler.InAppReminders), started after the first
+        # paint. Off under `--now` (cli.cmd_ui): claimed as at a pretended time, they would never
+        # come at their real one.
+        self.reminders = None
+        self.reminders_enabled = True
 
     @cached_property
     def local_zone(self) -> ZoneInfo:
@@ -116,6 +127,8 @@ class AftercareApp(App[None]):
         self._applied_mtime = mtime
         self._take(loaded)
         self.refresh_screens()
+        if self.reminders is not None:
+            self.reminders.record_changed()  # a new treatment, a muted rule: move the job
 
     def _take(self, loaded: Loaded) -> None:
         self.record = loaded.record
@@ -123,6 +136,7 @@ class AftercareApp(App[None]):
         self.problems = loaded.problems
         self.contacts = loaded.contacts
         self.profile = loaded.profile
+        self.show_clinic()
 
     def refresh_screens(self) -> None:
         screen = self.screen
@@ -150,6 +164,19 @@ class AftercareApp(App[None]):
             self.start_onboarding(first_run=True)
         self.set_interval(TICK_S, self.tick)
         self.set_interval(POLL_S, self.poll_record)
+        if self.reminders_enabled:
+            self.call_after_refresh(self.start_reminders)
+
+    def start_reminders(self) -> None:
+        """After the first paint: APScheduler and the reminder checks (aftercare.screens.scheduler)."""
+        from aftercare.screens.scheduler import InAppReminders
+
+        self.reminders = InAppReminders(self)
+        self.reminders.start()
+
+    def on_unmount(self) -> None:
+        if self.reminders is not None:
+            self.reminders.stop()
 
     def announce_unreadable(self, exc: RecordUnreadable) -> None:
         self.load_error = exc
@@ -278,6 +305,37 @@ class AftercareApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_reminders(self) -> None:
+        from aftercare.screens.reminders_view import RemindersScreen
+
+        if not isinstance(self.screen, RemindersScreen):
+            self.push_screen(RemindersScreen())
+
+    # --- the clinic (profiles) -------------------------------------------------------------------
+
+    def show_clinic(self) -> None:
+        """While a clinic is followed, its name and phone head every screen (in the Header)."""
+        if self.contacts or self.profile is not None or self.has_class("-clinic"):
+            from aftercare.screens.clinic import show_in_header  # only once a clinic is in play
+
+            show_in_header(self)
+
+    def on_resize(self) -> None:
+        # The name is fitted to the width (the phone is never cut); App's own resize handler runs
+        # after this one, so refit once it has taken the new size.
+        self.call_later(self.show_clinic)
+
+    def action_clinic(self) -> None:
+        from aftercare.screens.clinic import ClinicScreen
+
+        if not isinstance(self.screen, ClinicScreen):
+            self.push_screen(ClinicScreen())
+
+    def action_import_profile(self) -> None:
+        from aftercare.screens.profile_import import open_import
+
+        open_import(self)
 
 
 def make_app(home: Path | None = None, clock: Clock | None = None, *,

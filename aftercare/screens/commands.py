@@ -15,6 +15,14 @@ from aftercare.i18n import _
 
 # Already offered by Textual's own provider under the same name.
 SKIP = frozenset({"quit", "command_palette"})
+# Bound but kept out of the footer (no room at 80 columns): offered here, and listed in help.
+PALETTE_ONLY = frozenset({"reminders"})
+# App actions without a key of their own: (name, what it does, action).
+UNBOUND = (
+    (_("Clinic"), _("Your clinic's phone, hours, and when to contact it (key: c)"), "clinic"),
+    (_("Import a clinic profile…"),
+     _("Follow the file your clinic sent you: its timings, phone and warnings"), "import_profile"),
+)
 
 
 class AftercareCommands(Provider):
@@ -22,7 +30,8 @@ class AftercareCommands(Provider):
         seen: set[str] = set()
         for active in self.screen.active_bindings.values():
             binding = active.binding
-            if not (binding.show and binding.description and active.enabled) or binding.action in SKIP:
+            shown = binding.show or binding.action in PALETTE_ONLY
+            if not (shown and binding.description and active.enabled) or binding.action in SKIP:
                 continue
             if binding.description in seen:
                 continue
@@ -31,6 +40,8 @@ class AftercareCommands(Provider):
             run = partial(self.app.run_action, binding.action, active.node)
             about = binding.tooltip or binding.description
             yield binding.description, _("{about} (key: {key})").format(about=about, key=key), run
+        for name, about, action in UNBOUND:
+            yield name, about, partial(self.app.run_action, action)
 
     async def discover(self) -> Hits:
         for name, help_text, run in self._commands():

@@ -11,6 +11,7 @@ from textual.widgets import Footer, Header, Static
 
 from aftercare.i18n import _
 from aftercare.model import Warning
+from aftercare.screens.reminders_view import reminders_help
 from aftercare.textsafe import clean
 
 NOT_ADVICE = _(
@@ -22,7 +23,10 @@ NOT_ADVICE = _(
 def key_help() -> list[tuple[str, list[tuple[str, str]]]]:
     """(screen name, [(key, what it does)]) straight from the bindings, so help never drifts."""
     from aftercare.screens.app import AftercareApp
+    from aftercare.screens.clinic import ClinicScreen
+    from aftercare.screens.commands import PALETTE_ONLY
     from aftercare.screens.dashboard import DashboardScreen
+    from aftercare.screens.reminders_view import RemindersScreen
     from aftercare.screens.timeline import TimelineScreen
     from aftercare.screens.today import TodayScreen
     from aftercare.screens.treatments import TreatmentsScreen
@@ -32,13 +36,15 @@ def key_help() -> list[tuple[str, list[tuple[str, str]]]]:
         out = []
         for cls in classes:
             for b in cls.BINDINGS:
-                if isinstance(b, Binding) and b.show and b.description and b.action != "app.pop_screen":
+                listed = b.show or b.action in PALETTE_ONLY
+                if isinstance(b, Binding) and listed and b.description and b.action != "app.pop_screen":
                     shown = b.key_display or b.key.split(",")[0]
                     out.append((shown, f"{b.description}: {b.tooltip}" if b.tooltip else b.description))
         return out
 
     return [
         (_("Everywhere"), keys(AftercareApp) + [
+            ("c", _("Clinic: its phone, hours, and when to contact it")),
             ("ctrl+p", _("All commands, searchable")),
             ("tab", _("Move between items (or the arrow keys)")),
             ("escape", _("Back to the previous screen")),
@@ -47,6 +53,8 @@ def key_help() -> list[tuple[str, list[tuple[str, str]]]]:
         (_("Today"), keys(TodayScreen)),
         (_("Timeline"), keys(TimelineScreen)),
         (_("Treatments"), keys(TreatmentsScreen)),
+        (_("Reminders"), keys(RemindersScreen)),
+        (_("Clinic"), keys(ClinicScreen)),
     ]
 
 
@@ -93,12 +101,17 @@ class HelpScreen(Screen):
                 yield Static(Content.assemble(("! " if w.urgent else "- ", "bold"), clean(w.text)),
                              classes=style)
             yield Static("")
+            yield Static(Content(_(
+                "Press c for your clinic's phone, hours and address. Did your clinic give you a file "
+                "(ending in .toml)? Press c, then i to import it, or choose \"Import a clinic "
+                "profile…\" in the command palette (ctrl+p).")), classes="para", id="help-clinic")
             yield Static(Content(_("Keys")), classes="label")
             for screen, keys in key_help():
                 yield Static(Content(screen), classes="muted")
                 for key, what in keys:
                     yield Static(Content(f"  {key:<8} {what}"))
             yield Static("")
+            yield Static(Content(reminders_help(self.app)), classes="para")
             yield Static(Content(_(
                 "Times are shown on this computer's clock; the clinic's time is added where it differs. "
                 "Everything stays on this computer: aftercare never uses the network.")), classes="para")
