@@ -10,7 +10,7 @@ Pure functions of their arguments: no I/O, no clock (``now`` is always passed in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
@@ -118,16 +118,30 @@ class Crossing:
     message: str  # content text: untrusted, show with markup off
 
 
-def crossings(views: Iterable[TreatmentView], since: datetime, now: datetime) -> list[Crossing]:
+def has_reminder_at(rule: Rule, moment: str) -> bool:
+    """Whether the content gives this rule a reminder right at its start or end."""
+    return any(r.moment == moment and r.lead is None for r in rule.reminders)
+
+
+def crossings(
+    views: Iterable[TreatmentView], since: datetime, now: datetime,
+    muted: Collection[str] | None = None,
+) -> list[Crossing]:
     """Restrictions that ended and windows that opened in (since, now], oldest first.
 
     Works on instants, not on a remembered state, so a tick that came late (timers skip ticks,
-    laptops sleep) still reports every boundary it stepped over, once.
+    laptops sleep) still reports every boundary it stepped over, once. When reminders run in the
+    app (`muted` given: the rule ids whose reminders are off), a boundary that a reminder
+    announces is left to the reminder, so the patient does not get the same news twice.
     """
     found = []
     for view in views:
         for item in view.plan.items:
             rule = item.rule
+            if muted is not None and rule.id not in muted and has_reminder_at(
+                rule, "end" if rule.kind is Kind.RESTRICTION else "start"
+            ):
+                continue
             if rule.kind is Kind.RESTRICTION and since < item.ends_at <= now:
                 text = rule.allowed or _("{title}: this restriction has ended").format(title=rule.title)
                 found.append(Crossing(item.treatment_id, rule, item.ends_at, clean(text)))

@@ -96,6 +96,16 @@ def test_crossings_report_each_boundary_once():
     assert agenda.crossings(v, end, end + timedelta(seconds=1)) == []  # the next tick: nothing new
 
 
+def test_a_boundary_a_running_reminder_announces_is_left_to_it_unless_muted():
+    end = AT + timedelta(hours=48)
+    v = views(end)
+    # no-shampoo has a reminder at its end (content); no-swimming has none.
+    with_reminders = [c.rule.id for c in agenda.crossings(v, end - timedelta(seconds=1), end, muted=())]
+    assert "no-shampoo" not in with_reminders and "no-swimming" in with_reminders
+    muted = [c.rule.id for c in agenda.crossings(v, end - timedelta(seconds=1), end, muted={"no-shampoo"})]
+    assert "no-shampoo" in muted
+
+
 def test_a_window_opening_is_a_crossing_and_a_late_tick_still_sees_it():
     opens = AT + timedelta(hours=24)
     # The laptop slept from 23 h to 30 h: the window opened meanwhile and is still open.

@@ -194,7 +194,8 @@ class AftercareApp(App[None]):
         now = self.ctx.now()
         views = views_at(self.views, now)
         # A clock moved backwards (tests, `--now`) crosses nothing.
-        found = crossings(views, self._last_tick, now) if now > self._last_tick else []
+        muted = self.record.settings.muted if self.reminders is not None else None
+        found = crossings(views, self._last_tick, now, muted) if now > self._last_tick else []
         self._last_tick = self.now = now
         self.views = views
         self.sub_title = clock_time(now)
