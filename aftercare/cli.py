@@ -261,7 +261,7 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
 
             for t in record.treatments:
                 if (clinic := clinic_for(ctx, t)) is not None:
-                    contacts[t.id] = f"{clinic.name} — {clinic.phone}"
+                    contacts[t.id] = clinic.contact
         print(status_text(views, now, problems, contacts))
     return 0
 

@@ -127,6 +127,13 @@ class Clinic:
     language: str = "en"  # the language the clinic's texts are written in (BCP 47, e.g. "ko")
     warnings: tuple[Warning, ...] = ()  # the clinic's own "contact us if ..." (all procedures)
 
+    @property
+    def contact(self) -> str:
+        """"Name — phone", cleaned: safe to show (still with markup off)."""
+        from aftercare.textsafe import clean
+
+        return clean(f"{self.name} — {self.phone}")
+
 
 @dataclass(frozen=True)
 class RuleOverride:

@@ -45,7 +45,7 @@ class Loaded:
     record: Record
     views: list[TreatmentView]
     problems: list[str]
-    contacts: dict[str, str]
+    clinics: dict[str, object]  # treatment id -> aftercare.profiles.Clinic it was recorded under
     profile: object | None  # aftercare.profiles.Profile (imported only when a profile is in use)
 
 
@@ -80,7 +80,7 @@ class AftercareApp(App[None]):
         self.problems: list[str] = []
         # Clinic profiles (Step 4): "name — phone" per treatment recorded under one, and the
         # active profile (it sets the default zone and the procedures offered when adding).
-        self.contacts: dict[str, str] = {}
+        self.clinics: dict[str, object] = {}
         self.profile = None  # aftercare.profiles.Profile | None
         self.load_error: RecordUnreadable | None = None
         self.now: datetime = ctx.now()
@@ -106,19 +106,19 @@ class AftercareApp(App[None]):
         """Everything shown that depends on the record (plans are built here, once per change,
         and reused by every tick). Runs in a worker thread except at start-up."""
         views, problems = self.ctx.views(record, now)
-        contacts, profile = {}, None
+        clinics, profile = {}, None
         if record.profile or any(t.profile for t in record.treatments):
             from aftercare.errors import UserError
             from aftercare.profiles import active_profile, clinic_for  # only when one is in use
 
             for t in record.treatments:
                 if (clinic := clinic_for(self.ctx, t)) is not None:
-                    contacts[t.id] = clean(f"{clinic.name} — {clinic.phone}")
+                    clinics[t.id] = clinic
             try:
                 profile = active_profile(self.ctx, record)
             except UserError as exc:
                 problems.append(str(exc))
-        return Loaded(record, views, [clean(p) for p in problems], contacts, profile)
+        return Loaded(record, views, [clean(p) for p in problems], clinics, profile)
 
     def apply_record(self, loaded: Loaded, mtime: int | None) -> None:
         # A reload that read the file before a newer write finished must not undo it.
@@ -134,7 +134,7 @@ class AftercareApp(App[None]):
         self.record = loaded.record
         self.views = views_at(loaded.views, self.now)
         self.problems = loaded.problems
-        self.contacts = loaded.contacts
+        self.clinics = loaded.clinics
         self.profile = loaded.profile
         self.show_clinic()
 
@@ -317,7 +317,7 @@ class AftercareApp(App[None]):
 
     def show_clinic(self) -> None:
         """While a clinic is followed, its name and phone head every screen (in the Header)."""
-        if self.contacts or self.profile is not None or self.has_class("-clinic"):
+        if self.clinics or self.profile is not None or self.has_class("-clinic"):
             from aftercare.screens.clinic import show_in_header  # only once a clinic is in play
 
             show_in_header(self)

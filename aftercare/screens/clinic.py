@@ -50,13 +50,10 @@ def fit_cells(text: str, width: int) -> str:
 def shown_clinic(app: AftercareApp) -> Clinic | None:
     """The clinic the patient follows now: the newest treatment's when it was recorded with one
     (its plan follows that clinic), else the active profile's; None with the built-in content."""
-    if app.views and app.views[0].treatment.profile:
-        from aftercare.profiles import clinic_for  # loaded already: a profile is in use
-
-        clinic = clinic_for(app.ctx, app.views[0].treatment)
-        if clinic is not None:
-            return clinic
-    return app.profile.clinic if app.profile is not None else None
+    clinic = app.clinics.get(app.views[0].treatment.id) if app.views else None
+    if clinic is None and app.profile is not None:
+        clinic = app.profile.clinic
+    return clinic
 
 
 def header_title(app: AftercareApp) -> str | None:

@@ -66,7 +66,7 @@ class DashboardScreen(Screen):
         sections = dashboard_sections(app.views)
         ticks = tuple(sorted((t.treatment, t.rule) for t in app.record.ticks))
         layout = (layout_key(sections), ticks, tuple(app.problems), app.load_error,
-                  tuple(t.id for t in app.record.treatments), tuple(app.contacts.items()))
+                  tuple(t.id for t in app.record.treatments), tuple(app.clinics.items()))
         if layout != self._layout:
             self._layout = layout
             self._rebuild(sections)
@@ -97,9 +97,9 @@ class DashboardScreen(Screen):
             if len(app.views) > 1:
                 line += " · " + _("newest of {n}").format(n=len(app.views))
             widgets.append(Static(Content(line), classes="treatment"))
-            if t.id in app.contacts:
+            if t.id in app.clinics:
                 widgets.append(Static(Content(_("Your clinic: {contact}").format(
-                    contact=app.contacts[t.id])), classes="treatment"))
+                    contact=app.clinics[t.id].contact)), classes="treatment"))
         ticked = {(k.treatment, k.rule) for k in app.record.ticks}
         for section in sections:
             widgets.append(Static(Content(section.title), classes="section"))

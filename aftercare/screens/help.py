@@ -73,14 +73,12 @@ def red_flags(app) -> list[Warning]:
 def clinic_contact(app) -> tuple[str, str]:
     """("name — phone", what to do out of hours) of the newest treatment's clinic, else of the
     active clinic profile; empty when the built-in content is followed."""
-    if app.views and app.views[0].treatment.id in app.contacts:
-        contact = app.contacts[app.views[0].treatment.id]
-    elif app.profile is not None:
-        contact = clean(f"{app.profile.clinic.name} — {app.profile.clinic.phone}")
-    else:
+    from aftercare.screens.clinic import shown_clinic
+
+    clinic = shown_clinic(app)
+    if clinic is None:
         return "", ""
-    emergency = clean(app.profile.clinic.emergency) if app.profile is not None else ""
-    return contact, emergency
+    return clinic.contact, clean(clinic.emergency)
 
 
 class HelpScreen(Screen):
