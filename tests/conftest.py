@@ -111,3 +111,21 @@ def clock() -> Callable[[datetime | str], FixedClock]:
         return FixedClock(instant)
 
     return make
+
+
+@pytest.fixture
+def network_attempts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make every way of opening a connection fail loudly; the list records each attempt."""
+    import socket
+
+    attempts: list[str] = []
+
+    def refuse(what: str):
+        def guard(*args, **kwargs):
+            attempts.append(what)
+            raise OSError(f"network use in an offline app: {what}")
+        return guard
+
+    for name in ("socket", "create_connection", "getaddrinfo", "socketpair"):
+        monkeypatch.setattr(socket, name, refuse(name))
+    return attempts

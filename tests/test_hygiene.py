@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
-
-import pytest
 
 HEAVY = ("textual", "apscheduler")
 NOW = "2026-11-22T08:48+09:00"
@@ -83,17 +80,7 @@ def test_core_modules_import_neither_textual_nor_apscheduler(home: Path) -> None
         assert name in report["modules"]
 
 
-def test_no_command_opens_a_network_connection(run_cli, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    attempts: list[str] = []
-
-    def refuse(what: str):
-        def guard(*args, **kwargs):
-            attempts.append(what)
-            raise OSError(f"network use in an offline app: {what}")
-        return guard
-
-    for name in ("socket", "create_connection", "getaddrinfo", "socketpair"):
-        monkeypatch.setattr(socket, name, refuse(name))
+def test_no_command_opens_a_network_connection(run_cli, home: Path, network_attempts: list[str]) -> None:
     commands = [
         ["procedures"],
         ["add", "mesotherapy", "--at", "yesterday 10:00", "--zone", "Asia/Seoul", "--now", NOW],
@@ -109,4 +96,4 @@ def test_no_command_opens_a_network_connection(run_cli, home: Path, monkeypatch:
         assert result.code == 0, (argv, result.err)
     ids = [line.split()[0] for line in run_cli(["treatments"], home).out.splitlines()]
     assert run_cli(["remove", ids[0]], home).code == 0
-    assert attempts == []
+    assert network_attempts == []

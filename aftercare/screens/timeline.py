@@ -20,16 +20,16 @@ from aftercare.model import Kind
 from aftercare.overview import TreatmentView
 from aftercare.render import clock_time
 from aftercare.screens.messages import ItemChosen
-from aftercare.screens.widgets import fit
+from aftercare.screens.widgets import GLYPHS, fit
 from aftercare.textsafe import clean
 
+# The bar's glyph per kind; its colour is the dashboard's for that kind (widgets.GLYPHS).
 BAR_GLYPHS = {
-    Kind.RESTRICTION: ("█", "$error"),
-    Kind.WINDOW: ("▓", "$success"),
-    Kind.TASK: ("▪", "$warning"),
-    Kind.SESSION: ("◆", "$accent"),
-    Kind.EXPECT: ("░", "$secondary"),
-    Kind.MILESTONE: ("▒", "$accent"),
+    kind: (bar, GLYPHS[kind][1])
+    for kind, bar in {
+        Kind.RESTRICTION: "█", Kind.WINDOW: "▓", Kind.TASK: "▪",
+        Kind.SESSION: "◆", Kind.EXPECT: "░", Kind.MILESTONE: "▒",
+    }.items()
 }
 LEGEND = (
     (Kind.RESTRICTION, _("not allowed")), (Kind.WINDOW, _("may resume")), (Kind.TASK, _("to do")),

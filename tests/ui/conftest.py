@@ -83,3 +83,19 @@ async def _settle(app, pilot) -> None:
 def settle():
     """`await settle(app, pilot)`: let record reads/writes (workers) finish and the screen catch up."""
     return _settle
+
+
+@pytest.fixture
+def palette() -> Callable:
+    """`await palette(pilot, "timeline")`: run an action by name from the command palette."""
+    return _run_from_palette
+
+
+async def _run_from_palette(pilot, query: str) -> None:
+    """Open the command palette, type `query`, run the first match."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*query)
+    await pilot.pause(0.3)  # the palette searches in the background
+    await pilot.press("enter")
+    await pilot.pause()

@@ -340,19 +340,14 @@ async def test_help_states_not_medical_advice_and_red_flags(make, seed, la, text
         assert re.search(r"t\s+Today", shown) and re.search(r"l\s+Timeline", shown)
 
 
-async def test_command_palette_runs_screen_actions(make, seed, la):
+async def test_command_palette_runs_screen_actions(palette, make, seed, la):
     from aftercare.screens.timeline import TimelineScreen
 
     seed()
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"timeline")
-        await pilot.pause(0.3)  # the palette searches in the background
-        await pilot.press("enter")
-        await pilot.pause()
+        await palette(pilot, "timeline")
         await pilot.pause()
         assert isinstance(app.screen, TimelineScreen)
 

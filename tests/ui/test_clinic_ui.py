@@ -325,7 +325,7 @@ async def test_clinic_screen_without_profile_says_how_to_import(make, seed, la, 
         assert isinstance(app.screen, ClinicScreen)
 
 
-async def test_palette_imports_a_profile_then_offers_its_procedures(make, seed, home, la, text,
+async def test_palette_imports_a_profile_then_offers_its_procedures(palette, make, seed, home, la, text,
                                                                     settle):
     from aftercare.screens.onboarding import OnboardingScreen
     from aftercare.screens.profile_import import ProfileImportScreen
@@ -334,12 +334,7 @@ async def test_palette_imports_a_profile_then_offers_its_procedures(make, seed, 
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"import")
-        await pilot.pause(0.3)  # the palette searches in the background
-        await pilot.press("enter")
-        await pilot.pause()
+        await palette(pilot, "import")
         assert isinstance(app.screen, ProfileImportScreen)
         await paste(app, pilot, settle, str(SEOUL))
         await pilot.press("enter")

@@ -294,7 +294,7 @@ async def test_mute_from_the_view_persists_and_the_reminder_no_longer_fires(
         assert Store(home).load().settings.muted == ()
 
 
-async def test_palette_and_help_lead_to_the_reminders_view(make, seed, la, settle, text):
+async def test_palette_and_help_lead_to_the_reminders_view(palette, make, seed, la, settle, text):
     from aftercare.screens.help import HelpScreen
     from aftercare.screens.reminders_view import RemindersScreen
 
@@ -302,12 +302,7 @@ async def test_palette_and_help_lead_to_the_reminders_view(make, seed, la, settl
     app = make(FixedClock(AT + 12 * H))
     async with app.run_test(size=SIZE) as pilot:
         await started(app, pilot, settle)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"reminders")
-        await pilot.pause(0.3)  # the palette searches in the background
-        await pilot.press("enter")
-        await pilot.pause()
+        await palette(pilot, "reminders")
         await pilot.pause()
         assert isinstance(app.screen, RemindersScreen)
 
