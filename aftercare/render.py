@@ -7,9 +7,14 @@ from zoneinfo import ZoneInfo
 
 from aftercare.i18n import _
 
+LONG_DAYS = 28
+
 
 def duration(seconds: int) -> str:
-    """Compact, rounded for reading: '45 s', '12 min', '1 h 12 min', '2 d 4 h'."""
+    """Compact, rounded for reading: '45 s', '12 min', '1 h 12 min', '2 d 4 h', '91 d'.
+
+    Minutes round up ("1 min left" until the very end); four weeks or more away, the hours are
+    noise and are left out."""
     seconds = max(0, seconds)
     if seconds < 60:
         return _("{n} s").format(n=seconds)
@@ -20,7 +25,9 @@ def duration(seconds: int) -> str:
     if hours < 24:
         return _("{h} h {m} min").format(h=hours, m=minutes) if minutes else _("{h} h").format(h=hours)
     days, hours = divmod(hours, 24)
-    return _("{d} d {h} h").format(d=days, h=hours) if hours else _("{d} d").format(d=days)
+    if hours and days < LONG_DAYS:
+        return _("{d} d {h} h").format(d=days, h=hours)
+    return _("{d} d").format(d=days)
 
 
 def countdown(seconds: int) -> str:
