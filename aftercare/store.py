@@ -40,7 +40,12 @@ class RecordUnreadable(Exception):
 
 
 class RecordBusy(Exception):
-    """Another aftercare process held the lock for too long."""
+    """The record cannot be used right now; the message is one sentence saying why."""
+
+
+class RecordInaccessible(RecordBusy):
+    """The record or its folder cannot be used at all: permissions (a record created with sudo), a
+    file where the folder should be, or a record written by a newer version. Nothing is changed."""
 
 
 @dataclass(frozen=True)
@@ -158,8 +163,17 @@ def _zone(value: Any) -> str:
     return name
 
 
+def _list(value: Any, what: str) -> list:
+    if not isinstance(value, list):
+        raise ValueError(f"{what} is not a list")
+    return value
+
+
 def _from_toml(doc: dict[str, Any]) -> Record:
     version = doc.get("schema_version")
+    if type(version) is int and version > SCHEMA_VERSION:
+        # Written by a newer aftercare: not broken, so never moved aside; only refused.
+        raise _NewerRecord(version)
     if version != SCHEMA_VERSION:
         raise ValueError(f"schema_version is {version!r}, this version reads {SCHEMA_VERSION}")
     treatments = tuple(
@@ -168,26 +182,33 @@ def _from_toml(doc: dict[str, Any]) -> Record:
             procedure=_text(t["procedure"], "procedure"),
             at=_instant(t["at"], "treatment time"),
             zone=_zone(t["zone"]),
-            profile=t.get("profile"),
+            profile=None if t.get("profile") is None else _text(t["profile"], "treatment profile"),
         )
-        for t in doc.get("treatments", [])
+        for t in _list(doc.get("treatments", []), "treatments")
     )
     ticks = tuple(
         Tick(_text(k["treatment"], "tick treatment"), _text(k["rule"], "tick rule"),
              _instant(k["at"], "tick time"))
-        for k in doc.get("ticks", [])
+        for k in _list(doc.get("ticks", []), "ticks")
     )
     raw_settings = doc.get("settings", {})
     quiet = tuple(raw_settings.get("quiet_hours", DEFAULT_QUIET_HOURS))
     if len(quiet) != 2 or not all(isinstance(q, str) for q in quiet):
         raise ValueError("settings.quiet_hours is not two \"HH:MM\" texts")
     settings = Settings(quiet_hours=(quiet[0], quiet[1]),
-                        muted=tuple(_text(m, "muted rule") for m in raw_settings.get("muted", [])))
-    delivered = tuple(_text(k, "delivered key") for k in doc.get("delivered", []))
+                        muted=tuple(_text(m, "muted rule")
+                                    for m in _list(raw_settings.get("muted", []), "settings.muted")))
+    delivered = tuple(_text(k, "delivered key") for k in _list(doc.get("delivered", []), "delivered"))
     profile = doc.get("profile")
     if profile is not None:
         _text(profile, "profile")
     return Record(treatments, ticks, delivered, settings, profile)
+
+
+class _NewerRecord(Exception):
+    def __init__(self, version: int) -> None:
+        super().__init__(version)
+        self.version = version
 
 
 # --- the store --------------------------------------------------------------------------------
@@ -214,11 +235,21 @@ class Store:
 
         return Path(self._record)
 
+    def _inaccessible(self, exc: OSError, doing: str) -> RecordInaccessible:
+        where = exc.filename or self._home
+        return RecordInaccessible(
+            f"Cannot {doing} {where} ({exc.strerror or exc}); check that the aftercare data folder "
+            f"{self._home} is a folder that belongs to you (not created with sudo)."
+        )
+
     @cached_property
     def _filelock(self):  # -> filelock.FileLock; one per store, so nested use re-enters it
         import filelock  # only on the write path
 
-        os.makedirs(self._home, mode=0o700, exist_ok=True)
+        try:
+            os.makedirs(self._home, mode=0o700, exist_ok=True)
+        except OSError as exc:
+            raise self._inaccessible(exc, "create the folder") from None
         lock_path = os.path.join(self._home, "record.lock")
         return filelock.FileLock(lock_path, timeout=LOCK_TIMEOUT_S, mode=0o600)
 
@@ -232,6 +263,8 @@ class Store:
             raise RecordBusy(
                 f"The record {self.path} is locked by another aftercare process; try again."
             ) from None
+        except OSError as exc:
+            raise self._inaccessible(exc, "lock") from None
         try:
             yield
         finally:
@@ -251,8 +284,15 @@ class Store:
                 raw = f.read()
         except FileNotFoundError:
             return Record()
+        except OSError as exc:
+            raise self._inaccessible(exc, "read") from None
         try:
             return _from_toml(tomllib.loads(raw.decode("utf-8")))
+        except _NewerRecord as exc:
+            raise RecordInaccessible(
+                f"The record {self._record} was written by a newer aftercare (schema {exc.version}, "
+                f"this one reads {SCHEMA_VERSION}); update aftercare. Nothing was changed."
+            ) from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError, KeyError, TypeError,
                 AttributeError, RecursionError) as exc:
             reason = str(exc) or type(exc).__name__
@@ -291,4 +331,7 @@ class Store:
 
         from aftercare.atomic import write_atomic
 
-        write_atomic(self._record, tomli_w.dumps(_to_toml(record)).encode("utf-8"))
+        try:
+            write_atomic(self._record, tomli_w.dumps(_to_toml(record)).encode("utf-8"))
+        except OSError as exc:
+            raise self._inaccessible(exc, "write") from None

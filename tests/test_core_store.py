@@ -90,7 +90,9 @@ def test_write_that_fails_midway_keeps_the_old_record(home: Path, monkeypatch: p
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError, match="disk full"):
+    from aftercare.store import RecordInaccessible
+
+    with pytest.raises(RecordInaccessible, match="disk full"):  # one sentence, not a traceback
         store.update(add(treatment("lost02")))
     monkeypatch.undo()
     assert (home / RECORD_NAME).read_bytes() == before
@@ -135,7 +137,7 @@ def test_without_treatment_drops_its_ticks_and_delivered_keys() -> None:
 GARBAGE = [
     b"this is = not [toml",
     b"\xff\xfe not utf-8",
-    b"schema_version = 99\n",
+    b"schema_version = 0\n",  # (a newer one, 2 and up, is refused but left in place)
     # a treatment time without an offset
     b'schema_version = 1\n[[treatments]]\nid = "x"\nprocedure = "prp"\n'
     b'at = 2026-11-20T10:00:00\nzone = "UTC"\n',
@@ -228,3 +230,43 @@ def test_data_home_agrees_with_platformdirs(monkeypatch, tmp_path, xdg) -> None:
     else:
         monkeypatch.setenv("XDG_DATA_HOME", xdg)
     assert data_home() == Path(platformdirs.user_data_dir("aftercare", appauthor=False))
+
+
+@pytest.mark.parametrize("bad", [
+    'profile = 5',  # a treatment's profile that is not a text
+])
+def test_a_treatment_field_of_the_wrong_type_is_moved_aside_not_a_crash(home: Path, bad: str) -> None:
+    (home / "record.toml").write_text(
+        'schema_version = 1\n[[treatments]]\nid = "abc123"\nprocedure = "mesotherapy"\n'
+        f'at = 2026-11-21T05:30:00Z\nzone = "Asia/Seoul"\n{bad}\n')
+    with pytest.raises(RecordUnreadable):
+        Store(home).load()
+    assert not (home / "record.toml").exists()
+
+
+def test_muted_as_a_text_instead_of_a_list_is_refused(home: Path) -> None:
+    (home / "record.toml").write_text('schema_version = 1\n[settings]\nmuted = "no-shampoo"\n')
+    with pytest.raises(RecordUnreadable, match="settings.muted is not a list"):
+        Store(home).load()
+
+
+def test_a_record_from_a_newer_version_is_refused_and_left_where_it_is(home: Path) -> None:
+    from aftercare.store import RecordInaccessible
+
+    raw = b'schema_version = 2\nsomething_new = true\n'
+    (home / "record.toml").write_bytes(raw)
+    with pytest.raises(RecordInaccessible, match="newer aftercare"):
+        Store(home).load()
+    assert (home / "record.toml").read_bytes() == raw
+    assert [p.name for p in home.iterdir()] == ["record.toml"]
+
+
+def test_a_data_folder_that_is_a_file_gives_one_sentence(tmp_path: Path, run_cli) -> None:
+    blocked = tmp_path / "afile"
+    blocked.write_text("not a folder")
+    for argv in (["status"], ["add", "prp", "--at", "1 h ago"], ["settings", "quiet", "off"]):
+        result = run_cli(argv, blocked)
+        assert result.code == 1, argv
+        assert result.err.count("\n") == 1 and str(blocked) in result.err, result.err
+        assert "Traceback" not in result.err
+    assert blocked.read_text() == "not a folder"

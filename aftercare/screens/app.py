@@ -151,6 +151,10 @@ class AftercareApp(App[None]):
         except RecordUnreadable as exc:
             self.load_error = exc
             record = Record()
+        except RecordBusy as exc:  # a folder created with sudo, a newer version's record...
+            self.notify(str(exc), title=_("Record not available"), severity="error", timeout=60,
+                        markup=False)
+            record = Record()
         self._take(self.compute(record, self.now))
         self._applied_mtime = self._seen_mtime
         self.sub_title = clock_time(self.now)
