@@ -13,6 +13,7 @@ from aftercare.i18n import _
 from aftercare.model import ItemStatus, Kind, Plan, Protocol, State, Treatment
 from aftercare.plan import build_plan, next_change, status
 from aftercare.render import duration
+from aftercare.textsafe import clean
 
 RECENTLY_ALLOWED = timedelta(hours=24)
 SHAMPOO_RULE = "no-shampoo"
@@ -73,7 +74,8 @@ def build_views(
 def shampoo_answer(views: Iterable[TreatmentView]) -> str | None:
     """The one-line answer to the most-asked question, or None when no treatment restricts it.
 
-    The longest active wait wins; then a booked procedure; then "gently" once every wait lifted.
+    The longest active wait wins; then a booked procedure; once every wait has lifted, the
+    content's own words for it ("You may shampoo gently, with lukewarm water"), never ours.
     """
     shampoo = [s for view in views for s in view.statuses if s.rule.id == SHAMPOO_RULE]
     active = [s for s in shampoo if s.state is State.ACTIVE]
@@ -85,5 +87,7 @@ def shampoo_answer(views: Iterable[TreatmentView]) -> str | None:
         wait = int((booked[0].item.ends_at - booked[0].item.starts_at).total_seconds())
         return _("Shampoo: fine until your procedure, then not for {wait}").format(wait=duration(wait))
     if shampoo:
-        return _("Shampoo: gently, from now")
+        latest = max(shampoo, key=lambda s: s.item.ends_at)
+        allowed = clean(latest.rule.allowed)
+        return _("Shampoo: yes — {allowed}").format(allowed=allowed) if allowed else _("Shampoo: yes")
     return None

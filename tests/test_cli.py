@@ -339,3 +339,11 @@ def test_a_command_builds_only_its_own_parser_yet_help_and_typos_list_every_comm
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "'statu'" in err
     assert all(f"'{name}'" in err for name in SUBCOMMANDS)
+
+
+def test_once_shampoo_is_allowed_the_answer_uses_the_contents_own_words(run_cli, home) -> None:
+    # Herbal acupuncture's source says only "no shampoo for 2 hours": no "gently" is added.
+    assert run_cli(["add", "herbal-acupuncture", "--at", "2026-05-01 10:00", "--zone", "Asia/Seoul",
+                    "--now", "2026-05-02T09:00+09:00"], home).code == 0
+    out = run_cli(["status", "--now", "2026-11-22T09:00+09:00"], home).out
+    assert out.splitlines()[0] == "Shampoo: yes — You may shampoo again"

@@ -159,7 +159,8 @@ async def test_crossing_the_end_of_no_shampoo_moves_it_to_allowed_again_with_a_t
         assert "You may shampoo gently, with lukewarm water" in text(allowed["no-shampoo"])
         sections = [text(s) for s in app.screen.query(".section")]
         assert "Allowed again" in sections
-        assert text(app.screen.query_one("#answer")) == "Shampoo: gently, from now"
+        assert text(app.screen.query_one("#answer")) == (
+            "Shampoo: yes — You may shampoo gently, with lukewarm water")  # the content's words
         shown = toasts(app, text)
         assert any("You may shampoo gently" in t for t in shown), shown
         # One toast per boundary, not one per tick.
