@@ -145,9 +145,16 @@ def reminder_list(ctx: Context, record: Record | None = None, zone: ZoneInfo | N
             for r in reminders_of(record, ctx.protocol_for)]
 
 
-def remindable_rules(catalog: dict[str, Protocol]) -> list[str]:
-    """Rule ids that have reminders in some procedure: what `settings mute` accepts."""
-    return sorted({rule.id for p in catalog.values() for rule in p.rules if rule.reminders})
+def remindable_rules(ctx: Context, record: Record | None = None) -> list[str]:
+    """Rule ids that have reminders: what `settings mute` accepts. The built-in procedures', and
+    those of the protocols the record's treatments follow (a clinic's own rules and reminders)."""
+    protocols = list(ctx.catalog().values())
+    for treatment in (record if record is not None else ctx.store.load()).treatments:
+        try:
+            protocols.append(ctx.protocol_for(treatment))
+        except UserError:
+            continue
+    return sorted({rule.id for p in protocols for rule in p.rules if rule.reminders})
 
 
 def set_muted(store: Store, rule_id: str, muted: bool) -> Record:
@@ -187,7 +194,7 @@ def command_settings(ctx: Context, args) -> int:
         print(_describe_quiet(quiet))
         return 0
     if setting in ("mute", "unmute"):
-        known = remindable_rules(ctx.catalog())
+        known = remindable_rules(ctx)
         if args.rule not in known:
             raise UserError(f"No reminder belongs to a rule {clean(args.rule)!r}; rules with reminders "
                             f"are: {', '.join(known)}.")
@@ -200,7 +207,7 @@ def command_settings(ctx: Context, args) -> int:
     print(_describe_quiet(from_settings(record.settings.quiet_hours)))
     muted = ", ".join(clean(m) for m in record.settings.muted) or _("none")
     print(_("Muted reminders: {rules}").format(rules=muted))
-    print(_("Rules with reminders: {rules}").format(rules=", ".join(remindable_rules(ctx.catalog()))))
+    print(_("Rules with reminders: {rules}").format(rules=", ".join(remindable_rules(ctx))))
     return 0
 
 

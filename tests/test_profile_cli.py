@@ -370,3 +370,18 @@ def test_a_plan_under_a_profile_is_the_same_at_any_later_instant(run_cli, home: 
               for t in json.loads(result.out)["treatments"]}
     assert second == {t: {r: (i["starts_at"], i["ends_at"]) for r, i in rules.items()}
                       for t, rules in first.items()}
+
+
+def test_a_clinics_own_rule_with_reminders_can_be_muted(run_cli, home: Path, tmp_path: Path) -> None:
+    own = (
+        "\n[[procedures.mesotherapy.own_rules]]\n"
+        'id = "call-us"\nkind = "task"\nstart = "3 d"\ntitle = "Call us"\nwhy = "A check-in."\n'
+        '  [[procedures.mesotherapy.own_rules.reminders]]\n  at = "start"\n  text = "Please call us today."\n'
+    )
+    path = write(tmp_path, profile_text(extra=own))
+    assert run_cli(["profile", "use", str(path)], home).code == 0, "profile must validate"
+    assert run_cli(["add", "mesotherapy", "--at", "2026-11-20 10:00", "--now", NOW], home).code == 0
+    muted = run_cli(["settings", "mute", "call-us"], home)
+    assert muted.code == 0, muted.err
+    assert run_cli(["settings", "mute", "call-uss"], home).code == 2
+    assert "call-us" in run_cli(["settings"], home).out
