@@ -215,7 +215,7 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
     protocol = get_protocol(args.procedure)
     clinic = active_for_add(ctx, protocol.id)  # (copy name, profile) or None; refuses what it lacks
     # The procedure happened at the clinic: its zone is the better default for a typed time.
-    zone = parse_zone(args.zone) if args.zone else (
+    zone = parse_zone(args.zone) if args.zone is not None else (
         parse_zone(clinic[1].clinic.timezone) if clinic else local_zone())
     now = ctx.now()
     at = parse_when(args.at, now, zone).replace(microsecond=0)

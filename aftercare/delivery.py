@@ -67,7 +67,7 @@ class Delivery:
         """What to show, in order: the summary of what was missed first, then what is due now."""
         out = []
         if self.summary:
-            out.append(Note(_("{app}: while you were away").format(app=APP_TITLE), self.summary,
+            out.append(Note(_("{app}: missed reminders").format(app=APP_TITLE), self.summary,
                             any(r.urgent for r in self.summarized), self.summarized))
         for r in self.reminders:
             title = f"{APP_TITLE} — {r.procedure}" if r.procedure else APP_TITLE

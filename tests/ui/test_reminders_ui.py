@@ -196,7 +196,7 @@ async def test_after_three_days_asleep_one_summary_then_nothing(make, seed, home
         await look(app, pilot, settle)
         assert app.reminders.wakeups == 1  # the drift was noticed and the scheduler woken
         [(title, message, severity)] = notes(app)
-        assert title == "aftercare: while you were away" and severity == "information"
+        assert title == "aftercare: missed reminders" and severity == "information"
         assert message.startswith("While you were away: ")
         for missed in ("topical minoxidil may be resumed since Fri 20 Nov 21:30 (now over)",
                        "you may shampoo gently, with lukewarm water since Sat 21 Nov 21:30",
