@@ -245,6 +245,7 @@ BAD = [
     (["add", "prp", "--at", "2026-11-01 01:30", "--zone", "America/New_York"], "'2026-11-01 01:30'"),
     (["add", "prp", "--at", "2026-03-08 02:30", "--zone", "America/New_York"], "'2026-03-08 02:30'"),
     (["add", "prp", "--zone", "Mars/Olympus_Mons"], "'Mars/Olympus_Mons'"),
+    (["add", "prp", "--zone", ""], "Unknown time zone ''"),
     (["add", "prp", "--at", "2026-11-25 10:00", "--zone", "Asia/Seoul"], "2026-11-25"),
     (["add", "prp", "--at", "1900-01-01 10:00"], "'1900-01-01 10:00'"),
     (["status", "--now", "half past nine"], "'half past nine'"),
