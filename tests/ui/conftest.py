@@ -99,3 +99,20 @@ async def _run_from_palette(pilot, query: str) -> None:
     await pilot.pause(0.3)  # the palette searches in the background
     await pilot.press("enter")
     await pilot.pause()
+
+
+def _footer_overflow(screen) -> list[str]:
+    """Keys of `screen`'s Footer that run under the palette key (docked right): none should.
+    Summing key widths would miss the margin after each key, so compare positions instead."""
+    from textual.widgets import Footer
+
+    keys = [k for k in screen.query_one(Footer).query("FooterKey") if k.display]
+    palette = next(k for k in keys if k.has_class("-command-palette"))
+    return [k.key for k in keys if k is not palette and k.region.right > palette.region.x]
+
+
+@pytest.fixture
+def footer_overflow() -> Callable:
+    """`footer_overflow(app.screen)`: the footer keys that do not fit beside the palette key."""
+    return _footer_overflow
+

@@ -232,8 +232,7 @@ def screen_lines(app) -> list[str]:
 
 
 async def test_reminders_view_at_80x24_in_the_patients_zone_after_quiet_hours(
-        make, seed, home, tz, settle, text):
-    from textual.widgets import Footer
+        make, seed, home, tz, settle, text, footer_overflow):
 
     from aftercare.screens.reminders_view import RemindersScreen
 
@@ -258,8 +257,7 @@ async def test_reminders_view_at_80x24_in_the_patients_zone_after_quiet_hours(
         # The highlighted reminder's rule, and what space does to it, under the list.
         assert ("No shampoo (Exosome / growth-factor mesotherapy). Space turns this rule's reminders "
                 "off, for every treatment.") in " ".join(screen.split())
-        footer = app.screen.query_one(Footer)
-        assert sum(key.outer_size.width for key in footer.query("FooterKey")) <= SIZE[0]
+        assert not footer_overflow(app.screen)  # the old width sum missed each key's margin
 
 
 async def test_mute_from_the_view_persists_and_the_reminder_no_longer_fires(
