@@ -11,8 +11,8 @@ Pure functions of their arguments: no I/O, no clock (``now`` is always passed in
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from aftercare.i18n import _
@@ -42,8 +42,7 @@ def views_at(views: Iterable[TreatmentView], now: datetime) -> list[TreatmentVie
 # --- the dashboard ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """One block of the dashboard: a heading and the items under it."""
 
     key: str  # "now", "allowed", "next", "older:<treatment id>"
@@ -110,8 +109,7 @@ def seconds_until(instant: datetime, now: datetime) -> int:
 # --- boundaries crossed between two ticks -----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Crossing:
+class Crossing(NamedTuple):
     treatment_id: str
     rule: Rule
     at: datetime
@@ -166,8 +164,7 @@ def toast_message(found: Sequence[Crossing]) -> str | None:
 # --- today ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TodayTask:
+class TodayTask(NamedTuple):
     treatment_id: str
     item: PlanItem
     ticked: bool
@@ -218,8 +215,7 @@ def next_task(views: Iterable[TreatmentView], now: datetime, zone: tzinfo) -> Pl
 # --- the timeline -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Bucket:
+class Bucket(NamedTuple):
     """One column of the timeline: a calendar day, a week, or a block of four weeks."""
 
     unit: str  # "day", "week" or "block"

@@ -225,8 +225,6 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
         profile=clinic[0] if clinic else None,  # kept with the treatment: later profiles never change it
     )
 
-    import dataclasses
-
     def add(record):
         if record.profile != treatment.profile:
             raise UserError("The clinic profile changed while this was being recorded; run it again.")
@@ -234,7 +232,7 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
             raise UserError(
                 f"This {protocol.id} at {at.isoformat()} is already recorded as {treatment.id}."
             )
-        return dataclasses.replace(record, treatments=record.treatments + (treatment,))
+        return record._replace(treatments=record.treatments + (treatment,))
 
     ctx.store.update(add)
     print(_("Recorded {name} at {time} — id {id}.").format(

@@ -6,7 +6,6 @@ timezone-aware and in UTC; display code converts them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -22,16 +21,17 @@ class SystemClock:
         return datetime.now(UTC)
 
 
-@dataclass
 class FixedClock:
     """A clock that stands still until told to move (tests, `--now`)."""
 
-    instant: datetime = field(default_factory=lambda: datetime(2026, 1, 1, tzinfo=UTC))
-
-    def __post_init__(self) -> None:
-        if self.instant.tzinfo is None:
+    def __init__(self, instant: datetime | None = None) -> None:
+        instant = instant or datetime(2026, 1, 1, tzinfo=UTC)
+        if instant.tzinfo is None:
             raise ValueError("FixedClock needs an aware datetime")
-        self.instant = self.instant.astimezone(UTC)
+        self.instant = instant.astimezone(UTC)
+
+    def __repr__(self) -> str:
+        return f"FixedClock({self.instant.isoformat()})"
 
     def now(self) -> datetime:
         return self.instant

@@ -6,7 +6,6 @@ home and a fixed clock. It is the single place that maps a treatment to its effe
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -21,10 +20,12 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-@dataclass
 class Context:
-    store: Store = field(default_factory=Store)
-    clock: Clock = field(default_factory=SystemClock)
+    """The record's store and the clock every part of one run shares."""
+
+    def __init__(self, store: Store | None = None, clock: Clock | None = None) -> None:
+        self.clock = clock or SystemClock()
+        self.store = store or Store(None, self.clock)
 
     @classmethod
     def create(cls, home: Path | None = None, clock: Clock | None = None) -> Context:

@@ -24,9 +24,8 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 from zoneinfo import ZoneInfo
 
 from aftercare.atomic import write_atomic
@@ -51,13 +50,14 @@ TIMER_PERIOD_MIN = 5
 # --- delivering --------------------------------------------------------------------------------
 
 
-@dataclass
 class Deliverer:
     """Shows a Delivery: as notifications (desktop or terminal), or as JSON lines for scripts."""
 
-    notifier: Notifier = field(default_factory=Notifier)
-    json_out: TextIO | None = None  # set: print JSON lines here instead of notifying
-    zone: ZoneInfo | None = None
+    def __init__(self, notifier: Notifier | None = None, json_out: TextIO | None = None,
+                 zone: ZoneInfo | None = None) -> None:
+        self.notifier = Notifier() if notifier is None else notifier
+        self.json_out = json_out  # set: print JSON lines here instead of notifying
+        self.zone = zone
 
     def __call__(self, delivery: Delivery) -> None:
         if self.json_out is not None:
@@ -183,8 +183,7 @@ def _read_pid(path: Path) -> int | None:
 # --- running without the user remembering it ----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Setup:
+class Setup(NamedTuple):
     """What `--install` / `--uninstall` did, to print."""
 
     written: tuple[tuple[Path, str], ...] = ()  # path and the text written there

@@ -26,8 +26,8 @@ In-app use (the Textual UI):
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from aftercare.context import Context
@@ -42,8 +42,7 @@ from aftercare.store import Record, Store
 APP_TITLE = "aftercare"
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(NamedTuple):
     """One thing to show: a reminder on its own, or the catch-up summary."""
 
     title: str
@@ -52,8 +51,7 @@ class Note:
     reminders: tuple[Reminder, ...]  # what it covers (one, or all the summarised ones)
 
 
-@dataclass(frozen=True)
-class Delivery:
+class Delivery(NamedTuple):
     now: datetime
     reminders: tuple[Reminder, ...] = ()  # show each now, on its own
     summary: str | None = None  # one catch-up text covering `summarized`, or None
@@ -112,7 +110,7 @@ def claim_due(ctx: Context, zone: ZoneInfo | None = None, record_claims: bool = 
         reminders = reminders_of(record, ctx.protocol_for)
         quiet = from_settings(record.settings.quiet_hours)
         decision = due(reminders, frozenset(record.delivered), now, quiet, zone)
-        new = replace(record, delivered=record.delivered + decision.keys) if decision else record
+        new = record._replace(delivered=record.delivered + decision.keys) if decision else record
         seen.append((decision, reminders, quiet, frozenset(new.delivered)))
         return new
 
@@ -126,8 +124,7 @@ def claim_due(ctx: Context, zone: ZoneInfo | None = None, record_claims: bool = 
     return Delivery(now, decision.show, summary, decision.summarized, upcoming)
 
 
-@dataclass(frozen=True)
-class Listed:
+class Listed(NamedTuple):
     """A row of the reminders view."""
 
     reminder: Reminder
@@ -163,14 +160,14 @@ def set_muted(store: Store, rule_id: str, muted: bool) -> Record:
     def change(record: Record) -> Record:
         rest = tuple(m for m in record.settings.muted if m != rule_id)
         new = rest + ((rule_id,) if muted else ())
-        return replace(record, settings=replace(record.settings, muted=new))
+        return record._replace(settings=record.settings._replace(muted=new))
 
     return store.update(change)
 
 
 def set_quiet(store: Store, quiet: QuietHours) -> Record:
     def change(record: Record) -> Record:
-        return replace(record, settings=replace(record.settings, quiet_hours=quiet.as_settings()))
+        return record._replace(settings=record.settings._replace(quiet_hours=quiet.as_settings()))
 
     return store.update(change)
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from aftercare.timing import Offset
 
@@ -28,8 +28,7 @@ class State(StrEnum):
     DONE = "done"
 
 
-@dataclass(frozen=True)
-class ReminderSpec:
+class ReminderSpec(NamedTuple):
     """One moment of a rule that deserves a nudge."""
 
     moment: str  # "start" or "end" of the rule
@@ -38,8 +37,7 @@ class ReminderSpec:
     urgent: bool = False  # delivered even in quiet hours
 
 
-@dataclass(frozen=True)
-class Alternative:
+class Alternative(NamedTuple):
     """A timing another source gives for the same rule (sources disagree; a clinic chooses)."""
 
     start: Offset
@@ -48,8 +46,7 @@ class Alternative:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     kind: Kind
     title: str
@@ -66,8 +63,7 @@ class Rule:
     from_clinic: bool = False
 
 
-@dataclass(frozen=True)
-class Warning:
+class Warning(NamedTuple):
     """A 'contact your clinic if ...' sign."""
 
     text: str
@@ -75,8 +71,7 @@ class Warning:
     urgent: bool = False  # call emergency services rather than the clinic
 
 
-@dataclass(frozen=True)
-class Protocol:
+class Protocol(NamedTuple):
     id: str
     name: str
     summary: str  # one line for the catalog
@@ -88,8 +83,7 @@ class Protocol:
         return next((r for r in self.rules if r.id == rule_id), None)
 
 
-@dataclass(frozen=True)
-class Treatment:
+class Treatment(NamedTuple):
     id: str
     procedure: str
     at: datetime  # aware, UTC
@@ -97,23 +91,20 @@ class Treatment:
     profile: str | None = None  # file name of the clinic profile it follows
 
 
-@dataclass(frozen=True)
-class PlanItem:
+class PlanItem(NamedTuple):
     rule: Rule
     treatment_id: str
     starts_at: datetime  # aware, UTC
     ends_at: datetime  # aware, UTC; always known (a rule without an end lasts its start day)
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     treatment: Treatment
     protocol: Protocol
-    items: tuple[PlanItem, ...] = field(default=())
+    items: tuple[PlanItem, ...] = ()
 
 
-@dataclass(frozen=True)
-class ItemStatus:
+class ItemStatus(NamedTuple):
     item: PlanItem
     state: State
     starts_in_seconds: int | None  # upcoming only

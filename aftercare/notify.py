@@ -30,9 +30,8 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from aftercare.i18n import _
 from aftercare.textsafe import clean
@@ -54,14 +53,12 @@ $toast = [Windows.UI.Notifications.ToastNotification]::new($xml)
 """
 
 
-@dataclass(frozen=True)
-class Sent:
+class Sent(NamedTuple):
     desktop: bool  # shown as a desktop notification
     reason: str | None = None  # why it went to the terminal instead
 
 
-@dataclass(frozen=True)
-class _Command:
+class _Command(NamedTuple):
     argv: list[str]
     env: dict[str, str]
     name: str

@@ -6,8 +6,8 @@ Shared by `aftercare status` and the dashboard so both say the same thing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from aftercare.i18n import _
 from aftercare.model import ItemStatus, Kind, Plan, Protocol, State, Treatment
@@ -19,8 +19,7 @@ RECENTLY_ALLOWED = timedelta(hours=24)
 SHAMPOO_RULE = "no-shampoo"
 
 
-@dataclass(frozen=True)
-class TreatmentView:
+class TreatmentView(NamedTuple):
     plan: Plan
     statuses: tuple[ItemStatus, ...]
     now: datetime

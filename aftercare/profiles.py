@@ -42,9 +42,9 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from aftercare.atomic import write_atomic
 from aftercare.errors import ContentError, UserError
@@ -113,8 +113,7 @@ class ProfileError(ContentError):
 # --- values --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Clinic:
+class Clinic(NamedTuple):
     """A clinic's contact details. Every string is raw, untrusted text: clean it, markup off."""
 
     name: str
@@ -135,8 +134,7 @@ class Clinic:
         return clean(f"{self.name} — {self.phone}")
 
 
-@dataclass(frozen=True)
-class RuleOverride:
+class RuleOverride(NamedTuple):
     """A clinic's change to a built-in rule (only the keys it gave are set)."""
 
     rule_id: str
@@ -155,16 +153,14 @@ class RuleOverride:
     after: str | None = None
 
 
-@dataclass(frozen=True)
-class Course:
+class Course(NamedTuple):
     path: tuple[str | int, ...]
     sessions: tuple[int, int] | None = None
     interval: Offset | None = None
     interval_end: Offset | None = None
 
 
-@dataclass(frozen=True)
-class ProcedureSettings:
+class ProcedureSettings(NamedTuple):
     """What a profile says about one built-in procedure it offers."""
 
     procedure: str
@@ -175,16 +171,18 @@ class ProcedureSettings:
     warnings: tuple[Warning, ...] = ()
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     clinic: Clinic
     procedures: Mapping[str, ProcedureSettings]  # the procedures the clinic offers, by id
     protocols: Mapping[str, Protocol]  # their effective protocols (against the catalog validated with)
     quiet_hours: tuple[str, str] | None = None  # reminder default, local "HH:MM" start and end
     sha256: str = ""
-    raw: bytes = field(default=b"", repr=False)
+    raw: bytes = b""
     # The built-in protocols `protocols` were computed from (effective_protocol reuses them).
-    bases: Mapping[str, Protocol] = field(default_factory=dict, repr=False)
+    bases: Mapping[str, Protocol] = MappingProxyType({})
+
+    def __repr__(self) -> str:  # the raw file and the base protocols would bury the clinic
+        return f"Profile({self.clinic.name!r}, {self.offered}, sha256={self.sha256[:8]})"
 
     def offers(self, procedure: str) -> bool:
         return procedure in self.procedures
@@ -551,7 +549,7 @@ def _apply(c: ProfileChecker, base: Protocol, settings: ProcedureSettings,
     # A rule that followed a rule the clinic turned off simply starts at its own time.
     for rid, rule in list(rules.items()):
         if rule.after in disabled and rid not in explicit_after:
-            rules[rid] = replace(rule, after="")
+            rules[rid] = rule._replace(after="")
     _check_after(c, rules, {rid: where[rid] for rid in explicit_after})
 
     ordered = [rules[r.id] for r in base.rules if r.id in rules]
@@ -562,7 +560,7 @@ def _apply(c: ProfileChecker, base: Protocol, settings: ProcedureSettings,
         if w.text not in seen:
             warnings.append(w)
             seen.add(w.text)
-    return replace(base, rules=tuple(ordered), warnings=tuple(warnings))
+    return base._replace(rules=tuple(ordered), warnings=tuple(warnings))
 
 
 def _overridden(c: ProfileChecker, rule: Rule, o: RuleOverride) -> Rule:
@@ -586,8 +584,8 @@ def _overridden(c: ProfileChecker, rule: Rule, o: RuleOverride) -> Rule:
         source, alternatives = _retimed(rule, start, end)
     if text_changed:
         source = CLINIC_SOURCE
-    return replace(
-        rule, start=start, end=end,
+    return rule._replace(
+        start=start, end=end,
         title=o.title if o.title is not None else rule.title,
         why=o.why if o.why is not None else rule.why,
         allowed=o.allowed if o.allowed is not None else rule.allowed,
@@ -665,7 +663,7 @@ def _apply_course(c: ProfileChecker, base: Protocol, settings: ProcedureSettings
     if override is None or override.why is None:
         changes["why"] = why
         changes["source"] = CLINIC_SOURCE
-    rules[session.id] = replace(session, **changes)
+    rules[session.id] = session._replace(**changes)
     where.setdefault(session.id, course.path)
 
 
@@ -800,7 +798,7 @@ def _validate(raw: bytes, catalog: Mapping[str, Protocol], size: int | None
     if c.problems or clinic is None:
         _locate(c.problems, text)
         return None, c.problems
-    clinic = replace(clinic, warnings=general)
+    clinic = clinic._replace(warnings=general)
     bases = {pid: catalog[pid] for pid in settings}
     profile = Profile(clinic, settings, protocols, quiet, hashlib.sha256(raw).hexdigest(), raw, bases)
     return profile, []
@@ -816,7 +814,7 @@ def _locate(problems: list[Problem], text: str) -> None:
         while path and path not in positions:
             path = path[:-1]
         line, column = positions.get(path, (1, 1))
-        problems[i] = replace(p, line=line, column=column)
+        problems[i] = p._replace(line=line, column=column)
     problems.sort(key=lambda p: (p.line or 0, p.column or 0))  # in file order, for the reader
 
 
@@ -1024,8 +1022,8 @@ def use_profile(store: Store, raw: bytes, size: int | None = None) -> tuple[Prof
     def activate(record: Record) -> Record:
         settings = record.settings
         if profile.quiet_hours and settings.quiet_hours == DEFAULT_QUIET_HOURS:
-            settings = replace(settings, quiet_hours=profile.quiet_hours)
-        return replace(record, profile=name, settings=settings)
+            settings = settings._replace(quiet_hours=profile.quiet_hours)
+        return record._replace(profile=name, settings=settings)
 
     store.update(activate)
     return profile, name
@@ -1037,7 +1035,7 @@ def clear_profile(store: Store) -> str | None:
 
     def clear(record: Record) -> Record:
         previous[0] = record.profile
-        return replace(record, profile=None)
+        return record._replace(profile=None)
 
     store.update(clear)
     return previous[0]

@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from aftercare.content import content_path
@@ -46,8 +45,7 @@ RULE_KEYS = {
 PROTOCOL_KEYS = {"schema", "id", "name", "summary", "sources", "rules", "warnings"}
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     path: tuple[str | int, ...]
     message: str
     # Where in the source text (1-based), when known: clinic profiles report them, content does not.

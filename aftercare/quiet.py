@@ -17,8 +17,8 @@ START == END means no quiet hours (`aftercare settings quiet off` stores that).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from aftercare.errors import UserError
@@ -28,8 +28,7 @@ _HHMM = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 ACCEPTED = 'two clock times HH:MM from 00:00 to 23:59 (for example "22:00 08:00"), or "off"'
 
 
-@dataclass(frozen=True)
-class QuietHours:
+class QuietHours(NamedTuple):
     start: time
     end: time
 

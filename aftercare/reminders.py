@@ -25,8 +25,8 @@ arrive in the morning as one summary.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from aftercare.i18n import _
@@ -40,8 +40,7 @@ STALE_AFTER = timedelta(hours=24)
 _UTC_ZONE = ZoneInfo("UTC")
 
 
-@dataclass(frozen=True)
-class Reminder:
+class Reminder(NamedTuple):
     at: datetime  # aware UTC: when it is due (the moment minus the lead), before quiet hours
     treatment_id: str
     rule_id: str
@@ -102,8 +101,7 @@ def due_at(reminder: Reminder, quiet: QuietHours, zone: ZoneInfo) -> datetime:
     return reminder.at if reminder.urgent else shift(reminder.at, quiet, zone)
 
 
-@dataclass(frozen=True)
-class Due:
+class Due(NamedTuple):
     """What to deliver at one instant."""
 
     now: datetime

@@ -13,10 +13,9 @@ import sys
 import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from aftercare.clock import Clock, SystemClock
 from aftercare.model import Treatment
@@ -48,25 +47,22 @@ class RecordInaccessible(RecordBusy):
     file where the folder should be, or a record written by a newer version. Nothing is changed."""
 
 
-@dataclass(frozen=True)
-class Tick:
+class Tick(NamedTuple):
     treatment: str
     rule: str
     at: datetime
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     quiet_hours: tuple[str, str] = DEFAULT_QUIET_HOURS  # local "HH:MM" start, end
     muted: tuple[str, ...] = ()  # rule ids whose reminders are off
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     treatments: tuple[Treatment, ...] = ()
     ticks: tuple[Tick, ...] = ()
     delivered: tuple[str, ...] = ()  # keys of reminders already delivered
-    settings: Settings = field(default_factory=Settings)
+    settings: Settings = Settings()
     profile: str | None = None  # file name of the active clinic profile in the data folder
 
     def newest_first(self) -> list[Treatment]:
@@ -80,12 +76,11 @@ class Record:
 
     def with_tick(self, treatment_id: str, rule_id: str, at: datetime, ticked: bool) -> Record:
         rest = tuple(t for t in self.ticks if (t.treatment, t.rule) != (treatment_id, rule_id))
-        return replace(self, ticks=rest + ((Tick(treatment_id, rule_id, at),) if ticked else ()))
+        return self._replace(ticks=rest + ((Tick(treatment_id, rule_id, at),) if ticked else ()))
 
     def without_treatment(self, treatment_id: str) -> Record:
         prefix = f"{treatment_id}/"
-        return replace(
-            self,
+        return self._replace(
             treatments=tuple(t for t in self.treatments if t.id != treatment_id),
             ticks=tuple(t for t in self.ticks if t.treatment != treatment_id),
             delivered=tuple(k for k in self.delivered if not k.startswith(prefix)),

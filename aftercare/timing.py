@@ -13,8 +13,8 @@ Offsets are bounded to 0 … 2 years so a typo cannot push a reminder into the n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 ELAPSED_UNITS: dict[str, timedelta] = {
@@ -35,8 +35,7 @@ class TimingError(ValueError):
     """An offset string that is not in the grammar or out of bounds."""
 
 
-@dataclass(frozen=True)
-class Offset:
+class Offset(NamedTuple):
     amount: int
     unit: str  # one of ELAPSED_UNITS, "mo" or "day"
 

@@ -6,7 +6,6 @@ import multiprocessing
 import os
 import stat
 import sys
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,7 +32,7 @@ def treatment(tid: str, procedure: str = "mesotherapy", at: datetime = AT, zone:
 
 
 def add(t: Treatment):
-    return lambda record: replace(record, treatments=record.treatments + (t,))
+    return lambda record: record._replace(treatments=record.treatments + (t,))
 
 
 def leftovers(home: Path) -> list[str]:

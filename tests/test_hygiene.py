@@ -97,3 +97,38 @@ def test_no_command_opens_a_network_connection(run_cli, home: Path, network_atte
     ids = [line.split()[0] for line in run_cli(["treatments"], home).out.splitlines()]
     assert run_cli(["remove", ids[0]], home).code == 0
     assert network_attempts == []
+
+
+# What `aftercare status` must not load, and why: each is several milliseconds of its 4x budget
+# (bench/status_bench.py). `dataclasses` pulls in inspect, ast, dis and tokenize (about 12 ms with
+# building the classes and tearing them down at exit), which is why core values are NamedTuples.
+LEAN = ("dataclasses", "inspect", "pathlib", "platformdirs", "shutil", "importlib.resources")
+SEOUL_PROFILE = Path(__file__).parents[1] / "aftercare" / "content" / "profiles" / "seoul-mesotherapy.toml"
+
+
+def _loaded_by_status(home: Path, setup: list[list[str]]) -> list[str]:
+    for argv in setup:
+        subprocess.run([sys.executable, "-m", "aftercare", *argv], env=os.environ | {"AFTERCARE_HOME": str(home)},
+                       capture_output=True, check=True, timeout=120)
+    return run_python(f"""
+        import sys
+        already = set(sys.modules)  # an editable install's import hook loads pathlib before us
+        import contextlib, io, json
+        import aftercare.cli
+        with contextlib.redirect_stdout(io.StringIO()):
+            code = aftercare.cli.main(["status"])
+        assert code == 0, code
+        print(json.dumps(sorted(m for m in {LEAN!r} if m in sys.modules and m not in already)))
+    """, home)
+
+
+def test_status_loads_none_of_the_slow_modules(home: Path) -> None:
+    added = ["add", "mesotherapy", "--at", "yesterday 10:00", "--zone", "Asia/Seoul"]
+    assert _loaded_by_status(home, [added]) == []
+
+
+def test_status_under_a_clinic_profile_loads_no_dataclasses(home: Path) -> None:
+    # A clinic's profile needs pathlib to find its kept copy; the value classes stay cheap.
+    setup = [["profile", "use", str(SEOUL_PROFILE)], ["add", "mesotherapy", "--at", "yesterday 10:00"]]
+    loaded = _loaded_by_status(home, setup)
+    assert "dataclasses" not in loaded and "inspect" not in loaded, loaded

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -33,8 +32,8 @@ MESO = {
 
 
 def add(home: Path, *treatments: Treatment, quiet: tuple[str, str] = ("22:00", "08:00")) -> None:
-    Store(home).update(lambda r: replace(r, treatments=r.treatments + treatments,
-                                         settings=replace(r.settings, quiet_hours=quiet)))
+    Store(home).update(lambda r: r._replace(treatments=r.treatments + treatments,
+                                         settings=r.settings._replace(quiet_hours=quiet)))
 
 
 def read(path: Path) -> Calendar:

@@ -303,7 +303,7 @@ def test_effective_protocol_leaves_procedures_the_clinic_does_not_offer_alone() 
 def test_effective_protocol_refuses_overrides_that_do_not_fit_another_base() -> None:
     profile = parse_profile((BASE + '[procedures.mesotherapy.rules.redness]\nend = "72 h"\n').encode())
     base = load_catalog()["mesotherapy"]
-    older = base.__class__(**{**base.__dict__, "rules": tuple(r for r in base.rules if r.id != "redness")})
+    older = base._replace(rules=tuple(r for r in base.rules if r.id != "redness"))
     with pytest.raises(ProfileError) as info:
         effective_protocol(older, profile)
     assert info.value.problems[0].dotted == "procedures.mesotherapy.rules.redness"

@@ -12,7 +12,6 @@ import subprocess
 import sys
 from collections import Counter
 from contextlib import redirect_stdout
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -36,9 +35,9 @@ def record_with(home: Path, *treatments: Treatment, quiet: tuple[str, str] | Non
     store = Store(home)
 
     def change(record):
-        new = replace(record, treatments=record.treatments + treatments)
+        new = record._replace(treatments=record.treatments + treatments)
         if quiet is not None:
-            new = replace(new, settings=replace(new.settings, quiet_hours=quiet))
+            new = new._replace(settings=new.settings._replace(quiet_hours=quiet))
         return new
 
     store.update(change)

@@ -7,7 +7,6 @@ import os
 import stat
 import sys
 import time
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -151,8 +150,8 @@ def test_windows_passes_texts_through_the_environment(tmp_path: Path) -> None:
 def test_the_remind_command_uses_the_desktop_when_there_is_one(run_cli, home, tmp_path, monkeypatch) -> None:
     log = fake_program(tmp_path / "bin", "notify-send", "exit 0")
     at = datetime(2025, 11, 20, 1, 0, tzinfo=UTC)
-    Store(home).update(lambda r: replace(r, treatments=(Treatment("p1", "prp", at, "Asia/Seoul"),),
-                                         settings=replace(r.settings, quiet_hours=("00:00", "00:00"))))
+    Store(home).update(lambda r: r._replace(treatments=(Treatment("p1", "prp", at, "Asia/Seoul"),),
+                                         settings=r.settings._replace(quiet_hours=("00:00", "00:00"))))
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
     r = run_cli(["remind", "--once", "--now", (at + timedelta(hours=24)).isoformat()])

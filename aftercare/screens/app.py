@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -286,7 +286,7 @@ class AftercareApp(App[None]):
             if record.profile != treatment.profile:
                 raise UserError(_("The clinic profile changed while this was being recorded; "
                                   "record it again."))
-            return replace(record, treatments=record.treatments + (treatment,))
+            return record._replace(treatments=record.treatments + (treatment,))
 
         self._write(add, _("Recorded. The dashboard now follows this treatment."))
 

@@ -12,7 +12,7 @@ Space turns the highlighted reminder's rule off or on (for every treatment, as
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from textual import events
@@ -117,7 +117,7 @@ class RemindersScreen(Screen):
         record = app.record
         muted = frozenset(record.settings.muted)
         # Built as if nothing were muted, so that muted rules still show (marked off).
-        unmuted = replace(record, settings=replace(record.settings, muted=()))
+        unmuted = record._replace(settings=record.settings._replace(muted=()))
         return [Row(key=item.reminder.key, rule_id=item.reminder.rule_id,
                     treatment_id=item.reminder.treatment_id, message=clean(item.reminder.message),
                     due=item.reminder.at, deliver_at=item.deliver_at, delivered=item.delivered,

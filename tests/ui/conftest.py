@@ -13,7 +13,6 @@ same factory the command line uses, so no test touches the real clock or data fo
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -43,7 +42,7 @@ def seed(home: Path) -> Callable[..., Treatment]:
             store_home: Path | None = None) -> Treatment:
         at = at.astimezone(UTC).replace(microsecond=0)
         treatment = Treatment(treatment_id(procedure, at.isoformat()), procedure, at, zone)
-        Store(store_home or home).update(lambda r: replace(r, treatments=r.treatments + (treatment,)))
+        Store(store_home or home).update(lambda r: r._replace(treatments=r.treatments + (treatment,)))
         return treatment
 
     return add

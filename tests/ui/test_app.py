@@ -7,7 +7,6 @@ one-second tick themselves (the real timer would do the same thing a second late
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from aftercare.clock import FixedClock
@@ -381,7 +380,7 @@ async def test_q_quits_cleanly(make, seed, la):
 
 async def test_markup_in_record_text_shows_literally(make, home, la, text):
     bad = Treatment(INJECTION, INJECTION, PROCEDURE_AT, "Asia/Seoul")
-    Store(home).update(lambda r: replace(r, treatments=(bad,), profile=INJECTION))
+    Store(home).update(lambda r: r._replace(treatments=(bad,), profile=INJECTION))
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

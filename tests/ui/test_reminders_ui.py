@@ -14,7 +14,6 @@ from __future__ import annotations
 import inspect
 import os
 import stat
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -175,7 +174,7 @@ async def test_the_job_is_readded_from_the_record_with_settings_that_never_drop_
         assert abs(job.trigger.run_date - SystemClock().now() - H) < timedelta(minutes=1)
 
         # Nothing left to remind: no job.
-        Store(home).update(lambda r: replace(r, treatments=()))
+        Store(home).update(lambda r: r._replace(treatments=()))
         app.poll_record()
         await settle(app, pilot)
         await settle(app, pilot)
