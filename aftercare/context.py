@@ -17,6 +17,7 @@ from aftercare.protocols import get_protocol, load_catalog
 from aftercare.store import Record, Store
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from pathlib import Path
 
 
@@ -35,7 +36,7 @@ class Context:
     def now(self) -> datetime:
         return self.clock.now()
 
-    def catalog(self) -> dict[str, Protocol]:
+    def catalog(self) -> Mapping[str, Protocol]:
         return load_catalog()
 
     def protocol_for(self, treatment: Treatment) -> Protocol:

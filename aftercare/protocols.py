@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from functools import cache
+from types import MappingProxyType
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -277,11 +278,12 @@ def parse_protocol(
 
 
 @cache
-def known_sources() -> dict[str, str]:
-    """Source id (or address) -> title."""
+@cache
+def known_sources() -> Mapping[str, str]:
+    """Source id (or address) -> title (read once per process; every protocol checks against it)."""
     with open(content_path("sources.toml"), "rb") as f:
         data = tomllib.load(f)
-    return {key: value["title"] for key, value in data["sources"].items()}
+    return MappingProxyType({key: value["title"] for key, value in data["sources"].items()})
 
 
 def procedure_ids() -> list[str]:
@@ -311,9 +313,32 @@ def load_protocol(procedure: str) -> Protocol:
     return protocol
 
 
-def load_catalog() -> dict[str, Protocol]:
-    """Every shipped procedure protocol by id, validated; raises ContentError on any problem."""
-    return {pid: load_protocol(pid) for pid in procedure_ids()}
+class Catalog(Mapping[str, Protocol]):
+    """Every shipped procedure protocol by id. Each file is parsed and validated (ContentError on any
+    problem) the first time its protocol is read, so checking a clinic profile for one procedure, or
+    listing the ids, does not parse all five."""
+
+    def __init__(self) -> None:
+        self._ids = procedure_ids()
+
+    def __getitem__(self, procedure: str) -> Protocol:
+        if procedure not in self._ids:
+            raise KeyError(procedure)
+        return load_protocol(procedure)
+
+    def __contains__(self, procedure: object) -> bool:  # Mapping's default would parse the file
+        return procedure in self._ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+def load_catalog() -> Catalog:
+    """Every shipped procedure protocol by id (see Catalog: parsed when first read)."""
+    return Catalog()
 
 
 def get_protocol(procedure: str) -> Protocol:

@@ -26,6 +26,26 @@ def test_all_shipped_procedures_load() -> None:
         assert len({r.id for r in protocol.rules}) == len(protocol.rules)
 
 
+def test_the_catalog_parses_a_procedure_only_when_it_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Checking a one-procedure clinic profile, or listing ids, must not parse all five files.
+    import aftercare.protocols as protocols
+
+    parsed: list[str] = []
+    real = protocols.load_protocol
+
+    def counting(procedure: str):
+        parsed.append(procedure)
+        return real(procedure)
+
+    monkeypatch.setattr(protocols, "load_protocol", counting)
+    catalog = load_catalog()
+    assert "prp" in catalog and "no-such" not in catalog and len(catalog) == len(list(catalog)) >= 5
+    assert parsed == []
+    assert catalog["prp"].id == "prp" and parsed == ["prp"]
+    with pytest.raises(KeyError):
+        catalog["no-such"]
+
+
 def test_every_rule_and_warning_cites_a_listed_source() -> None:
     sources = known_sources()
     with open(content_path("sources.toml"), "rb") as f:

@@ -108,8 +108,8 @@ SEOUL_PROFILE = Path(__file__).parents[1] / "aftercare" / "content" / "profiles"
 
 def _loaded_by_status(home: Path, setup: list[list[str]]) -> list[str]:
     for argv in setup:
-        subprocess.run([sys.executable, "-m", "aftercare", *argv], env=os.environ | {"AFTERCARE_HOME": str(home)},
-                       capture_output=True, check=True, timeout=120)
+        subprocess.run([sys.executable, "-m", "aftercare", *argv], capture_output=True, check=True,
+                       env=os.environ | {"AFTERCARE_HOME": str(home)}, timeout=120)
     return run_python(f"""
         import sys
         already = set(sys.modules)  # an editable install's import hook loads pathlib before us
