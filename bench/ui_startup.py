@@ -30,7 +30,6 @@ import tempfile
 import termios
 import threading
 import time
-from dataclasses import replace
 from datetime import UTC, timedelta
 from pathlib import Path
 
@@ -72,7 +71,7 @@ def seed_record(home: Path, count: int = 20) -> None:
         at = (now - timedelta(hours=1) - timedelta(days=18 * i)).astimezone(UTC)
         procedure = procedures[i % len(procedures)]
         treatments.append(Treatment(treatment_id(procedure, at.isoformat()), procedure, at, "Asia/Seoul"))
-    Store(home).update(lambda r: replace(r, treatments=tuple(treatments)))
+    Store(home).update(lambda r: r._replace(treatments=tuple(treatments)))
 
 
 class PtyProcess:
