@@ -28,6 +28,13 @@ INJECTED_NAME = f"{ESC}{BOLD} {LINK} {CLOSE} Clinic"  # the escape first: the He
 INJECTED_PHONE = "+1 [/foo] 555"
 
 
+def follow_and_record(run_cli, home: Path, profile: Path) -> None:
+    """Through the CLI, as a patient would: follow `profile`, then record mesotherapy at PROCEDURE_AT."""
+    assert run_cli(["profile", "use", str(profile)], home).code == 0
+    assert run_cli(["add", "mesotherapy", "--at", "2026-11-20 14:30", "--now",
+                    "2026-11-20T15:30+09:00"], home).code == 0
+
+
 def injected_profile() -> str:
     toml_esc = "\\u001b[31m"  # the escape character written as a TOML escape
     name = INJECTED_NAME.replace(ESC, toml_esc)
@@ -261,9 +268,7 @@ async def test_clinic_screen_lists_contact_and_warnings_urgent_first(make, home,
         '\n[[procedures.mesotherapy.contact_if]]\n'
         'text = "Fainting after a session: call emergency services, then us"\nurgent = true\n'),
         encoding="utf-8")
-    assert run_cli(["profile", "use", str(profile)], home).code == 0
-    assert run_cli(["add", "mesotherapy", "--at", "2026-11-20 14:30", "--now",
-                    "2026-11-20T15:30+09:00"], home).code == 0
+    follow_and_record(run_cli, home, profile)
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -364,10 +369,7 @@ SCREENS = (
 
 async def test_name_and_phone_on_every_screen_and_footer_fits(make, home, la, run_cli, text,
                                                              footer_overflow):
-
-    assert run_cli(["profile", "use", str(SEOUL)], home).code == 0
-    assert run_cli(["add", "mesotherapy", "--at", "2026-11-20 14:30", "--now",
-                    "2026-11-20T15:30+09:00"], home).code == 0
+    follow_and_record(run_cli, home, SEOUL)
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -388,9 +390,7 @@ async def test_name_and_phone_on_every_screen_and_footer_fits(make, home, la, ru
 
 
 async def test_details_and_timeline_mark_the_clinics_rules(make, home, la, run_cli, text):
-    assert run_cli(["profile", "use", str(SEOUL)], home).code == 0
-    assert run_cli(["add", "mesotherapy", "--at", "2026-11-20 14:30", "--now",
-                    "2026-11-20T15:30+09:00"], home).code == 0
+    follow_and_record(run_cli, home, SEOUL)
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
