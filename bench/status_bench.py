@@ -102,7 +102,7 @@ def main() -> int:
     script = entry_point(args.entry)
     # The baseline is the interpreter the entry point runs on (the same venv).
     python = str(script.parent / Path(sys.executable).name) if args.entry else sys.executable
-    clinic_file = Path(__file__).resolve().parents[1] / "aftercare/content/profiles/seoul-mesotherapy.toml"
+    clinic_file = Path(__file__).resolve().parents[1] / "content/profiles/seoul-mesotherapy.toml"
     with tempfile.TemporaryDirectory(prefix="aftercare-bench-") as home, \
             tempfile.TemporaryDirectory(prefix="aftercare-bench-clinic-") as clinic_home:
         # As a user runs it: bytecode caches written and used (this sandbox sets

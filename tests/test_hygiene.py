@@ -76,7 +76,7 @@ def test_core_modules_import_neither_textual_nor_apscheduler(home: Path) -> None
     assert report["culprits"] == {}, f"imported at module level: {report['culprits']}"
     # The walk really covered the core.
     for name in ("aftercare.cli", "aftercare.plan", "aftercare.store", "aftercare.report",
-                 "aftercare.timeparse", "aftercare.protocols", "aftercare.content"):
+                 "aftercare.timeparse", "aftercare.protocols"):
         assert name in report["modules"]
 
 
@@ -103,7 +103,7 @@ def test_no_command_opens_a_network_connection(run_cli, home: Path, network_atte
 # (bench/status_bench.py). `dataclasses` pulls in inspect, ast, dis and tokenize (about 12 ms with
 # building the classes and tearing them down at exit), which is why core values are NamedTuples.
 LEAN = ("dataclasses", "inspect", "pathlib", "platformdirs", "shutil", "importlib.resources")
-SEOUL_PROFILE = Path(__file__).parents[1] / "aftercare" / "content" / "profiles" / "seoul-mesotherapy.toml"
+SEOUL_PROFILE = Path(__file__).parents[1] / "content" / "profiles" / "seoul-mesotherapy.toml"
 
 
 def _loaded_by_status(home: Path, setup: list[list[str]]) -> list[str]:

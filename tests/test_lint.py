@@ -18,6 +18,7 @@ def test_ruff_finds_nothing() -> None:
     if ruff is None:
         assert os.environ.get("CI") != "true", "CI installs the 'test' extra, which brings ruff"
         pytest.skip("ruff is not installed (it comes with the 'test' extra)")
-    result = subprocess.run([ruff, "check", "--no-cache", "aftercare", "tests", "bench"],
+    folders = ["aftercare", "screens", "content", "tests", "bench"]
+    result = subprocess.run([ruff, "check", "--no-cache", *folders],
                             cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr

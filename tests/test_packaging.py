@@ -31,6 +31,16 @@ DATA = {
 }
 
 
+TOP_FOLDERS = ("aftercare", "screens", "content")
+# Where each top-level folder lands in the wheel.
+INSTALLED_AS = {"aftercare": "aftercare", "screens": "aftercare/screens", "content": "aftercare/content"}
+
+
+def _wheel_name(repo_path: str) -> str:
+    top, _, rest = repo_path.partition("/")
+    return f"{INSTALLED_AS[top]}/{rest}"
+
+
 def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
     return env | {"PIP_DISABLE_PIP_VERSION_CHECK": "1"} | extra
@@ -52,8 +62,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for name in ("pyproject.toml", "README.md", "LICENSE"):
         if (REPO / name).exists():
             shutil.copy2(REPO / name, src / name)
-    shutil.copytree(REPO / "aftercare", src / "aftercare",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
+    # The design card's three top-level folders; pyproject.toml maps the last two under `aftercare`.
+    for folder in TOP_FOLDERS:
+        shutil.copytree(REPO / folder, src / folder,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
     dist = root / "dist"
     _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", dist, src], cwd=root)
     wheels = list(dist.glob("aftercare-*.whl"))
@@ -78,12 +90,16 @@ def test_wheel_holds_one_import_root_and_its_content(built: dict[str, Path]) -> 
         folder, suffix = name.rsplit("/", 1)[0], Path(name).suffix
         assert suffix in DATA.get(folder, ()), f"unexpected file in the wheel: {name}"
     # Every shipped content file is in it (a missing one only shows once installed).
-    shipped = [p.relative_to(REPO).as_posix() for p in (REPO / "aftercare" / "content").rglob("*.toml")]
+    shipped = [_wheel_name(p.relative_to(REPO).as_posix())
+               for folder in ("content", "screens") for p in (REPO / folder).rglob("*")
+               if p.is_file() and p.suffix in (".toml", ".tcss", ".py")]
     assert "aftercare/content/sources.toml" in shipped
+    assert "aftercare/screens/aftercare.tcss" in shipped
     assert len([s for s in shipped if s.startswith("aftercare/content/procedures/")]) >= 5
     missing = sorted(set(shipped) - set(names))
-    assert not missing, f"content files missing from the wheel: {missing}"
-    assert not any(n.startswith(("tests/", "bench/", "aftercare/tests/")) for n in names)
+    assert not missing, f"files missing from the wheel: {missing}"
+    assert not any(n.startswith(("tests/", "bench/", "aftercare/tests/", "screens/", "content/"))
+                   for n in names)
 
 
 def test_installed_command_runs_outside_the_repository(built: dict[str, Path]) -> None:
@@ -101,3 +117,34 @@ def test_installed_command_runs_outside_the_repository(built: dict[str, Path]) -
     status = _run([aftercare, "status", "--json", "--now", NOW], cwd=cwd, AFTERCARE_HOME=home)
     doc = json.loads(status.stdout)
     assert [t["procedure"] for t in doc["treatments"]] == ["mesotherapy"]
+
+
+def test_installed_app_finds_its_content_and_stylesheet(built: dict[str, Path]) -> None:
+    venv, cwd = built["venv"], built["cwd"]
+    probe = _run([venv / "bin" / "python", "-c", (
+        "import os, aftercare.content as c, aftercare.screens.app as a\n"
+        "css = os.path.join(os.path.dirname(a.__file__), a.AftercareApp.CSS_PATH)\n"
+        "print(c.CONTENT_DIR); print(css); print(os.path.isfile(css))\n"
+        "print(os.path.isfile(os.path.join(c.CONTENT_DIR, 'sources.toml')))")], cwd=cwd)
+    content_dir, css, css_found, sources_found = probe.stdout.split()
+    assert content_dir.startswith(str(venv)) and css.startswith(str(venv))
+    assert css_found == sources_found == "True"
+
+
+def test_editable_install_maps_the_top_level_folders(tmp_path: Path) -> None:
+    """`pip install -e .` (what a maintainer does): the UI and content resolve to the repo's folders."""
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy2(REPO / "pyproject.toml", src / "pyproject.toml")
+    shutil.copy2(REPO / "README.md", src / "README.md")
+    for folder in TOP_FOLDERS:
+        shutil.copytree(REPO / folder, src / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    venv = tmp_path / "venv"
+    _run([sys.executable, "-m", "venv", venv], cwd=tmp_path)
+    _run([venv / "bin" / "python", "-m", "pip", "install", "-q", "--no-deps",
+          "-e", src], cwd=tmp_path)
+    code = "import aftercare.screens as s, aftercare.content as c; print(s.__file__); print(c.CONTENT_DIR)"
+    probe = _run([venv / "bin" / "python", "-c", code], cwd=tmp_path)
+    screens_init, content_dir = probe.stdout.split()
+    assert Path(screens_init) == src / "screens" / "__init__.py"
+    assert Path(content_dir) == src / "content"

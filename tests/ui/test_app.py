@@ -428,12 +428,10 @@ async def test_no_color_is_respected(make, seed, la, monkeypatch):
 
 
 async def test_adding_under_a_clinic_profile_follows_it(make, home, la, run_cli, text, settle):
-    from pathlib import Path
+    from aftercare.content import content_path
 
-    import aftercare
-
-    profile = Path(aftercare.__file__).parent / "content" / "profiles" / "seoul-mesotherapy.toml"
-    assert run_cli(["profile", "use", str(profile)], home).code == 0
+    profile = content_path("profiles", "seoul-mesotherapy.toml")
+    assert run_cli(["profile", "use", profile], home).code == 0
     app = make(FixedClock(PROCEDURE_AT))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

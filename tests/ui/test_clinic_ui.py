@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import aftercare
 from aftercare.clock import FixedClock
+from aftercare.content import content_path
 from aftercare.store import RECORD_NAME, Store
 
 SIZE = (80, 24)
 PROCEDURE_AT = datetime(2026, 11, 20, 5, 30, tzinfo=UTC)  # Fri 20 Nov 14:30 in Seoul
-EXAMPLES = Path(aftercare.__file__).parent / "content" / "profiles"
+EXAMPLES = Path(content_path("profiles"))
 SEOUL = EXAMPLES / "seoul-mesotherapy.toml"
 SEOUL_NAME = "Hangang Scalp & Hair Clinic (example)"
 SEOUL_PHONE = "+82-2-0000-0147"
