@@ -207,13 +207,13 @@ def cmd_procedures(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
-    from aftercare.profiles import active_for_add
+    from aftercare.profile_store import active_for_add
     from aftercare.protocols import get_protocol
     from aftercare.render import both_times
     from aftercare.timeparse import check_procedure_time, local_zone, parse_when, parse_zone
 
     protocol = get_protocol(args.procedure)
-    clinic = active_for_add(ctx, protocol.id)  # (copy name, profile) or None; refuses what it lacks
+    clinic = active_for_add(ctx.store, protocol.id)  # (copy name, profile) or None; refuses what it lacks
     # The procedure happened at the clinic: its zone is the better default for a typed time.
     zone = parse_zone(args.zone) if args.zone is not None else (
         parse_zone(clinic[1].clinic.timezone) if clinic else local_zone())
@@ -255,10 +255,10 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
     else:
         contacts = {}
         if any(t.profile for t in record.treatments):
-            from aftercare.profiles import clinic_for  # only when a clinic profile is in use
+            from aftercare.profile_store import clinic_for  # only when a clinic profile is in use
 
             for t in record.treatments:
-                if (clinic := clinic_for(ctx, t)) is not None:
+                if (clinic := clinic_for(ctx.store.home, t)) is not None:
                     contacts[t.id] = clinic.contact
         print(status_text(views, now, problems, contacts))
     return 0

@@ -45,7 +45,7 @@ class Context:
         Raises UserError when that copy is missing or no longer fits."""
         protocol = get_protocol(treatment.procedure)
         if treatment.profile:
-            from aftercare.profiles import kept_protocol  # parsed once per file name
+            from aftercare.profile_store import kept_protocol  # parsed once per file name
 
             protocol = kept_protocol(self.store.home, treatment.profile, protocol)
         return protocol

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from aftercare.errors import UserError
 from aftercare.i18n import _
 from aftercare.model import Kind, Protocol, Rule, Warning
-from aftercare.profiles import Clinic, Profile, is_clinic_warning
+from aftercare.profile_format import Clinic, Profile, is_clinic_warning
 from aftercare.protocols import CLINIC_SOURCE, known_sources
 from aftercare.textsafe import clean
 from aftercare.timing import Offset

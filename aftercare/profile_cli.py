@@ -19,7 +19,7 @@ from aftercare.i18n import _
 if TYPE_CHECKING:
     from aftercare.context import Context
     from aftercare.model import Protocol
-    from aftercare.profiles import Profile, ProfileError
+    from aftercare.profile_format import Profile, ProfileError
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -53,7 +53,7 @@ def cmd_profile(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _invalid(file: str, exc: ProfileError) -> int:
-    from aftercare.profiles import format_problem
+    from aftercare.profile_format import format_problem
     from aftercare.textsafe import clean
 
     count = len(exc.problems)
@@ -69,7 +69,8 @@ def _invalid(file: str, exc: ProfileError) -> int:
 
 def use_file(ctx: Context, file: str) -> tuple[Profile, str] | int:
     """Validate FILE, keep a copy, make it active. Returns (profile, copy name), or an exit code."""
-    from aftercare.profiles import ProfileError, read_profile_file, use_profile
+    from aftercare.profile_format import ProfileError
+    from aftercare.profile_store import read_profile_file, use_profile
 
     raw, size = read_profile_file(Path(file))
     try:
@@ -108,7 +109,7 @@ def _use(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _clear(ctx: Context, args: argparse.Namespace) -> int:
-    from aftercare.profiles import clear_profile
+    from aftercare.profile_store import clear_profile
 
     previous = clear_profile(ctx.store)
     if previous is None:
@@ -120,7 +121,9 @@ def _clear(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _check(ctx: Context, args: argparse.Namespace) -> int:
-    from aftercare.profiles import check, format_problem, parse_profile, read_profile_file
+    from aftercare.profile_check import check, parse_profile
+    from aftercare.profile_format import format_problem
+    from aftercare.profile_store import read_profile_file
     from aftercare.textsafe import clean
 
     worst = 0
@@ -145,7 +148,7 @@ def _check(ctx: Context, args: argparse.Namespace) -> int:
 def describe_protocol(protocol: Protocol, indent: str = "  ") -> list[str]:
     """Lines for one effective protocol: each rule with its relative timing, then the warnings."""
     from aftercare.handout import KIND_LABEL, course_text, relative_when, timeline_order
-    from aftercare.profiles import is_clinic_warning
+    from aftercare.profile_format import is_clinic_warning
     from aftercare.textsafe import clean
 
     lines = []
@@ -164,11 +167,11 @@ def describe_protocol(protocol: Protocol, indent: str = "  ") -> list[str]:
 
 
 def _show(ctx: Context, args: argparse.Namespace) -> int:
-    from aftercare.profiles import active_profile
+    from aftercare.profile_store import active_profile
     from aftercare.textsafe import clean
 
     record = ctx.store.load()
-    profile = active_profile(ctx, record)  # UserError when the kept copy cannot be used
+    profile = active_profile(ctx.store, record)  # UserError when the kept copy cannot be used
     if profile is None:
         print(_("No clinic profile is active; the built-in content is used. "
                 "Import your clinic's file with: aftercare profile use FILE"))
@@ -199,7 +202,9 @@ def _show(ctx: Context, args: argparse.Namespace) -> int:
 def _handout(ctx: Context, args: argparse.Namespace) -> int:
     from aftercare.errors import UserError
     from aftercare.handout import handout, output_format, write_handout
-    from aftercare.profiles import ProfileError, parse_profile, read_profile_file
+    from aftercare.profile_check import parse_profile
+    from aftercare.profile_format import ProfileError
+    from aftercare.profile_store import read_profile_file
     from aftercare.textsafe import clean
 
     out = Path(args.out)
@@ -207,7 +212,7 @@ def _handout(ctx: Context, args: argparse.Namespace) -> int:
     raw, size = read_profile_file(Path(args.file))
     try:
         if size > len(raw):
-            from aftercare.profiles import check
+            from aftercare.profile_check import check
 
             raise ProfileError(check(raw, size=size))
         profile = parse_profile(raw)

@@ -45,8 +45,8 @@ class Loaded:
     record: Record
     views: list[TreatmentView]
     problems: list[str]
-    clinics: dict[str, object]  # treatment id -> aftercare.profiles.Clinic it was recorded under
-    profile: object | None  # aftercare.profiles.Profile (imported only when a profile is in use)
+    clinics: dict[str, object]  # treatment id -> aftercare.profile_format.Clinic it was recorded under
+    profile: object | None  # aftercare.profile_format.Profile (imported only when a profile is in use)
 
 
 def _commands_provider():  # lazy: the palette module is imported when the palette opens
@@ -81,7 +81,7 @@ class AftercareApp(App[None]):
         # Clinic profiles (Step 4): "name — phone" per treatment recorded under one, and the
         # active profile (it sets the default zone and the procedures offered when adding).
         self.clinics: dict[str, object] = {}
-        self.profile = None  # aftercare.profiles.Profile | None
+        self.profile = None  # aftercare.profile_format.Profile | None
         self.load_error: RecordUnreadable | None = None
         self.now: datetime = ctx.now()
         self._last_tick = self.now
@@ -109,13 +109,13 @@ class AftercareApp(App[None]):
         clinics, profile = {}, None
         if record.profile or any(t.profile for t in record.treatments):
             from aftercare.errors import UserError
-            from aftercare.profiles import active_profile, clinic_for  # only when one is in use
+            from aftercare.profile_store import active_profile, clinic_for  # only when one is in use
 
             for t in record.treatments:
-                if (clinic := clinic_for(self.ctx, t)) is not None:
+                if (clinic := clinic_for(self.ctx.store.home, t)) is not None:
                     clinics[t.id] = clinic
             try:
-                profile = active_profile(self.ctx, record)
+                profile = active_profile(self.ctx.store, record)
             except UserError as exc:
                 problems.append(str(exc))
         return Loaded(record, views, [clean(p) for p in problems], clinics, profile)
@@ -268,10 +268,10 @@ class AftercareApp(App[None]):
 
         profile_name = None
         if self.record.profile:
-            from aftercare.profiles import active_for_add
+            from aftercare.profile_store import active_for_add
 
             try:
-                clinic = active_for_add(self.ctx, new.procedure)
+                clinic = active_for_add(self.ctx.store, new.procedure)
             except UserError as exc:  # the clinic does not offer it, or its copy is unusable
                 self.call_from_thread(self.notify, clean(str(exc)), severity="error", markup=False)
                 return

@@ -25,7 +25,7 @@ from aftercare.textsafe import clean
 
 if TYPE_CHECKING:
     from aftercare.model import Warning
-    from aftercare.profiles import Clinic
+    from aftercare.profile_format import Clinic
     from aftercare.screens.app import AftercareApp
 
 # Columns of the Header around its title while a clinic is shown: the icon (3) and the clock

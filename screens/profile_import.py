@@ -5,7 +5,7 @@ file from my clinic") and on its own screen (`ProfileImportScreen`, from the cli
 command palette). It posts `ProfileImport.Imported` when the clinic is followed and
 `ProfileImport.Cancelled` when the patient goes back.
 
-The file is untrusted: it is read and validated by `aftercare.profiles` in a thread worker (it may
+The file is untrusted: it is read and validated by `aftercare.profile_check` in a thread worker (it may
 sit on a slow USB stick), nothing is written unless it validates, and every problem is shown as
 plain text (markup off, control characters stripped), with its line and column, so the patient
 can send the list to the clinic.
@@ -34,7 +34,7 @@ from aftercare.i18n import _
 from aftercare.textsafe import clean
 
 if TYPE_CHECKING:
-    from aftercare.profiles import Profile
+    from aftercare.profile_format import Profile
     from aftercare.protocols import Problem
     from aftercare.screens.app import AftercareApp
 
@@ -74,7 +74,7 @@ class PathCheck:
 
 def check_path(path: Path | None) -> PathCheck:
     """Does `path` name a readable file of a plausible size? (Blocking: run it in a thread.)"""
-    from aftercare.profiles import MAX_BYTES  # the validator's cap, said before the import
+    from aftercare.profile_format import MAX_BYTES  # the validator's cap, said before the import
 
     if path is None:
         return PathCheck(None, False, _("Type the path of the .toml file your clinic sent you, "
@@ -232,7 +232,8 @@ class ProfileImport(Vertical):
     def _import(self, path: Path) -> None:
         """Read, validate, keep a copy and make it active (all or nothing), then show the result."""
         from aftercare.errors import UserError
-        from aftercare.profiles import ProfileError, read_profile_file, use_profile
+        from aftercare.profile_format import ProfileError
+        from aftercare.profile_store import read_profile_file, use_profile
         from aftercare.store import RecordBusy, RecordUnreadable
 
         app = self.app
@@ -271,7 +272,7 @@ class ProfileImport(Vertical):
         self.query_one("#profile-import", Button).disabled = not (self._checked and self._checked.ok)
 
     def _show_problems(self, path: Path, problems: tuple[Problem, ...]) -> None:
-        from aftercare.profiles import format_problem
+        from aftercare.profile_format import format_problem
 
         self._ready_again()
         count = len(problems)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from aftercare.context import Context
-from aftercare.profiles import active_clinic, clinic_for
+from aftercare.profile_store import active_clinic, clinic_for
 
 NOW = "2026-11-21T09:00+09:00"
 SHIPPED = sorted(
@@ -197,9 +197,9 @@ def test_a_kept_copy_that_was_changed_is_reported_not_followed(run_cli, home: Pa
     (copy,) = (home / "profiles").iterdir()
     copy.write_text(profile_text(shampoo="1 h"))
     Context.create(home=home)  # a fresh process would not have it cached:
-    from aftercare import profiles
+    from aftercare import profile_store
 
-    profiles._KEPT.clear()
+    profile_store._KEPT.clear()
     status = run_cli(["status", "--now", NOW], home)
     assert status.code == 0
     assert "cannot be shown" in status.out and "was changed after it was imported" in status.out
@@ -316,23 +316,23 @@ def test_handout_to_an_unwritable_folder(run_cli, home: Path, tmp_path: Path,
 
 def test_active_clinic_and_clinic_for(run_cli, home: Path) -> None:
     ctx = Context.create(home=home)
-    assert active_clinic(ctx) is None
+    assert active_clinic(ctx.store) is None
     assert run_cli(["profile", "use", SEOUL], home).code == 0
     assert run_cli(["add", "mesotherapy", "--at", "2026-11-20 10:00", "--now", NOW], home).code == 0
-    clinic = active_clinic(ctx)
+    clinic = active_clinic(ctx.store)
     assert clinic is not None
     assert (clinic.name, clinic.phone, clinic.timezone) == (
         "Hangang Scalp & Hair Clinic (example)", "+82-2-0000-0147", "Asia/Seoul")
     assert clinic.warnings and clinic.warnings[0].source == "clinic"
     record = ctx.store.load()
     (treatment,) = record.treatments
-    assert clinic_for(ctx, treatment) == clinic
+    assert clinic_for(ctx.store.home, treatment) == clinic
     protocol = ctx.protocol_for(treatment)
     assert {r.id for r in protocol.rules if r.from_clinic} == {
         "minoxidil-resume", "next-session", "book-next-session"}
     assert run_cli(["profile", "clear"], home).code == 0
-    assert active_clinic(ctx) is None
-    assert clinic_for(ctx, treatment) == clinic  # the treatment keeps its clinic
+    assert active_clinic(ctx.store) is None
+    assert clinic_for(ctx.store.home, treatment) == clinic  # the treatment keeps its clinic
 
 
 # --- offline ---------------------------------------------------------------------------------------

@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from aftercare.handout import handout_html, handout_markdown
 from aftercare.model import Treatment
 from aftercare.plan import build_plan
+from aftercare.profile_check import check, parse_profile
 from aftercare.profile_cli import describe_protocol
-from aftercare.profiles import ProfileError, check, parse_profile
+from aftercare.profile_format import ProfileError
 
 EXAMPLES = [
     f.read_bytes()

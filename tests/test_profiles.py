@@ -13,16 +13,9 @@ import tomli_w
 from aftercare.handout import relative_when
 from aftercare.model import Kind, Treatment
 from aftercare.plan import build_plan
-from aftercare.profiles import (
-    MAX_BYTES,
-    ProfileError,
-    check,
-    effective_protocol,
-    format_problem,
-    parse_profile,
-    profile_document,
-    slug,
-)
+from aftercare.profile_apply import effective_protocol, profile_document
+from aftercare.profile_check import check, parse_profile
+from aftercare.profile_format import MAX_BYTES, ProfileError, format_problem, slug
 from aftercare.protocols import load_catalog
 from aftercare.toml_positions import scan_positions
 

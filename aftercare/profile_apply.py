@@ -1,0 +1,317 @@
+"""A clinic profile applied to a built-in protocol: the effective protocol a treatment follows, and
+the profile written back with its effective rules spelled out (a round trip; `profile show`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aftercare.model import KINDS_NEEDING_END, Alternative, Kind, Protocol, ReminderSpec, Rule, Warning
+from aftercare.profile_format import (
+    SAME_DAY,
+    SCHEMA_VERSION,
+    SESSION_RULE,
+    ProcedureSettings,
+    Profile,
+    ProfileChecker,
+    ProfileError,
+    RuleOverride,
+    field_path,
+    locate,
+    shown,
+)
+from aftercare.protocols import CLINIC_SOURCE, _did_you_mean, known_sources, load_catalog, start_after_end
+from aftercare.timing import Offset
+
+# --- applying a procedure's settings to its built-in protocol ----------------------------------------
+
+
+def apply_settings(c: ProfileChecker, base: Protocol, settings: ProcedureSettings,
+           general: tuple[Warning, ...]) -> Protocol:
+    """The effective protocol; problems (unknown rule ids, windows inverted...) go to `c`."""
+    by_id = {r.id: r for r in base.rules}
+    rules: dict[str, Rule] = dict(by_id)
+    where: dict[str, tuple] = {}  # rule id -> the profile path that changed or added it
+    disabled: set[str] = set()
+    explicit_after: set[str] = set()  # rules whose `after` the clinic wrote (checked below)
+
+    for o in settings.overrides:
+        base_rule = by_id.get(o.rule_id)
+        if base_rule is None:
+            hint = _did_you_mean(o.rule_id, set(by_id))
+            c.add(o.path, f"{base.id} has no rule {shown(o.rule_id)}{hint}; built-in rules are changed "
+                          f"by id, and a rule of the clinic's own goes in "
+                          f"[[{field_path(settings.path)}.own_rules]]")
+            continue
+        if not o.enabled:
+            disabled.add(o.rule_id)
+            del rules[o.rule_id]
+            continue
+        rule = _overridden(c, base_rule, o)
+        rules[o.rule_id] = rule
+        where[o.rule_id] = o.path
+        if o.after is not None:
+            explicit_after.add(o.rule_id)
+
+    for rpath, rule in settings.own_rules:
+        if rule.id in by_id:
+            c.add((*rpath, "id"), f"{shown(rule.id)} is a built-in rule of {base.id}; change it under "
+                                  f"[{field_path((*settings.path, 'rules', rule.id))}] instead")
+            continue
+        if rule.id in where:
+            c.add((*rpath, "id"), f"rule id {shown(rule.id)} is used twice")
+            continue
+        rules[rule.id] = rule
+        where[rule.id] = rpath
+        if rule.after:
+            explicit_after.add(rule.id)
+
+    if settings.course is not None:
+        _apply_course(c, base, settings, rules, where, disabled)
+
+    # A rule that followed a rule the clinic turned off simply starts at its own time.
+    for rid, rule in list(rules.items()):
+        if rule.after in disabled and rid not in explicit_after:
+            rules[rid] = rule._replace(after="")
+    _check_after(c, rules, {rid: where[rid] for rid in explicit_after})
+
+    ordered = [rules[r.id] for r in base.rules if r.id in rules]
+    ordered += [r for rid, r in rules.items() if rid not in by_id]
+    warnings = list(base.warnings)
+    seen = {w.text for w in warnings}
+    for w in (*general, *settings.warnings):
+        if w.text not in seen:
+            warnings.append(w)
+            seen.add(w.text)
+    return base._replace(rules=tuple(ordered), warnings=tuple(warnings))
+
+
+def _overridden(c: ProfileChecker, rule: Rule, o: RuleOverride) -> Rule:
+    start = o.start or rule.start
+    end = None if o.end_same_day else (o.end or rule.end)
+    if o.end_same_day and rule.kind in KINDS_NEEDING_END:
+        c.add((*o.path, "end"), f"found {SAME_DAY!r}, but a {rule.kind.value} rule needs an end time")
+        end = rule.end
+    if end is not None and start_after_end(start, end):
+        key = "end" if "end" in o.given else "start"
+        c.add((*o.path, key), f"with the clinic's changes this rule would end ({end}) before it starts "
+                              f"({start}); the end must be at or after the start")
+    if o.sessions is not None and rule.kind is not Kind.SESSION:
+        c.add((*o.path, "sessions"), f"only a session rule has sessions; {rule.id!r} is a "
+                                     f"{rule.kind.value} rule")
+    timing_changed = (start, end) != (rule.start, rule.end)
+    text_changed = any(v is not None and v != getattr(rule, k)
+                       for k, v in (("title", o.title), ("why", o.why), ("allowed", o.allowed)))
+    source, alternatives = rule.source, rule.alternatives
+    if timing_changed:
+        source, alternatives = _retimed(rule, start, end)
+    if text_changed:
+        source = CLINIC_SOURCE
+    return rule._replace(
+        start=start, end=end,
+        title=o.title if o.title is not None else rule.title,
+        why=o.why if o.why is not None else rule.why,
+        allowed=o.allowed if o.allowed is not None else rule.allowed,
+        note=o.note if o.note is not None else rule.note,
+        reminders=o.reminders if o.reminders is not None else rule.reminders,
+        sessions=o.sessions if o.sessions is not None else rule.sessions,
+        after=o.after if o.after is not None else rule.after,
+        source=source, alternatives=alternatives, from_clinic=True,
+    )
+
+
+def _retimed(rule: Rule, start: Offset, end: Offset | None) -> tuple[str, tuple[Alternative, ...]]:
+    """(source, alternatives) of `rule` given a new timing.
+
+    The clinic settled what sources disagree on: if it picked a cited alternative, the rule now
+    cites that source; the built-in timing stays on record as an alternative with its source."""
+    chosen = next((a for a in rule.alternatives if (a.start, a.end) == (start, end)), None)
+    alternatives = tuple(a for a in rule.alternatives if a is not chosen) + (
+        Alternative(rule.start, rule.end, rule.source, "built-in default"),)
+    return (chosen.source if chosen else CLINIC_SOURCE), alternatives
+
+
+def _apply_course(c: ProfileChecker, base: Protocol, settings: ProcedureSettings,
+                  rules: dict[str, Rule], where: dict[str, tuple], disabled: set[str]) -> None:
+    course = settings.course
+    assert course is not None
+    session = next((r for r in rules.values() if r.kind is Kind.SESSION), None)
+    base_session = next((r for r in base.rules if r.kind is Kind.SESSION), None)
+    if session is None and base_session is not None and base_session.id in disabled:
+        c.add(course.path, f"the rule {base_session.id!r} is turned off, so a course has nothing to "
+                           "set; remove one of them")
+        return
+    override = next((o for o in settings.overrides if session and o.rule_id == session.id), None)
+    if course.interval is not None and override is not None and override.given & {"start", "end"}:
+        c.add((*course.path, "interval"),
+              f"the next session's timing is set twice, here and in "
+              f"{field_path((*settings.path, 'rules', override.rule_id))}; keep one")
+        return
+    if course.sessions is not None and override is not None and "sessions" in override.given:
+        c.add((*course.path, "sessions"),
+              f"the number of sessions is set twice, here and in "
+              f"{field_path((*settings.path, 'rules', override.rule_id, 'sessions'))}; keep one")
+        return
+    sessions = course.sessions
+    count = ""
+    if sessions:
+        count = (f"{sessions[0]} sessions" if sessions[0] == sessions[1]
+                 else f"{sessions[0]}–{sessions[1]} sessions")
+    every = f"one every {course.interval.describe()}" if course.interval else ""
+    if course.interval_end is not None and course.interval is not None:
+        every = f"one every {course.interval.describe()} to {course.interval_end.describe()}"
+    why = "Your clinic runs this treatment as a course" + (f" of {count}" if count else "") + (
+        f", {every}" if every else "") + ". Your clinic sets the exact dates."
+    if session is None:
+        if course.interval is None:
+            c.add((*course.path, "interval"),
+                  f"is missing: {base.id} has no built-in next-session rule, so the course needs an "
+                  "interval such as \"2 w\"")
+            return
+        rules[SESSION_RULE] = Rule(
+            id=SESSION_RULE, kind=Kind.SESSION, title="Next session due", why=why,
+            source=CLINIC_SOURCE, start=course.interval, end=course.interval_end,
+            sessions=sessions, from_clinic=True,
+        )
+        where[SESSION_RULE] = course.path
+        return
+    changes: dict[str, Any] = {"from_clinic": True}
+    if course.interval is not None and (course.interval, course.interval_end) != (session.start, session.end):
+        source, alternatives = _retimed(session, course.interval, course.interval_end)
+        changes.update(start=course.interval, end=course.interval_end, alternatives=alternatives,
+                       source=source)
+    if sessions is not None:
+        changes["sessions"] = sessions
+        changes["source"] = CLINIC_SOURCE
+    if override is None or override.why is None:
+        changes["why"] = why
+        changes["source"] = CLINIC_SOURCE
+    rules[session.id] = session._replace(**changes)
+    where.setdefault(session.id, course.path)
+
+
+def _check_after(c: ProfileChecker, rules: Mapping[str, Rule], where: Mapping[str, tuple]) -> None:
+    for rid, rule in rules.items():
+        if not rule.after or rid not in where:
+            continue
+        path = (*where[rid], "after")
+        if rule.after not in rules:
+            hint = _did_you_mean(rule.after, set(rules))
+            c.add(path, f"names {shown(rule.after)}, which is not a rule of this procedure{hint}")
+            continue
+        seen, current = {rid}, rule
+        while current.after and current.after in rules:
+            if current.after in seen:
+                c.add(path, f"{current.after!r} leads back to {rid!r}; rules cannot follow each other "
+                            "in a circle")
+                break
+            seen.add(current.after)
+            current = rules[current.after]
+
+
+def effective_protocol(base: Protocol, profile: Profile) -> Protocol:
+    """`base` with the clinic's changes: overrides applied, rules turned off removed, the clinic's
+    own rules added (`Rule.from_clinic` is True for every rule the clinic changed or added), the
+    course applied to the next-session rule, and the clinic's warnings after the built-in ones.
+
+    A procedure the clinic does not offer is returned unchanged. Raises ProfileError when the
+    changes do not fit `base` (say, a rule id this version no longer has).
+    """
+    settings = profile.procedures.get(base.id)
+    if settings is None:
+        return base
+    cached = profile.protocols.get(base.id)
+    validated_with = profile.bases.get(base.id)
+    if cached is not None and validated_with is not None and (validated_with is base
+                                                             or validated_with == base):
+        return cached
+    c = ProfileChecker(frozenset(known_sources()))
+    protocol = apply_settings(c, base, settings, profile.clinic.warnings)
+    if c.problems:
+        text = profile.raw.decode("utf-8-sig", "replace")
+        locate(c.problems, text)
+        raise ProfileError(c.problems)
+    return protocol
+
+
+# --- writing a profile back (round trip, and a starting point for clinics) ---------------------------
+
+
+def _rule_table(rule: Rule) -> dict[str, Any]:
+    table: dict[str, Any] = {"id": rule.id, "kind": rule.kind.value, "start": str(rule.start)}
+    if rule.end is not None:
+        table["end"] = str(rule.end)
+    table |= {"title": rule.title, "why": rule.why, "source": rule.source}
+    for key in ("allowed", "note", "after"):
+        if getattr(rule, key):
+            table[key] = getattr(rule, key)
+    if rule.sessions:
+        table["sessions"] = list(rule.sessions)
+    if rule.alternatives:
+        table["alternatives"] = [
+            {"start": str(a.start), "source": a.source}
+            | ({"end": str(a.end)} if a.end else {}) | ({"note": a.note} if a.note else {})
+            for a in rule.alternatives
+        ]
+    if rule.reminders:
+        table["reminders"] = [_reminder_table(r) for r in rule.reminders]
+    return table
+
+
+def _reminder_table(r: ReminderSpec) -> dict[str, Any]:
+    return ({"at": r.moment, "text": r.text} | ({"lead": str(r.lead)} if r.lead else {})
+            | ({"urgent": True} if r.urgent else {}))
+
+
+def profile_document(profile: Profile, catalog: Mapping[str, Protocol] | None = None) -> dict[str, Any]:
+    """The profile with its *effective* protocols spelled out: every changed rule as a full override,
+    every rule turned off as `enabled = false`, every rule of the clinic's own in full. Written with
+    tomli-w it validates and gives the same plans."""
+    catalog = load_catalog() if catalog is None else catalog
+    clinic = profile.clinic
+    doc: dict[str, Any] = {"schema": SCHEMA_VERSION, "clinic": {
+        k: getattr(clinic, k) for k in ("name", "phone", "email", "address", "hours", "emergency",
+                                        "timezone", "language") if getattr(clinic, k)}}
+    if profile.quiet_hours:
+        doc["reminders"] = {"quiet_hours": list(profile.quiet_hours)}
+    if clinic.warnings:
+        doc["contact_if"] = [_warning_table(w) for w in clinic.warnings]
+    general = {w.text for w in clinic.warnings}
+    procedures: dict[str, Any] = {}
+    for pid in profile.offered:
+        base = catalog[pid]
+        effective = effective_protocol(base, profile)
+        table: dict[str, Any] = {}
+        overrides: dict[str, Any] = {}
+        eff = {r.id: r for r in effective.rules}
+        for rule in base.rules:
+            new = eff.get(rule.id)
+            if new is None:
+                overrides[rule.id] = {"enabled": False}
+            elif new.from_clinic:
+                o: dict[str, Any] = {
+                    "start": str(new.start), "end": str(new.end) if new.end else SAME_DAY,
+                    "title": new.title, "why": new.why, "allowed": new.allowed, "note": new.note,
+                    "reminders": [_reminder_table(r) for r in new.reminders],
+                }
+                if rule.kind is Kind.SESSION and new.sessions:
+                    o["sessions"] = list(new.sessions)
+                if new.after:
+                    o["after"] = new.after
+                overrides[rule.id] = o
+        if overrides:
+            table["rules"] = overrides
+        own = [_rule_table(r) for r in effective.rules if r.id not in {b.id for b in base.rules}]
+        if own:
+            table["own_rules"] = own
+        extra = [w for w in effective.warnings[len(base.warnings):] if w.text not in general]
+        if extra:
+            table["contact_if"] = [_warning_table(w) for w in extra]
+        procedures[pid] = table
+    doc["procedures"] = procedures
+    return doc
+
+
+def _warning_table(w: Warning) -> dict[str, Any]:
+    return {"text": w.text} | ({"urgent": True} if w.urgent else {}) | (
+        {"source": w.source} if w.source != CLINIC_SOURCE else {})

@@ -1,0 +1,181 @@
+"""From a profile's bytes to a checked `Profile`: size and encoding, bounds that keep `tomllib`
+from recursing or running away on hostile shapes, the TOML itself, every table (profile_format),
+the changes applied to the built-in protocols (profile_apply), and each problem's line and column.
+
+  ``check(raw, catalog=None, size=None) -> list[Problem]``    every problem, [] when valid; never raises
+  ``parse_profile(raw, catalog=None) -> Profile``            or raises `ProfileError`
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Mapping
+from typing import Any
+
+from aftercare.model import Protocol
+from aftercare.profile_apply import apply_settings
+from aftercare.profile_format import (
+    _LONG_NUMBER_RE,
+    _TOML_END_RE,
+    _TOML_POS_RE,
+    MAX_BYTES,
+    MAX_NESTING,
+    SCHEMA_VERSION,
+    TOP_KEYS,
+    ProcedureSettings,
+    Profile,
+    ProfileChecker,
+    ProfileError,
+    field_path,
+    locate,
+    parse_clinic,
+    parse_procedure,
+    parse_quiet_hours,
+    parse_warnings,
+    shown,
+)
+from aftercare.protocols import Problem, _did_you_mean, _type, known_sources, load_catalog
+
+# --- the whole document --------------------------------------------------------------------------------
+
+
+def _decode(c: ProfileChecker, raw: bytes, size: int) -> str | None:
+    if size > MAX_BYTES:
+        c.add((), f"the file is {size} bytes; a clinic profile may be at most {MAX_BYTES} bytes (256 KiB)")
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        c.problems.append(Problem((), f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+                                      "save it as UTF-8", line, column))
+        return None
+
+
+def _too_deep(text: str) -> int | None:
+    """Index where arrays/inline tables nest deeper than MAX_NESTING (tomllib would recurse)."""
+    depth, quote, i, n = 0, "", 0, len(text)
+    while i < n:
+        ch = text[i]
+        if quote:
+            if ch == "\\" and quote == '"':
+                i += 1
+            elif ch == quote or (ch == "\n" and len(quote) == 1):
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return i
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return None
+
+
+def _load_toml(c: ProfileChecker, text: str) -> dict[str, Any] | None:
+    deep = _too_deep(text)
+    if deep is not None:
+        line, column = where(text, deep)
+        c.problems.append(Problem((), f"arrays or tables are nested more than {MAX_NESTING} levels "
+                                      "deep; a profile needs only a few", line, column))
+        return None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        if m := _TOML_POS_RE.match(message):
+            c.problems.append(Problem((), f"not valid TOML: {m.group(1)}", int(m.group(2)), int(m.group(3))))
+        else:
+            line = text.count("\n") + 1
+            column = len(text) - (text.rfind("\n") + 1) + 1
+            reason = m.group(1) if (m := _TOML_END_RE.match(message)) else message
+            c.problems.append(Problem((), f"not valid TOML: {reason} (at the end of the file)", line, column))
+    except RecursionError:  # _too_deep should have caught it; never let it escape
+        c.add((), "arrays or tables are nested too deeply")
+    except ValueError:  # tomllib lets int()'s digit limit through
+        m = _LONG_NUMBER_RE.search(text)
+        line, column = where(text, m.start()) if m else (None, None)
+        c.problems.append(Problem((), "a number is too long (more than 4300 digits)", line, column))
+    return None
+
+
+def where(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _validate(raw: bytes, catalog: Mapping[str, Protocol], size: int | None
+              ) -> tuple[Profile | None, list[Problem]]:
+    c = ProfileChecker(frozenset(known_sources()))
+    text = _decode(c, raw, len(raw) if size is None else size)
+    data = _load_toml(c, text) if text is not None else None
+    if data is None:
+        return None, c.problems
+    c.keys(data, TOP_KEYS, ())
+    schema = data.get("schema")
+    if "schema" not in data:
+        c.add(("schema",), f"is missing; write schema = {SCHEMA_VERSION} at the top of the file")
+    elif not (type(schema) is int and schema == SCHEMA_VERSION):
+        c.add(("schema",), f"found {shown(schema)}, expected {SCHEMA_VERSION}")
+    clinic = parse_clinic(c, data)
+    general = parse_warnings(c, data, ())
+    quiet = parse_quiet_hours(c, data)
+    settings: dict[str, ProcedureSettings] = {}
+    procedures = c.table(data, "procedures", (), required=True)
+    if procedures is not None:
+        if not procedures:
+            c.add(("procedures",), "is empty; add a table such as [procedures.mesotherapy] for each "
+                                   "procedure the clinic offers")
+        for pid, ptable in procedures.items():
+            path = ("procedures", pid)
+            if pid not in catalog:
+                hint = _did_you_mean(pid, set(catalog))
+                c.add(path, f"unknown procedure {shown(pid)}{hint}; built-in procedures: "
+                            f"{', '.join(sorted(catalog))}")
+                continue
+            if not isinstance(ptable, Mapping):
+                c.add(path, f"found {_type(ptable)}, expected a table such as [{field_path(path)}]")
+                continue
+            settings[pid] = parse_procedure(c, pid, ptable, path)
+    protocols = {pid: apply_settings(c, catalog[pid], s, general) for pid, s in settings.items()}
+    if c.problems or clinic is None:
+        locate(c.problems, text)
+        return None, c.problems
+    clinic = clinic._replace(warnings=general)
+    bases = {pid: catalog[pid] for pid in settings}
+    profile = Profile(clinic, settings, protocols, quiet, hashlib.sha256(raw).hexdigest(), raw, bases)
+    return profile, []
+
+
+
+
+def check(raw: bytes, catalog: Mapping[str, Protocol] | None = None,
+          size: int | None = None) -> list[Problem]:
+    """Every problem of the profile `raw`, each with its position; [] when it is valid.
+
+    `size` is the file's real size when only its first bytes were read. Never raises for any input.
+    """
+    try:
+        return _validate(raw, load_catalog() if catalog is None else catalog, size)[1]
+    except RecursionError:  # a pathological nesting that slipped past the parser
+        return [Problem((), "arrays or tables are nested too deeply", 1, 1)]
+
+
+def parse_profile(raw: bytes, catalog: Mapping[str, Protocol] | None = None) -> Profile:
+    """The validated profile; raises ProfileError (with every problem) when it does not validate."""
+    try:
+        profile, problems = _validate(raw, load_catalog() if catalog is None else catalog, None)
+    except RecursionError:
+        raise ProfileError([Problem((), "arrays or tables are nested too deeply",
+                                    1, 1)]) from None
+    if profile is None:
+        raise ProfileError(problems)
+    return profile

@@ -1,0 +1,481 @@
+"""Clinic profiles, the file format: the values a profile holds and how each table is read.
+
+A profile is untrusted input (docs/profiles.md). Its tables are read here with every unknown key
+refused (with "did you mean ...?"), every duration bounded by the content grammar
+(aftercare.timing) and **every** problem recorded at once, with its field path and what was found
+versus what is allowed. Strings are kept as data: display code cleans them with `textsafe.clean`
+and renders them with markup off (or HTML-escapes them).
+
+The rest of the clinic code, by responsibility:
+  aftercare.profile_check   bytes -> checked Profile: size, encoding and nesting bounds, TOML,
+                            positions; ``check()`` and ``parse_profile()``
+  aftercare.profile_apply   a profile's changes applied to a built-in protocol
+                            (``effective_protocol``), and a profile written back (``profile_document``)
+  aftercare.profile_store   the kept copies in the data folder, and which profile is active
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, NamedTuple
+
+from aftercare.errors import ContentError
+from aftercare.model import Protocol, ReminderSpec, Rule, Warning
+from aftercare.protocols import (
+    CLINIC_SOURCE,
+    Checker,
+    Problem,
+    _did_you_mean,
+    _type,
+    parse_reminder,
+    parse_rule,
+    start_after_end,
+)
+from aftercare.timing import ACCEPTED, Offset
+from aftercare.toml_positions import scan_positions
+
+MAX_BYTES = 256 * 1024
+SCHEMA_VERSION = 1
+PROFILES_DIR = "profiles"
+SAME_DAY = "same day"  # an override's `end` that removes the built-in end (lasts the day it starts)
+MAX_NAME = 100  # the clinic name is shown on every screen
+MAX_PHONE = 40
+MAX_MESSAGE = 300  # a problem message quoting a huge value is cut here
+MAX_NESTING = 100  # arrays/inline tables; deeper text is refused before tomllib recurses on it
+
+TOP_KEYS = {"schema", "clinic", "procedures", "contact_if", "reminders"}
+CLINIC_KEYS = {"name", "phone", "email", "address", "hours", "emergency", "timezone", "language"}
+PROCEDURE_KEYS = {"rules", "own_rules", "course", "contact_if"}
+OVERRIDE_KEYS = {"enabled", "start", "end", "title", "why", "allowed", "note", "reminders",
+                 "sessions", "after"}
+COURSE_KEYS = {"sessions", "interval"}
+WARNING_KEYS = {"text", "urgent", "source"}
+REMINDER_DEFAULT_KEYS = {"quiet_hours"}
+SESSION_RULE = "next-session"
+
+_LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")
+_EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
+_ZONE_RE = re.compile(r"^[A-Za-z0-9_+\-]{1,40}(/[A-Za-z0-9_+\-]{1,40}){0,3}$")
+_CLOCK_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_KEPT_NAME_RE = re.compile(r"^[a-z0-9]{1,40}(-[a-z0-9]{1,40}){0,20}-[0-9a-f]{8,16}\.toml$")
+_TOML_POS_RE = re.compile(r"^(.*) \(at line (\d+), column (\d+)\)$", re.S)
+_TOML_END_RE = re.compile(r"^(.*) \(at end of document\)$", re.S)
+_LONG_NUMBER_RE = re.compile(r"[0-9A-Fa-f_]{4000,}")
+
+
+class ProfileError(ContentError):
+    """A clinic profile that does not validate; `problems` holds every problem found."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        first = format_problem(self.problems[0]) if self.problems else "no details"
+        count = len(self.problems)
+        super().__init__(
+            f"the clinic profile has {count} problem{'' if count == 1 else 's'}; the first: {first}"
+        )
+
+
+# --- values --------------------------------------------------------------------------------------
+
+
+class Clinic(NamedTuple):
+    """A clinic's contact details. Every string is raw, untrusted text: clean it, markup off."""
+
+    name: str
+    phone: str
+    timezone: str  # IANA name, validated
+    email: str = ""
+    address: str = ""
+    hours: str = ""
+    emergency: str = ""  # what to do after hours
+    language: str = "en"  # the language the clinic's texts are written in (BCP 47, e.g. "ko")
+    warnings: tuple[Warning, ...] = ()  # the clinic's own "contact us if ..." (all procedures)
+
+    @property
+    def contact(self) -> str:
+        """"Name — phone", cleaned: safe to show (still with markup off)."""
+        from aftercare.textsafe import clean
+
+        return clean(f"{self.name} — {self.phone}")
+
+
+class RuleOverride(NamedTuple):
+    """A clinic's change to a built-in rule (only the keys it gave are set)."""
+
+    rule_id: str
+    path: tuple[str | int, ...]
+    given: frozenset[str]
+    enabled: bool = True
+    start: Offset | None = None
+    end: Offset | None = None
+    end_same_day: bool = False
+    title: str | None = None
+    why: str | None = None
+    allowed: str | None = None
+    note: str | None = None
+    reminders: tuple[ReminderSpec, ...] | None = None
+    sessions: tuple[int, int] | None = None
+    after: str | None = None
+
+
+class Course(NamedTuple):
+    path: tuple[str | int, ...]
+    sessions: tuple[int, int] | None = None
+    interval: Offset | None = None
+    interval_end: Offset | None = None
+
+
+class ProcedureSettings(NamedTuple):
+    """What a profile says about one built-in procedure it offers."""
+
+    procedure: str
+    path: tuple[str | int, ...]
+    overrides: tuple[RuleOverride, ...] = ()
+    own_rules: tuple[tuple[tuple[str | int, ...], Rule], ...] = ()  # (path, rule)
+    course: Course | None = None
+    warnings: tuple[Warning, ...] = ()
+
+
+class Profile(NamedTuple):
+    clinic: Clinic
+    procedures: Mapping[str, ProcedureSettings]  # the procedures the clinic offers, by id
+    protocols: Mapping[str, Protocol]  # their effective protocols (against the catalog validated with)
+    quiet_hours: tuple[str, str] | None = None  # reminder default, local "HH:MM" start and end
+    sha256: str = ""
+    raw: bytes = b""
+    # The built-in protocols `protocols` were computed from (effective_protocol reuses them).
+    bases: Mapping[str, Protocol] = MappingProxyType({})
+
+    def __repr__(self) -> str:  # the raw file and the base protocols would bury the clinic
+        return f"Profile({self.clinic.name!r}, {self.offered}, sha256={self.sha256[:8]})"
+
+    def offers(self, procedure: str) -> bool:
+        return procedure in self.procedures
+
+    @property
+    def offered(self) -> tuple[str, ...]:
+        return tuple(sorted(self.procedures))
+
+    @property
+    def file_name(self) -> str:
+        """The safe name its copy has in the data folder: <slug of the clinic name>-<sha8>.toml."""
+        return f"{slug(self.clinic.name)}-{self.sha256[:8]}.toml"
+
+
+def is_clinic_warning(warning: Warning) -> bool:
+    return warning.source == CLINIC_SOURCE
+
+
+def slug(name: str) -> str:
+    """ASCII letters and digits joined by '-', at most 40 characters; "clinic" when none are left."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    parts = re.findall(r"[a-z0-9]+", ascii_name.lower())
+    out = ""
+    for part in parts:
+        candidate = f"{out}-{part}" if out else part
+        if len(candidate) > 40:
+            break
+        out = candidate
+    return out or "clinic"
+
+
+# --- messages --------------------------------------------------------------------------------------
+
+
+def field_path(path: Sequence[str | int]) -> str:
+    """`procedures.mesotherapy.own_rules[0].title`; odd keys are quoted like TOML would."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            text = part if re.fullmatch(r"[A-Za-z0-9_-]+", part) else _quoted(part)
+            out += f".{text}" if out else text
+    return out
+
+
+def _quoted(text: str) -> str:
+    import json
+
+    return json.dumps(text[:60] + ("…" if len(text) > 60 else ""))
+
+
+def format_problem(problem: Problem, file: str | None = None) -> str:
+    """One line: `FILE:LINE:COL: field.path: message` (parts that are unknown are left out)."""
+    head = []
+    if file:
+        head.append(file)
+    if problem.line is not None:
+        head.append(str(problem.line))
+        if problem.column is not None:
+            head.append(str(problem.column))
+    where = ":".join(head)
+    text = f"{field_path(problem.path)}: {problem.message}" if problem.path else problem.message
+    return f"{where}: {text}" if where else text
+
+
+def shown(value: object) -> str:
+    """A found value, quoted but bounded (a profile may hold huge values)."""
+    if isinstance(value, str):
+        return repr(value[:60] + ("…" if len(value) > 60 else ""))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int) and abs(value) < 10**15:
+        return str(value)
+    return _type(value)
+
+
+class ProfileChecker(Checker):
+    """The content checker, with messages for clinic staff and bounds for untrusted values."""
+
+    def add(self, path: tuple[str | int, ...], message: str) -> None:
+        if len(message) > MAX_MESSAGE:
+            message = message[: MAX_MESSAGE - 1] + "…"
+        super().add(path, message)
+
+    def keys(self, table: Mapping[str, Any], allowed: set[str], path: tuple) -> None:
+        for key in table:
+            if key in allowed:
+                continue
+            hint = _did_you_mean(key, allowed)
+            if hint:
+                self.add((*path, key), f"unknown key {shown(key)}{hint}")
+            else:
+                self.add((*path, key),
+                         f"unknown key {shown(key)}; allowed here: {', '.join(sorted(allowed))}")
+
+    def offset(self, table: Mapping, key: str, path: tuple, required: bool) -> Offset | None:
+        value = table.get(key)
+        if key == "end" and value == SAME_DAY:
+            if required:
+                self.add((*path, key), f"found {SAME_DAY!r}, but this kind of rule needs an end time")
+            return None
+        if key in table and not isinstance(value, str):
+            self.add((*path, key), f"found {_type(value)}, expected a timing: {ACCEPTED}")
+            return None
+        if isinstance(value, str) and len(value) > 40:
+            self.add((*path, key), f"found {shown(value)}, expected a timing: {ACCEPTED}")
+            return None
+        return super().offset(table, key, path, required)
+
+    def table(self, data: Mapping, key: str, path: tuple, required: bool) -> Mapping | None:
+        if key not in data:
+            if required:
+                self.add((*path, key), f"is missing (a [{field_path((*path, key))}] table is required)")
+            return None
+        value = data[key]
+        if not isinstance(value, Mapping):
+            self.add((*path, key), f"found {_type(value)}, expected a table")
+            return None
+        return value
+
+    def nonempty(self, table: Mapping, key: str, path: tuple, limit: int | None = None) -> str:
+        present = key in table
+        value = self.text(table, key, path, required=True)
+        if present and isinstance(table.get(key), str) and not value.strip():
+            self.add((*path, key), "is empty; a text is required")
+            return ""
+        if limit is not None and len(value) > limit:
+            self.add((*path, key), f"is {len(value)} characters long, at most {limit} allowed")
+            return ""
+        return value
+
+def locate(problems: list[Problem], text: str) -> None:
+    """Give each problem the line and column of the deepest part of its path found in the text."""
+    positions = scan_positions(text)
+    for i, p in enumerate(problems):
+        if p.line is not None:
+            continue
+        path = p.path
+        while path and path not in positions:
+            path = path[:-1]
+        line, column = positions.get(path, (1, 1))
+        problems[i] = p._replace(line=line, column=column)
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))  # in file order, for the reader
+
+
+# --- parsing (no catalog needed) ----------------------------------------------------------------------
+
+
+def parse_warnings(c: ProfileChecker, data: Mapping, path: tuple) -> tuple[Warning, ...]:
+    out = []
+    for wpath, table in c.table_list(data, "contact_if", path):
+        c.keys(table, WARNING_KEYS, wpath)
+        text = c.nonempty(table, "text", wpath)
+        source = c.source(table, wpath) if "source" in table else CLINIC_SOURCE
+        urgent = c.flag(table, "urgent", wpath)
+        if text:
+            out.append(Warning(text, source or CLINIC_SOURCE, urgent))
+    return tuple(out)
+
+
+def parse_clinic(c: ProfileChecker, data: Mapping) -> Clinic | None:
+    table = c.table(data, "clinic", (), required=True)
+    if table is None:
+        return None
+    path = ("clinic",)
+    c.keys(table, CLINIC_KEYS, path)
+    name = c.nonempty(table, "name", path, MAX_NAME)
+    phone = c.nonempty(table, "phone", path, MAX_PHONE)
+    email = c.text(table, "email", path, required=False)
+    if email and not _EMAIL_RE.match(email):
+        c.add((*path, "email"), f"found {shown(email)}, expected an address such as care@clinic.example")
+    zone = c.text(table, "timezone", path, required=True)
+    if zone:
+        _check_zone(c, zone, (*path, "timezone"))
+    language = c.text(table, "language", path, required=False) or "en"
+    if not _LANGUAGE_RE.match(language):
+        c.add((*path, "language"),
+              f"found {shown(language)}, expected a language code such as \"en\", \"ko\" or \"pt-BR\"")
+    return Clinic(
+        name=name, phone=phone, timezone=zone, email=email,
+        address=c.text(table, "address", path, required=False),
+        hours=c.text(table, "hours", path, required=False),
+        emergency=c.text(table, "emergency", path, required=False),
+        language=language,
+    )
+
+
+def _check_zone(c: ProfileChecker, zone: str, path: tuple) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    ok = bool(_ZONE_RE.match(zone)) and ".." not in zone
+    if ok:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            ok = False
+    if not ok:
+        hint = ""
+        if len(zone) <= 60:
+            from zoneinfo import available_timezones  # only on the error path: reads the zone list
+
+            hint = _did_you_mean(zone, set(available_timezones()))
+        c.add(path, f"found {shown(zone)}, expected an IANA time zone such as Asia/Seoul or "
+                    f"America/New_York{hint}")
+
+
+def parse_quiet_hours(c: ProfileChecker, data: Mapping) -> tuple[str, str] | None:
+    table = c.table(data, "reminders", (), required=False)
+    if table is None:
+        return None
+    path = ("reminders",)
+    c.keys(table, REMINDER_DEFAULT_KEYS, path)
+    if "quiet_hours" not in table:
+        return None
+    value = table["quiet_hours"]
+    if (isinstance(value, list) and len(value) == 2
+            and all(isinstance(v, str) and _CLOCK_RE.match(v) for v in value)):
+        return (value[0], value[1])
+    found = _type(value) if not isinstance(value, list) else (
+        f"a list of {len(value)}" if len(value) != 2 else
+        "[" + ", ".join(shown(v) for v in value) + "]")
+    c.add((*path, "quiet_hours"),
+          f"found {found}, expected [start, end] as \"HH:MM\" texts such as [\"22:00\", \"08:00\"]")
+    return None
+
+
+def _sessions(c: ProfileChecker, value: object, path: tuple) -> tuple[int, int] | None:
+    if type(value) is int and 1 <= value <= 100:
+        return (value, value)
+    if (isinstance(value, list) and len(value) == 2 and all(type(n) is int for n in value)
+            and 1 <= value[0] <= value[1] <= 100):
+        return (value[0], value[1])
+    found = shown(value) if not isinstance(value, list) else (
+        "[" + ", ".join(shown(v) for v in value[:3]) + (", …" if len(value) > 3 else "") + "]")
+    c.add(path, f"found {found}, expected a number of sessions from 1 to 100, or [least, most] "
+                "such as [4, 6]")
+    return None
+
+
+def _parse_override(c: ProfileChecker, rule_id: str, table: Mapping, path: tuple) -> RuleOverride:
+    c.keys(table, OVERRIDE_KEYS, path)
+    given = frozenset(k for k in table if k in OVERRIDE_KEYS)
+    enabled = table.get("enabled", True)
+    if not isinstance(enabled, bool):
+        c.add((*path, "enabled"), f"found {shown(enabled)}, expected true or false")
+        enabled = True
+    if not enabled and given - {"enabled"}:
+        others = ", ".join(sorted(given - {"enabled"}))
+        c.add((*path, "enabled"),
+              f"the rule is turned off, so its other keys ({others}) would be ignored; remove them "
+              "or remove enabled = false")
+    start = c.offset(table, "start", path, required=False)
+    end_same_day = table.get("end") == SAME_DAY
+    end = None if end_same_day else c.offset(table, "end", path, required=False)
+
+    def text(key: str, empty_ok: bool) -> str | None:
+        if key not in table:
+            return None
+        value = c.text(table, key, path, required=True) if empty_ok else c.nonempty(table, key, path)
+        return value if isinstance(table[key], str) else None
+
+    reminders = None
+    if "reminders" in table:
+        parsed = [parse_reminder(c, t, p) for p, t in c.table_list(table, "reminders", path)]
+        reminders = tuple(r for r in parsed if r is not None)
+    sessions = _sessions(c, table["sessions"], (*path, "sessions")) if "sessions" in table else None
+    after = None
+    if "after" in table:
+        after = c.ident(table, "after", path) or None
+    return RuleOverride(
+        rule_id=rule_id, path=path, given=given, enabled=enabled, start=start, end=end,
+        end_same_day=end_same_day, title=text("title", False), why=text("why", False),
+        allowed=text("allowed", True), note=text("note", True), reminders=reminders,
+        sessions=sessions, after=after,
+    )
+
+
+def _parse_course(c: ProfileChecker, table: Mapping, path: tuple) -> Course:
+    c.keys(table, COURSE_KEYS, path)
+    sessions = _sessions(c, table["sessions"], (*path, "sessions")) if "sessions" in table else None
+    interval = interval_end = None
+    if "interval" in table:
+        value = table["interval"]
+        if isinstance(value, list) and len(value) == 2:
+            interval = c.offset({"interval": value[0]}, "interval", path, required=True)
+            interval_end = c.offset({"interval": value[1]}, "interval", path, required=True)
+            if interval and interval_end and start_after_end(interval, interval_end):
+                c.add((*path, "interval"),
+                      f"ends ({interval_end}) before it starts ({interval}); write [earliest, latest]")
+                interval_end = None
+        elif isinstance(value, str):
+            interval = c.offset(table, "interval", path, required=True)
+        else:
+            c.add((*path, "interval"),
+                  f"found {_type(value)}, expected a timing such as \"2 w\" or a window such as "
+                  "[\"6 mo\", \"8 mo\"]")
+        if interval is not None and interval.amount == 0:
+            c.add((*path, "interval"), f"found {str(interval)!r}; the interval must be longer than zero")
+            interval = None
+    if not table:
+        c.add(path, "is empty; give sessions, interval or both")
+    return Course(path, sessions, interval, interval_end)
+
+
+def parse_procedure(c: ProfileChecker, pid: str, table: Mapping, path: tuple) -> ProcedureSettings:
+    c.keys(table, PROCEDURE_KEYS, path)
+    overrides = []
+    rules = c.table(table, "rules", path, required=False)
+    if rules is not None:
+        for rule_id, otable in rules.items():
+            opath = (*path, "rules", rule_id)
+            if not isinstance(otable, Mapping):
+                c.add(opath, f"found {_type(otable)}, expected a table of changes such as "
+                             f"[{field_path(opath)}] with end = \"24 h\"")
+                continue
+            overrides.append(_parse_override(c, rule_id, otable, opath))
+    own = []
+    for rpath, rtable in c.table_list(table, "own_rules", path):
+        if "source" not in rtable:  # a clinic's own rule cites the clinic unless it says otherwise
+            rtable = {**rtable, "source": CLINIC_SOURCE}
+        rule = parse_rule(c, rtable, rpath, from_clinic=True)
+        if rule is not None:
+            own.append((rpath, rule))
+    course_table = c.table(table, "course", path, required=False)
+    course = _parse_course(c, course_table, (*path, "course")) if course_table is not None else None
+    return ProcedureSettings(pid, path, tuple(overrides), tuple(own), course,
+                             parse_warnings(c, table, path))
