@@ -16,7 +16,7 @@ from aftercare.clock import Clock, FixedClock, SystemClock
 from aftercare.context import Context
 from aftercare.errors import ContentError, UserError
 from aftercare.i18n import _
-from aftercare.model import Treatment
+from aftercare.model import Treatment, treatment_id
 from aftercare.store import RecordBusy, RecordUnreadable
 from aftercare.textsafe import clean
 
@@ -186,13 +186,6 @@ def _clock(args: argparse.Namespace, ctx_zone_now: Callable[[], Clock] = SystemC
     from aftercare.timeparse import local_zone, parse_when
 
     return FixedClock(parse_when(when, SystemClock().now(), local_zone()))
-
-
-def treatment_id(procedure: str, at_iso: str) -> str:
-    """Stable short id: the same procedure at the same instant is the same treatment."""
-    import hashlib  # only `add` needs it
-
-    return hashlib.sha256(f"{procedure}|{at_iso}".encode()).hexdigest()[:6]
 
 
 # --- commands ---------------------------------------------------------------------------------

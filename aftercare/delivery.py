@@ -156,13 +156,7 @@ def remindable_rules(ctx: Context, record: Record | None = None) -> list[str]:
 
 def set_muted(store: Store, rule_id: str, muted: bool) -> Record:
     """Turn a rule's reminders off (for every treatment) or on again."""
-
-    def change(record: Record) -> Record:
-        rest = tuple(m for m in record.settings.muted if m != rule_id)
-        new = rest + ((rule_id,) if muted else ())
-        return record._replace(settings=record.settings._replace(muted=new))
-
-    return store.update(change)
+    return store.update(lambda record: record.with_muted(rule_id, muted))
 
 
 def set_quiet(store: Store, quiet: QuietHours) -> Record:

@@ -91,6 +91,14 @@ class Treatment(NamedTuple):
     profile: str | None = None  # file name of the clinic profile it follows
 
 
+def treatment_id(procedure: str, at_iso: str) -> str:
+    """Stable short id: the same procedure at the same instant is the same treatment (the CLI, the
+    app and the benches all record through this)."""
+    import hashlib  # only recording needs it
+
+    return hashlib.sha256(f"{procedure}|{at_iso}".encode()).hexdigest()[:6]
+
+
 class PlanItem(NamedTuple):
     rule: Rule
     treatment_id: str

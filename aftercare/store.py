@@ -78,6 +78,11 @@ class Record(NamedTuple):
         rest = tuple(t for t in self.ticks if (t.treatment, t.rule) != (treatment_id, rule_id))
         return self._replace(ticks=rest + ((Tick(treatment_id, rule_id, at),) if ticked else ()))
 
+    def with_muted(self, rule_id: str, muted: bool) -> Record:
+        """A rule's reminders off (for every treatment) or on again."""
+        rest = tuple(m for m in self.settings.muted if m != rule_id)
+        return self._replace(settings=self.settings._replace(muted=rest + ((rule_id,) if muted else ())))
+
     def without_treatment(self, treatment_id: str) -> Record:
         prefix = f"{treatment_id}/"
         return self._replace(

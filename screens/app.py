@@ -27,7 +27,15 @@ from aftercare.errors import UserError
 from aftercare.i18n import _
 from aftercare.overview import TreatmentView
 from aftercare.render import clock_time
-from aftercare.screens.messages import NewTreatment, TickToggled
+from aftercare.screens.messages import (
+    ChangeRecord,
+    NewTreatment,
+    RecordUnreadableSeen,
+    RecordWritten,
+    RemoveTreatment,
+    StartOnboarding,
+    TickToggled,
+)
 from aftercare.store import Record, RecordBusy, RecordUnreadable
 from aftercare.textsafe import clean
 
@@ -247,10 +255,31 @@ class AftercareApp(App[None]):
         except RecordUnreadable as exc:
             self.call_from_thread(self.announce_unreadable, exc)
             return
+        except OSError as exc:  # a folder that became read-only, a full disk
+            self.call_from_thread(self.notify, _("The change could not be saved: {error}").format(
+                error=clean(exc.strerror or str(exc))), severity="error", markup=False)
+            return
         mtime = self.ctx.store.mtime_ns()
         self.call_from_thread(self.apply_record, self.compute(record, self.ctx.now()), mtime)
         if done:
             self.call_from_thread(self.notify, done, markup=False)
+
+    # Screens ask for these by message; they never call into the app for them.
+
+    def on_change_record(self, message: ChangeRecord) -> None:
+        self.save(message.change, message.done)
+
+    def on_record_written(self, message: RecordWritten) -> None:
+        self.reload_record(self.ctx.store.mtime_ns())
+
+    def on_record_unreadable_seen(self, message: RecordUnreadableSeen) -> None:
+        self.announce_unreadable(message.error)
+
+    def on_start_onboarding(self, message: StartOnboarding) -> None:
+        self.start_onboarding(procedure=message.procedure)
+
+    def on_remove_treatment(self, message: RemoveTreatment) -> None:
+        self.remove_treatment(message.treatment_id)
 
     def on_tick_toggled(self, message: TickToggled) -> None:
         at = self.ctx.now()
@@ -263,8 +292,7 @@ class AftercareApp(App[None]):
     @work(thread=True, group="record-write")
     def record_treatment(self, new: NewTreatment) -> None:
         """As `aftercare add` does: under the active clinic profile, if any, kept with it."""
-        from aftercare.cli import treatment_id
-        from aftercare.model import Treatment
+        from aftercare.model import Treatment, treatment_id
 
         profile_name = None
         if self.record.profile:
@@ -300,10 +328,13 @@ class AftercareApp(App[None]):
 
     # --- navigation ----------------------------------------------------------------------------
 
-    def start_onboarding(self, *, first_run: bool = False, procedure: str | None = None) -> None:
+    def start_onboarding(self, *, first_run: bool = False, procedure: str | None = None,
+                         profile: object | None = None) -> None:
         from aftercare.screens.onboarding import OnboardingScreen
 
-        self.push_screen(OnboardingScreen(first_run=first_run, procedure=procedure), self.add_treatment)
+        screen = OnboardingScreen(first_run=first_run, procedure=procedure,
+                                  profile=self.profile if profile is None else profile)
+        self.push_screen(screen, self.add_treatment)
 
     def action_help(self) -> None:
         from aftercare.screens.help import HelpScreen
@@ -338,9 +369,20 @@ class AftercareApp(App[None]):
             self.push_screen(ClinicScreen())
 
     def action_import_profile(self) -> None:
-        from aftercare.screens.profile_import import open_import
+        """"Import a clinic profile…": in onboarding its own step; elsewhere a screen, after which
+        the procedure is picked from what the clinic offers (Escape there records nothing)."""
+        from aftercare.screens.onboarding import OnboardingScreen
+        from aftercare.screens.profile_import import ProfileImportScreen
 
-        open_import(self)
+        screen = self.screen
+        if isinstance(screen, OnboardingScreen):
+            screen.show_import()
+        elif not isinstance(screen, ProfileImportScreen):
+            def imported(profile: object | None) -> None:
+                if profile is not None:  # the record is being read again meanwhile (RecordWritten)
+                    self.start_onboarding(profile=profile)
+
+            self.push_screen(ProfileImportScreen(), imported)
 
 
 def make_app(home: Path | None = None, clock: Clock | None = None, *,

@@ -143,7 +143,7 @@ class ClinicScreen(Screen):
     """
     BINDINGS = [
         Binding("escape", "app.pop_screen", _("Back")),
-        Binding("i", "import_profile", _("Import file"),
+        Binding("i", "app.import_profile", _("Import file"),
                 tooltip=_("Follow a file from your clinic: its timings, phone and warnings")),
     ]
 
@@ -222,8 +222,3 @@ class ClinicScreen(Screen):
         if clinic is not None:
             yield Static(Content(_("A newer file from your clinic? Press i to import it.")),
                          classes="cl-hint")
-
-    def action_import_profile(self) -> None:
-        from aftercare.screens.profile_import import open_import
-
-        open_import(self.app)

@@ -20,7 +20,7 @@ from aftercare.agenda import dashboard_sections, layout_key
 from aftercare.i18n import _
 from aftercare.overview import shampoo_answer
 from aftercare.render import both_times
-from aftercare.screens.messages import ItemChosen
+from aftercare.screens.messages import ItemChosen, StartOnboarding
 from aftercare.screens.widgets import ItemRow, row_for
 from aftercare.textsafe import clean
 
@@ -151,4 +151,4 @@ class DashboardScreen(Screen):
         self.app.push_screen(TreatmentsScreen())
 
     def action_add(self) -> None:
-        self.app.start_onboarding()
+        self.post_message(StartOnboarding())

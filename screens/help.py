@@ -20,9 +20,8 @@ NOT_ADVICE = _(
 )
 
 
-def key_help() -> list[tuple[str, list[tuple[str, str]]]]:
+def key_help(app_class: type) -> list[tuple[str, list[tuple[str, str]]]]:
     """(screen name, [(key, what it does)]) straight from the bindings, so help never drifts."""
-    from aftercare.screens.app import AftercareApp
     from aftercare.screens.clinic import ClinicScreen
     from aftercare.screens.commands import PALETTE_ONLY
     from aftercare.screens.dashboard import DashboardScreen
@@ -43,7 +42,7 @@ def key_help() -> list[tuple[str, list[tuple[str, str]]]]:
         return out
 
     return [
-        (_("Everywhere"), keys(AftercareApp) + [
+        (_("Everywhere"), keys(app_class) + [
             ("c", _("Clinic: its phone, hours, and when to contact it")),
             ("ctrl+p", _("All commands, searchable")),
             ("tab", _("Move between items (or the arrow keys)")),
@@ -104,7 +103,7 @@ class HelpScreen(Screen):
                 "(ending in .toml)? Press c, then i to import it, or choose \"Import a clinic "
                 "profile…\" in the command palette (ctrl+p).")), classes="para", id="help-clinic")
             yield Static(Content(_("Keys")), classes="label")
-            for screen, keys in key_help():
+            for screen, keys in key_help(type(self.app)):
                 yield Static(Content(screen), classes="muted")
                 for key, what in keys:
                     yield Static(Content(f"  {key:<8} {what}"))

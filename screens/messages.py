@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from aftercare.store import Record, RecordUnreadable
 
 
 @dataclass
@@ -23,6 +28,41 @@ class TickToggled(Message):
     treatment_id: str
     rule_id: str
     ticked: bool
+
+
+@dataclass
+class StartOnboarding(Message):
+    """The patient wants to record a procedure (optionally the next session of `procedure`)."""
+
+    procedure: str | None = None
+
+
+@dataclass
+class RemoveTreatment(Message):
+    """The patient confirmed removing a mistaken treatment."""
+
+    treatment_id: str
+
+
+@dataclass
+class ChangeRecord(Message):
+    """A screen asks for a change to the record; the app writes it (locked, in a worker) and says
+    `done` once it is saved, or why it could not be."""
+
+    change: Callable[[Record], Record]
+    done: str | None = None
+
+
+@dataclass
+class RecordWritten(Message):
+    """A screen wrote the record itself (importing a clinic profile): read it again and show it."""
+
+
+@dataclass
+class RecordUnreadableSeen(Message):
+    """A screen found the record unreadable (it has been moved aside): tell the patient."""
+
+    error: RecordUnreadable
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ disabled. Nothing is written here: the screen returns a `NewTreatment` and the a
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
@@ -30,6 +31,9 @@ from aftercare.screens.help import NOT_ADVICE
 from aftercare.screens.messages import NewTreatment
 from aftercare.screens.profile_import import ProfileImport
 from aftercare.textsafe import clean
+
+if TYPE_CHECKING:
+    from aftercare.profile_format import Profile
 
 STEPS = ("welcome", "clinic-file", "procedure", "when")
 
@@ -57,10 +61,13 @@ class OnboardingScreen(Screen[NewTreatment | None]):
     """
     BINDINGS = [Binding("escape", "back", _("Back"))]
 
-    def __init__(self, *, first_run: bool = False, procedure: str | None = None) -> None:
+    def __init__(self, *, first_run: bool = False, procedure: str | None = None,
+                 profile: Profile | None = None) -> None:
         super().__init__()
         self.first_run = first_run
         self.procedure = procedure
+        # The clinic followed (what is offered, the default zone); an import here replaces it.
+        self.profile = profile
         self._picked_here = False  # "Back" from the time returns to the list only if it was used
         self._before_import = "welcome"  # where "Back" from the clinic-file step returns
 
@@ -101,7 +108,7 @@ class OnboardingScreen(Screen[NewTreatment | None]):
                              classes="muted")
                 # At the clinic's zone when a clinic profile is active (the procedure happened
                 # there), as `aftercare add` does; else this computer's.
-                default_zone = (self.app.profile.clinic.timezone if self.app.profile is not None
+                default_zone = (self.profile.clinic.timezone if self.profile is not None
                                 else self.app.local_zone.key)
                 yield Input(value=default_zone, id="zone", suggester=ZoneSuggester())
                 yield Static("", id="zone-feedback", classes="feedback")
@@ -119,7 +126,7 @@ class OnboardingScreen(Screen[NewTreatment | None]):
 
     def _procedure_options(self, catalog: dict) -> list[Option | None]:
         """The procedures to pick from: only what the active clinic offers, when one is followed."""
-        profile = self.app.profile
+        profile = self.profile
         offered = {pid: p for pid, p in catalog.items() if profile is None or profile.offers(pid)}
         options: list[Option | None] = []
         for pid, p in sorted(offered.items(), key=lambda kv: kv[1].name):
@@ -130,7 +137,7 @@ class OnboardingScreen(Screen[NewTreatment | None]):
         return options
 
     def _show_offered_by(self) -> None:
-        profile = self.app.profile
+        profile = self.profile
         label = self.query_one("#offered-by", Static)
         label.display = profile is not None
         if profile is not None:
@@ -207,8 +214,9 @@ class OnboardingScreen(Screen[NewTreatment | None]):
             self.call_after_refresh(setattr, at, "cursor_position", len(value))
 
     def on_profile_import_imported(self, message: ProfileImport.Imported) -> None:
-        # The app follows the clinic now (it applied the new record before this message): offer
-        # what it offers, at its zone — the procedure was done there.
+        # The clinic is followed now: offer what it offers, at its zone — the procedure was done
+        # there. (The app reads the new record itself, on RecordWritten.)
+        self.profile = message.profile
         procedures = self.query_one("#procedures", OptionList)
         procedures.set_options(self._procedure_options(self.app.ctx.catalog()))
         procedures.highlighted = 0 if procedures.option_count else None

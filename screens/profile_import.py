@@ -31,12 +31,12 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
 from aftercare.i18n import _
+from aftercare.screens.messages import RecordUnreadableSeen, RecordWritten
 from aftercare.textsafe import clean
 
 if TYPE_CHECKING:
     from aftercare.profile_format import Profile
     from aftercare.protocols import Problem
-    from aftercare.screens.app import AftercareApp
 
 # How many .toml files of a folder are named when the patient typed the folder instead.
 FOLDER_HINT = 4
@@ -241,8 +241,6 @@ class ProfileImport(Vertical):
         try:
             raw, size = read_profile_file(path)
             profile, _name = use_profile(store, raw, size)
-            record = store.load()
-            loaded = app.compute(record, app.ctx.now())
         except ProfileError as exc:
             app.call_from_thread(self._show_problems, path, exc.problems)
             return
@@ -250,14 +248,14 @@ class ProfileImport(Vertical):
             app.call_from_thread(self._failed, str(exc))
             return
         except RecordUnreadable as exc:
-            app.call_from_thread(app.announce_unreadable, exc)
+            self.post_message(RecordUnreadableSeen(exc))
             app.call_from_thread(self._failed, _("Your record could not be read; nothing was imported."))
             return
         except OSError as exc:  # the data folder cannot be written (full disk, permissions)
             app.call_from_thread(self._failed, _("The copy could not be kept in {folder} ({reason}).")
                                  .format(folder=store.home, reason=exc.strerror or exc))
             return
-        app.call_from_thread(app.apply_record, loaded, store.mtime_ns())
+        self.post_message(RecordWritten())
         app.call_from_thread(self._done, profile)
 
     def _ready_again(self) -> None:
@@ -307,8 +305,8 @@ class ProfileImport(Vertical):
         self._check_typed(field.value)
 
 
-class ProfileImportScreen(Screen[bool]):
-    """The import on its own (after first run): True when a clinic is now followed."""
+class ProfileImportScreen(Screen["Profile | None"]):
+    """The import on its own (after first run): the profile now followed, or None."""
 
     BINDINGS = [Binding("escape", "back", _("Back"))]
 
@@ -322,26 +320,11 @@ class ProfileImportScreen(Screen[bool]):
 
     def action_back(self) -> None:
         if not self.query_one(ProfileImport).busy:  # an import under way finishes first
-            self.dismiss(False)
+            self.dismiss(None)
 
     def on_profile_import_imported(self, message: ProfileImport.Imported) -> None:
-        self.dismiss(True)
+        self.dismiss(message.profile)
 
     def on_profile_import_cancelled(self, message: ProfileImport.Cancelled) -> None:
-        self.dismiss(False)
+        self.dismiss(None)
 
-
-def open_import(app: AftercareApp) -> None:
-    """"Import a clinic profile…": in onboarding its own step; elsewhere a screen, after which the
-    procedure is picked from what the clinic offers (Escape there records nothing)."""
-    from aftercare.screens.onboarding import OnboardingScreen
-
-    screen = app.screen
-    if isinstance(screen, OnboardingScreen):
-        screen.show_import()
-    elif not isinstance(screen, ProfileImportScreen):
-        def imported(done: bool | None) -> None:
-            if done:
-                app.start_onboarding()
-
-        app.push_screen(ProfileImportScreen(), imported)

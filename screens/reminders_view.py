@@ -26,6 +26,7 @@ from textual.widgets.option_list import Option
 from aftercare.i18n import _
 from aftercare.quiet import QuietHours, from_settings, is_quiet, shift
 from aftercare.render import clock_time
+from aftercare.screens.messages import ChangeRecord
 from aftercare.textsafe import clean
 
 
@@ -236,36 +237,12 @@ class RemindersScreen(Screen):
         row = self._current()
         if row is None:
             return
-        muted = row.rule_id not in self.app.record.settings.muted
-        title = self._rule_title(row)
-        app = self.app
-        # On the app, not this screen: the write must finish even if the patient leaves the view.
-        app.run_worker(lambda: self._set_muted(row.rule_id, muted, title), thread=True,
-                       group="record-write", name="mute reminders", exit_on_error=False)
-
-    def _set_muted(self, rule_id: str, muted: bool, title: str) -> None:
-        """In a worker thread: the locked write, then the app shows the new record."""
-        from aftercare.delivery import set_muted
-        from aftercare.store import RecordBusy, RecordUnreadable
-
-        app = self.app
-        store = app.ctx.store
-        try:
-            record = set_muted(store, rule_id, muted)
-        except RecordBusy as exc:
-            app.call_from_thread(app.notify, clean(str(exc)), severity="error", markup=False)
-            return
-        except RecordUnreadable as exc:
-            app.call_from_thread(app.announce_unreadable, exc)
-            return
-        except OSError as exc:  # a folder that became read-only, a full disk
-            app.call_from_thread(app.notify, _("The setting could not be saved: {error}").format(
-                error=clean(exc.strerror or str(exc))), severity="error", markup=False)
-            return
-        app.call_from_thread(app.apply_record, app.compute(record, app.ctx.now()), store.mtime_ns())
+        rule_id = row.rule_id
+        muted = rule_id not in self.app.record.settings.muted
         done = (_("Reminders for “{rule}” are off, for every treatment.") if muted
-                else _("Reminders for “{rule}” are on again."))
-        app.call_from_thread(app.notify, done.format(rule=title), markup=False)
+                else _("Reminders for “{rule}” are on again.")).format(rule=self._rule_title(row))
+        # The app writes it: the write must finish even if the patient leaves the view.
+        self.post_message(ChangeRecord(lambda record: record.with_muted(rule_id, muted), done))
 
 
 def reminders_help(app) -> str:

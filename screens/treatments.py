@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from aftercare.i18n import _
 from aftercare.model import Kind, Treatment
 from aftercare.render import both_times
+from aftercare.screens.messages import RemoveTreatment, StartOnboarding
 from aftercare.textsafe import clean
 
 
@@ -89,12 +90,12 @@ class TreatmentsScreen(Screen):
     def action_add_session(self) -> None:
         t = self._selected()
         if t is None or t.procedure not in self.app.ctx.catalog():
-            self.app.start_onboarding()
+            self.post_message(StartOnboarding())
         else:
-            self.app.start_onboarding(procedure=t.procedure)
+            self.post_message(StartOnboarding(t.procedure))
 
     def action_new_procedure(self) -> None:
-        self.app.start_onboarding()
+        self.post_message(StartOnboarding())
 
     def action_remove(self) -> None:
         t = self._selected()
@@ -109,7 +110,7 @@ class TreatmentsScreen(Screen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.app.remove_treatment(t.id)
+                self.post_message(RemoveTreatment(t.id))
 
         self.app.push_screen(ConfirmScreen(question, yes=_("Remove")), answered)
 

@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from aftercare.cli import treatment_id
 from aftercare.clock import FixedClock
-from aftercare.model import Treatment
+from aftercare.model import Treatment, treatment_id
 from aftercare.store import Store
 
 # The story the tests tell: a mesotherapy session in Seoul at 14:30 on Fri 20 Nov 2026, the
