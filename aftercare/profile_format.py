@@ -45,6 +45,12 @@ MAX_NAME = 100  # the clinic name is shown on every screen
 MAX_PHONE = 40
 MAX_MESSAGE = 300  # a problem message quoting a huge value is cut here
 MAX_NESTING = 100  # arrays/inline tables; deeper text is refused before tomllib recurses on it
+# tomllib is quadratic in the parts of one dotted key (`a.a.a.….b = 1`, `[a.a.….b]`): a 32 KB chain
+# took 1.5 GB. A profile's longest path has 5 parts (procedures.ID.rules.ID.end).
+MAX_KEY_PARTS = 8
+MAX_ITEMS = 10_000  # commas outside strings: lists and inline tables; a profile has a few hundred
+MAX_OWN_RULES = 200  # per procedure; the built-in procedures have about 20 rules each
+MAX_AFTER_CHAIN = 20  # rules that follow one another ("after"); the content's longest chain is 3
 
 TOP_KEYS = {"schema", "clinic", "procedures", "contact_if", "reminders"}
 CLINIC_KEYS = {"name", "phone", "email", "address", "hours", "emergency", "timezone", "language"}
@@ -469,7 +475,12 @@ def parse_procedure(c: ProfileChecker, pid: str, table: Mapping, path: tuple) ->
                 continue
             overrides.append(_parse_override(c, rule_id, otable, opath))
     own = []
-    for rpath, rtable in c.table_list(table, "own_rules", path):
+    own_tables = c.table_list(table, "own_rules", path)
+    if len(own_tables) > MAX_OWN_RULES:
+        c.add((*path, "own_rules"), f"has {len(own_tables)} rules; a procedure may have at most "
+                                    f"{MAX_OWN_RULES} of the clinic's own rules")
+        own_tables = []
+    for rpath, rtable in own_tables:
         if "source" not in rtable:  # a clinic's own rule cites the clinic unless it says otherwise
             rtable = {**rtable, "source": CLINIC_SOURCE}
         rule = parse_rule(c, rtable, rpath, from_clinic=True)
