@@ -70,10 +70,14 @@ class Deliverer:
         self.json_out = json_out  # set: print JSON lines here instead of notifying
         self.zone = zone
 
-    def __call__(self, delivery: Delivery) -> None:
+    def __call__(self, delivery: Delivery,
+                 on_shown: Callable[[tuple[str, ...]], None] | None = None) -> None:
+        """Show it; `on_shown(keys)` after each line or notification, so that a crash in the
+        middle repeats at most the one being shown."""
         from aftercare.output import json_text
 
         shown: list[str] = []
+        on_shown = on_shown or (lambda keys: None)
         if self.json_out is not None:
             if delivery.clock_note:
                 _say(None, f"aftercare: {delivery.clock_note}")
@@ -85,12 +89,16 @@ class Deliverer:
                 except (OSError, ValueError, UnicodeError) as exc:
                     raise DeliveryFailed(tuple(shown), _describe(exc)) from None
                 shown.append(r.key)
+                on_shown((r.key,))
             return
         for note in delivery.notes():
             sent = self.notifier.send(note.title, note.body, note.urgent)
             if not sent.shown:
                 raise DeliveryFailed(tuple(shown), sent.reason or _("it could not be shown"))
-            shown.extend(r.key for r in note.reminders)
+            keys = tuple(r.key for r in note.reminders)
+            shown.extend(keys)
+            if keys:
+                on_shown(keys)
 
 
 def _describe(exc: BaseException) -> str:
@@ -108,7 +116,10 @@ def run_once(ctx: Context, deliver: Callable[[Delivery], None], zone: ZoneInfo |
 
 def _show(ctx: Context, deliver: Callable[[Delivery], None], delivery: Delivery) -> None:
     try:
-        deliver(delivery)
+        if isinstance(deliver, Deliverer):  # confirmed one by one: a crash repeats one at most
+            deliver(delivery, lambda keys: settle(ctx, delivery, keys, release=False))
+        else:
+            deliver(delivery)
     except DeliveryFailed as exc:
         settle(ctx, delivery, exc.shown)  # the rest back to due: the next look shows it
         raise
@@ -284,7 +295,20 @@ def _systemd_quote(arg: str) -> str:
     return f'"{escaped}"' if any(c in arg for c in " \t'\"\\") or escaped != arg else escaped
 
 
+def _check_unit_text(command: list[str], env: Mapping[str, str]) -> None:
+    """Refuse a path with a line break or another control character: in a unit file a newline
+    would start a new directive (`ExecStartPre=...` run at every timer tick)."""
+    from aftercare.errors import UserError
+
+    for value in [*command, env.get("AFTERCARE_HOME") or ""]:
+        if any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in value):
+            raise UserError(f"Cannot set up reminders for the path {value!r}: it contains a line break "
+                            "or another control character; move aftercare or its data folder "
+                            "(AFTERCARE_HOME) to a path without one.")
+
+
 def systemd_units(command: list[str], env: Mapping[str, str]) -> dict[str, str]:
+    _check_unit_text(command, env)
     exec_start = " ".join(_systemd_quote(a) for a in command)
     environment = ""
     if env.get("AFTERCARE_HOME"):  # keep using the same data folder as the one installing it
@@ -312,6 +336,7 @@ def systemd_units(command: list[str], env: Mapping[str, str]) -> dict[str, str]:
 
 
 def launchd_plist(command: list[str], env: Mapping[str, str]) -> str:
+    _check_unit_text(command, env)
     job: dict[str, object] = {
         "Label": LAUNCHD_LABEL,
         "ProgramArguments": command,

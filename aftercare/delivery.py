@@ -217,9 +217,11 @@ def claim_due(ctx: Context, zone: ZoneInfo | None = None, record_claims: bool = 
                     me if record_claims else "", note)
 
 
-def settle(ctx: Context, delivery: Delivery, shown: Collection[str] | None = None) -> Record | None:
+def settle(ctx: Context, delivery: Delivery, shown: Collection[str] | None = None,
+           release: bool = True) -> Record | None:
     """After showing `delivery`: its claims still held by us become delivered (`shown`: only those
-    keys; the others are released, to be shown by the next look). None when there was nothing."""
+    keys; the others are released, to be shown by the next look — or, with `release=False`, left
+    pending: showing goes on). None when there was nothing."""
     if not delivery.owner or not delivery.keys:
         return None
     shown_keys = frozenset(delivery.keys if shown is None else shown)
@@ -228,7 +230,9 @@ def settle(ctx: Context, delivery: Delivery, shown: Collection[str] | None = Non
     def change(record: Record) -> Record:
         # Only our own claims: one that went stale and was taken over is its new owner's business.
         ours = {c.key for c in record.claims if c.owner == delivery.owner and c.key in mine}
-        record = _released(record, ours - shown_keys) if ours - shown_keys else record
+        if release and ours - shown_keys:
+            record = _released(record, ours - shown_keys)
+        ours &= shown_keys
         return record._replace(claims=tuple(
             c._replace(owner="") if c.key in ours and c.owner == delivery.owner else c
             for c in record.claims))

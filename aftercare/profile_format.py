@@ -281,13 +281,21 @@ class ProfileChecker(Checker):
     def nonempty(self, table: Mapping, key: str, path: tuple, limit: int | None = None) -> str:
         present = key in table
         value = self.text(table, key, path, required=True)
-        if present and isinstance(table.get(key), str) and not value.strip():
-            self.add((*path, key), "is empty; a text is required")
+        if present and isinstance(table.get(key), str) and not _visible(value):
+            self.add((*path, key), "is empty or only invisible characters; a text is required")
             return ""
         if limit is not None and len(value) > limit:
             self.add((*path, key), f"is {len(value)} characters long, at most {limit} allowed")
             return ""
         return value
+
+def _visible(text: str) -> bool:
+    """Whether `text` keeps a visible character once cleaned for the terminal (a clinic name of
+    zero-width or bidi characters shows as nothing)."""
+    from aftercare.textsafe import clean
+
+    return bool(clean(text).strip())
+
 
 def locate(problems: list[Problem], text: str) -> None:
     """Give each problem the line and column of the deepest part of its path found in the text."""
