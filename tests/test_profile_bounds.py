@@ -119,7 +119,8 @@ def test_build_plan_is_iterative_for_any_chain() -> None:
 
     base = get_protocol("prp")
     rule = base.rules[0]
-    rules = tuple(rule._replace(id=f"r{i}", after=f"r{i - 1}" if i else "") for i in range(3000))
+    # The last of the chain first: resolving it must walk all 3,000 (recursion would overflow).
+    rules = tuple(rule._replace(id=f"r{i}", after=f"r{i - 1}" if i else "") for i in reversed(range(3000)))
     plan = build_plan(Protocol(**{**base._asdict(), "rules": rules}),
                       Treatment("t", "prp", datetime(2026, 1, 1, tzinfo=UTC), "Asia/Seoul"))
     assert len(plan.items) == 3000
