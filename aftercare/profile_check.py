@@ -95,7 +95,10 @@ def _too_deep(text: str) -> tuple[int, str] | None:
     inline tables nested more than MAX_NESTING deep, a dotted key of more than MAX_KEY_PARTS
     parts (parsing those is quadratic), or more than MAX_ITEMS items in lists and inline tables.
     Strings and comments are skipped, so a dot or bracket inside them never counts. Linear in the text."""
-    depth, dots, commas, i, n = 0, 0, 0, 0, len(text)
+    # `opened` holds, per open bracket, the dotted parts of the key it is the value of (`key`):
+    # in `a.b.c = {d.e = [...]}` every part is a level of tables, so they count as nesting too.
+    depth, dots, key, commas, i, n = 0, 0, 0, 0, 0, len(text)
+    opened: list[int] = []
     while i < n:
         ch = text[i]
         if ch in "\"'":
@@ -112,22 +115,25 @@ def _too_deep(text: str) -> tuple[int, str] | None:
                 return i, (f"a key has more than {MAX_KEY_PARTS} dotted parts; a profile needs at "
                            "most 5 (procedures.ID.rules.ID.end)")
         elif ch in "[{":
-            depth += 1
-            dots = 0
+            opened.append(key)
+            depth += 1 + key
+            dots = key = 0
             if depth > MAX_NESTING:
                 return i, (f"arrays or tables are nested more than {MAX_NESTING} levels deep; a "
                            "profile needs only a few")
         elif ch in "]}":
-            depth = max(0, depth - 1)
-            dots = 0
-        elif ch == ",":
-            dots = 0
-            commas += 1
-            if commas > MAX_ITEMS:  # tomllib and the position scan take ~3 µs an item each
-                return i, (f"the file has more than {MAX_ITEMS} list or table items; a profile "
-                           "needs only a few hundred")
-        elif ch in "=\n":
-            dots = 0
+            if opened:
+                depth -= 1 + opened.pop()
+            dots = key = 0
+        elif ch == "=":
+            key, dots = dots, 0
+        elif ch in ",\n":
+            dots = key = 0
+            if ch == ",":
+                commas += 1
+                if commas > MAX_ITEMS:  # tomllib and the position scan take ~3 µs an item each
+                    return i, (f"the file has more than {MAX_ITEMS} list or table items; a "
+                               "profile needs only a few hundred")
         i += 1
     return None
 
