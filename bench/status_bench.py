@@ -41,8 +41,9 @@ def fresh_install(tmp: Path) -> Path:
     """`pip install .` of a copy of this tree into a new venv; returns its `aftercare` script."""
     repo = Path(__file__).resolve().parents[1]
     src = tmp / "src"
-    shutil.copytree(repo / "aftercare", src / "aftercare",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    # The design card's top-level folders: screens/ and content/ are installed under aftercare.
+    for folder in ("aftercare", "screens", "content"):
+        shutil.copytree(repo / folder, src / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     for name in ("pyproject.toml", "README.md", "LICENSE"):
         if (repo / name).exists():
             shutil.copy2(repo / name, src / name)
