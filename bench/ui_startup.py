@@ -235,7 +235,11 @@ def main() -> int:
 
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
-        env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TEXTUAL")}
+        # As a user runs it: bytecode caches written and used (this sandbox sets
+        # PYTHONDONTWRITEBYTECODE, which would recompile our modules, not Textual's, every run).
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("NO_COLOR", "TEXTUAL", "PYTHONDONTWRITEBYTECODE", "PYTHONPROFILEIMPORTTIME",
+                            "PYTHONDEVMODE")}
         env.update(TERM="xterm-256color", AFTERCARE_LANG="en")  # the answer searched for is English
         ours_cmd = [str(entry), "ui"]
         bare_cmd = [sys.executable, "-c", BARE_APP]
