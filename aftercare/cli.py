@@ -10,15 +10,18 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from aftercare import __version__
-from aftercare.clock import Clock, FixedClock, SystemClock
-from aftercare.context import Context
 from aftercare.errors import ContentError, UserError
 from aftercare.i18n import _
-from aftercare.model import Treatment
-from aftercare.store import RecordBusy, RecordUnreadable
-from aftercare.textsafe import clean
+
+if TYPE_CHECKING:
+    from aftercare.clock import Clock
+    from aftercare.context import Context
+
+# The core (clock, record, plans) is imported by `main` once it knows it needs it: `--version`
+# is answered with little more than the interpreter itself.
 
 
 class _Parser(argparse.ArgumentParser):
@@ -161,6 +164,21 @@ def named_command(argv: Sequence[str]) -> str | None:
     return None
 
 
+def asks_version(argv: Sequence[str]) -> bool:
+    """`--version` among the top-level options (before any command), where argparse acts on it."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token == "--version":
+            return True
+        elif token in _TAKES_VALUE:
+            skip = True
+        elif token in ("-h", "--help", "--") or not token.startswith("-"):
+            return False
+    return False
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser; with `only`, just that subcommand's (what a run needs), else all of them."""
     common = _common()
@@ -179,10 +197,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _clock(args: argparse.Namespace, ctx_zone_now: Callable[[], Clock] = SystemClock) -> Clock:
+def _clock(args: argparse.Namespace) -> Clock:
+    from aftercare.clock import FixedClock, SystemClock
+
     when = getattr(args, "now", None)
     if when is None:
-        return ctx_zone_now()
+        return SystemClock()
     from aftercare.timeparse import local_zone, parse_when
 
     return FixedClock(parse_when(when, SystemClock().now(), local_zone()))
@@ -199,6 +219,8 @@ def treatment_id(procedure: str, at_iso: str) -> str:
 
 
 def cmd_procedures(ctx: Context, args: argparse.Namespace) -> int:
+    from aftercare.textsafe import clean
+
     catalog = ctx.catalog()
     width = max(len(p) for p in catalog)
     for pid, protocol in sorted(catalog.items()):
@@ -207,9 +229,11 @@ def cmd_procedures(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
+    from aftercare.model import Treatment
     from aftercare.profiles import active_for_add
     from aftercare.protocols import get_protocol
     from aftercare.render import both_times
+    from aftercare.textsafe import clean
     from aftercare.timeparse import check_procedure_time, local_zone, parse_when, parse_zone
 
     protocol = get_protocol(args.procedure)
@@ -268,6 +292,7 @@ def cmd_treatments(ctx: Context, args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
     from aftercare.render import both_times
+    from aftercare.textsafe import clean
 
     record = ctx.store.load()
     if not record.treatments:
@@ -347,7 +372,13 @@ COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
 
 def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if asks_version(argv):  # answered before any parser is built: that costs more than `status`
+        print(f"aftercare {__version__}")
+        return 0
     args = build_parser(named_command(argv)).parse_args(argv)
+    from aftercare.context import Context
+    from aftercare.store import RecordBusy, RecordUnreadable
+
     try:
         if ctx is None:
             ctx = Context.create(clock=_clock(args))

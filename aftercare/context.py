@@ -53,11 +53,12 @@ class Context:
     def views(self, record: Record, now: datetime | None = None) -> tuple[list[TreatmentView], list[str]]:
         """Views of every treatment this version can plan, and a sentence for each it cannot."""
         now = now or self.now()
-        known, problems = [], []
+        protocols: dict[str, Protocol] = {}  # treatment id -> its protocol, looked up once
+        problems = []
         for t in record.treatments:
             try:
-                self.protocol_for(t)
-                known.append(t)
+                protocols[t.id] = self.protocol_for(t)
             except UserError as exc:
                 problems.append(f"Treatment {t.id} cannot be shown: {exc}")
-        return build_views(known, now, self.protocol_for), problems
+        known = [t for t in record.treatments if t.id in protocols]
+        return build_views(known, now, lambda t: protocols[t.id]), problems

@@ -12,7 +12,10 @@ import os
 from functools import cache
 
 
+@cache
 def language() -> str:
+    """The user's language, read once per process (every `_()` asks: 1000 treatments in `status`
+    are tens of thousands of calls). Tests that change the variables call `language.cache_clear()`."""
     for var in ("AFTERCARE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
         if value and value not in ("C", "POSIX"):
