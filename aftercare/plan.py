@@ -7,7 +7,7 @@ state = status(plan, now)                      — depends on nothing else
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aftercare.model import ItemStatus, Plan, PlanItem, Protocol, Rule, State, Treatment
@@ -16,19 +16,21 @@ from aftercare.timing import end_of_day
 
 def build_plan(protocol: Protocol, treatment: Treatment) -> Plan:
     zone = ZoneInfo(treatment.zone)
+    utc = treatment.at.astimezone(UTC)
+    local = utc.astimezone(zone)
     by_id = {rule.id: rule for rule in protocol.rules}
     resolved: dict[str, tuple[datetime, datetime]] = {}
 
     def window(rule: Rule) -> tuple[datetime, datetime]:
         if rule.id not in resolved:
-            starts_at = rule.start.resolve(treatment.at, zone)
+            starts_at = rule.start.resolve_from(utc, local, zone)
             if rule.after in by_id:
                 # "From day 3" must not start inside "the first 48 hours" when the procedure
                 # was late in the day: the content says which restriction it follows.
                 starts_at = max(starts_at, window(by_id[rule.after])[1])
             # A rule without an end ("do X on day 3", "numb for some hours") lasts the calendar
             # day it starts on, in the treatment's zone: how a patient reads such an instruction.
-            ends_at = rule.end.resolve(treatment.at, zone) if rule.end else end_of_day(starts_at, zone)
+            ends_at = rule.end.resolve_from(utc, local, zone) if rule.end else end_of_day(starts_at, zone)
             resolved[rule.id] = (starts_at, max(starts_at, ends_at))
         return resolved[rule.id]
 
