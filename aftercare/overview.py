@@ -57,6 +57,15 @@ class TreatmentView(NamedTuple):
         return next_change(self.statuses, self.now)
 
 
+def settled(view: TreatmentView) -> bool:
+    """Nothing of this view can change any more: every item is done and every restriction lifted
+    more than RECENTLY_ALLOWED ago (out of "Allowed again"). Later instants see the same view, so
+    the per-second tick skips it, which is most of a long record."""
+    return all(s.state is State.DONE and (s.rule.kind is not Kind.RESTRICTION
+                                          or view.now - s.item.ends_at >= RECENTLY_ALLOWED)
+               for s in view.statuses)
+
+
 def build_views(
     treatments: Iterable[Treatment],
     now: datetime,
