@@ -336,6 +336,13 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_ui(ctx: Context, args: argparse.Namespace) -> int:
+    import gc
+
+    # Start-up allocates a few hundred thousand objects that live as long as the app (Textual's
+    # modules, styles, widgets, the plans); young-generation collections would only scan them over
+    # and over, about a tenth of the time to the first frame. The app resumes the collector after
+    # its first frame (AftercareApp.after_first_frame).
+    gc.disable()
     from aftercare.screens.app import make_app  # Textual loads here, never for plain commands
 
     app = make_app(home=ctx.store.home, clock=ctx.clock)

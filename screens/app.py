@@ -8,6 +8,7 @@ Screens other than the dashboard are imported when first opened, which keeps sta
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -175,8 +176,14 @@ class AftercareApp(App[None]):
             self.start_onboarding(first_run=True)
         self.set_interval(TICK_S, self.tick)
         self.set_interval(POLL_S, self.poll_record)
+        self.call_after_refresh(self.after_first_frame)
+
+    def after_first_frame(self) -> None:
+        if not gc.isenabled():  # paused for start-up by cli.cmd_ui
+            # Not gc.freeze(): the cycles start-up left would then stay for good (about 0.5 MiB).
+            gc.enable()
         if self.reminders_enabled:
-            self.call_after_refresh(self.start_reminders)
+            self.start_reminders()
 
     def start_reminders(self) -> None:
         """After the first paint: APScheduler and the reminder checks (aftercare.screens.scheduler)."""
