@@ -104,7 +104,9 @@ class AftercareApp(App[None]):
     def compute(self, record: Record, now: datetime) -> Loaded:
         """Everything shown that depends on the record (plans are built here, once per change,
         and reused by every tick). Runs in a worker thread except at start-up."""
-        views, problems = self.ctx.views(record, now)
+        # The plans shown now, reused where the treatment did not change (read from a worker:
+        # `self.views` is only ever replaced whole, on the loop).
+        views, problems = self.ctx.views(record, now, {v.treatment.id: v.plan for v in self.views})
         clinics, profile = {}, None
         if record.profile or any(t.profile for t in record.treatments):
             from aftercare.errors import UserError

@@ -126,6 +126,17 @@ def test_a_settled_plan_is_kept_as_it_is_by_the_tick():
     assert agenda.dashboard_sections(later) == agenda.dashboard_sections(views(tick, *both))
 
 
+def test_known_plans_are_reused_only_for_an_unchanged_treatment():
+    now = AT + timedelta(hours=3)
+    first = views(now, treatment(), treatment("prp"))
+    known = {v.treatment.id: v.plan for v in first}
+    moved = treatment("prp")._replace(zone="America/Los_Angeles")  # same id, edited
+    again = build_views((treatment(), moved), now, lambda t: get_protocol(t.procedure), known)
+    by_id = {v.treatment.id: v.plan for v in again}
+    assert by_id[treatment().id] is known[treatment().id]
+    assert by_id[moved.id] is not known[moved.id] and by_id[moved.id].treatment == moved
+
+
 def test_a_laptop_asleep_past_a_plans_end_still_hears_of_its_last_boundaries():
     # Asleep from 40 h to 400 days: the view is settled at wake-up, but what ended meanwhile is told.
     wake = AT + timedelta(days=400)
