@@ -60,4 +60,5 @@ class Context:
                 known.append(t)
             except UserError as exc:
                 problems.append(f"Treatment {t.id} cannot be shown: {exc}")
-        return build_views(known, now, self.protocol_for), problems
+        ticked = [(k.treatment, k.rule) for k in record.ticks]
+        return build_views(known, now, self.protocol_for, ticked), problems

@@ -91,11 +91,12 @@ SECTIONS: list[tuple[str, tuple[Kind, ...]]] = [
     ("Do", (Kind.TASK, Kind.WINDOW)),
     ("What is normal", (Kind.EXPECT,)),
     ("Results", (Kind.MILESTONE,)),
-    ("Next session", (Kind.SESSION,)),
+    ("Next session", (Kind.SESSION, Kind.MAINTENANCE)),
 ]
 KIND_LABEL = {
     Kind.RESTRICTION: "do not", Kind.WINDOW: "may resume", Kind.TASK: "to do",
     Kind.EXPECT: "normal", Kind.MILESTONE: "results", Kind.SESSION: "next session",
+    Kind.MAINTENANCE: "maintenance",
 }
 
 

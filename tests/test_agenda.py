@@ -142,7 +142,10 @@ def test_today_shows_ticks_and_long_tasks_every_day():
     t = treatment()
     now = AT + timedelta(weeks=9)
     tasks = agenda.today_tasks(views(now, t), [(t.id, "progress-photo")], now, SEOUL)
-    assert [(x.rule.id, x.ticked) for x in tasks] == [("progress-photo", True)]
+    # The baseline photo has no end in its source, and the next session is due: both stay on
+    # the checklist every day until ticked off (or the next session is recorded).
+    assert [(x.rule.id, x.ticked) for x in tasks] == [
+        ("baseline-photo", False), ("next-session", False), ("progress-photo", True)]
 
 
 def test_day_bounds_on_the_day_clocks_go_back():
@@ -154,7 +157,7 @@ def test_day_bounds_on_the_day_clocks_go_back():
 def test_next_task_points_past_today():
     now = AT + timedelta(hours=1)
     nxt = agenda.next_task(views(now), now, SEOUL)
-    assert nxt is not None and nxt.rule.id == "gentle-shampoo"
+    assert nxt is not None and nxt.rule.id == "next-session"  # "gentle shampoo" is now a resume rule
 
 
 # --- timeline --------------------------------------------------------------------------------------------
@@ -229,5 +232,6 @@ def test_state_of_items_is_the_plans():
     # The agenda never second-guesses status(): an active item there is an active row here.
     now = AT + timedelta(hours=3)
     v = views(now)
-    active_ids = {s.rule.id for s in v[0].statuses if s.state is State.ACTIVE}
+    active_ids = {s.rule.id for s in v[0].statuses if s.state is State.ACTIVE
+                  or s.state is State.OPEN and s.rule.kind is not Kind.EXPECT}
     assert set(ids(agenda.dashboard_sections(v)[0].rows)) == active_ids

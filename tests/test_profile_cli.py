@@ -155,8 +155,8 @@ def test_show_and_clear(run_cli, home: Path) -> None:
     assert run_cli(["profile", "use", SEOUL], home).code == 0
     shown = run_cli(["profile", "show"], home).out
     assert "Phone: +82-2-0000-0147" in shown
-    assert re.search(r"48–72 hours after +may resume: Topical minoxidil may be resumed +\(clinic\)", shown)
-    assert re.search(r"after 2 weeks +next session: Next session due — a course of 5 sessions +\(clinic\)",
+    assert re.search(r"48–72 hours after +may resume: Topical minoxidil +\(clinic\)", shown)
+    assert re.search(r"after 2 weeks +next session: Next session — a course of 5 sessions +\(clinic\)",
                      shown)
     assert re.search(r"first 48 hours +do not: No shampoo$", shown, re.M)  # built-in: no mark
     assert "You cannot keep your next session date" in shown
@@ -250,7 +250,7 @@ def test_handout_escapes_every_profile_string(run_cli, home: Path, tmp_path: Pat
     assert "&lt;script&gt;alert(0)&lt;/script&gt;" in page
     assert "\x1b" not in page and "[bold]x[/bold]" in page
     assert "default-src 'none'" in page
-    assert "first 24 hours" in page and "from day 3" in page and "weeks 2–4" in page
+    assert "first 24 hours" in page and "from day 3" in page and "first 4 weeks" in page
     assert "it is not medical advice" in page
     markdown = md_out.read_text()
     assert "\\<script\\>alert(0)\\</script\\>" in markdown
@@ -270,7 +270,7 @@ def test_the_shipped_handouts(run_cli, home: Path, tmp_path: Path) -> None:
     argv = ["profile", "handout", US, "--procedure", "exosome-injection", "--out", str(md)]
     assert run_cli(argv, home).code == 0
     text = md.read_text()
-    assert "| months 6–8 | next session: Next session due (your clinic) |" in text
+    assert "| months 6–8 | next session: Re-evaluation visit (your clinic) |" in text
     assert "Cooley Hair Center" in text
 
 
