@@ -18,7 +18,7 @@ import pytest
 
 from aftercare import __version__
 from aftercare.protocols import known_sources, load_catalog
-from aftercare.store import RECORD_NAME
+from aftercare.store import RECORD_NAME, Store
 
 NOW = "2026-11-22T08:48+09:00"  # Sunday 08:48 in Seoul
 ISO_WITH_OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
@@ -370,3 +370,17 @@ def test_once_shampoo_is_allowed_the_answer_uses_the_contents_own_words(run_cli,
                     "--now", "2026-05-02T09:00+09:00"], home).code == 0
     out = run_cli(["status", "--now", "2026-11-22T09:00+09:00"], home).out
     assert out.splitlines()[0] == "Shampoo: yes — You may shampoo again"
+
+
+def test_add_says_the_course_position_and_new_course_starts_one(cli, home: Path) -> None:
+    first = cli("add", "mesotherapy", "--at", "2026-11-01 10:00", "--zone", "Asia/Seoul", "--now", NOW)
+    assert first.code == 0 and "session 1 of 4–6" in first.out
+    second = cli("add", "mesotherapy", "--at", "2026-11-15 10:00", "--zone", "Asia/Seoul", "--now", NOW)
+    assert "This is session 2 of 4–6 of the course." in second.out
+    third = cli("add", "mesotherapy", "--at", "2026-11-21 10:00", "--zone", "Asia/Seoul",
+                "--new-course", "--now", NOW)
+    assert third.code == 0 and "session 1 of 4–6" in third.out
+    assert [t.new_course for t in Store(home).load().newest_first()] == [True, False, False]
+    doc = json.loads(cli("status", "--json", "--now", NOW).out)
+    assert [t["course"] for t in doc["treatments"]] == [
+        {"session": 1, "of": [4, 6]}, {"session": 2, "of": [4, 6]}, {"session": 1, "of": [4, 6]}]
