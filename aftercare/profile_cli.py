@@ -44,6 +44,9 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     ho.add_argument("--procedure", metavar="ID", required=True, help="procedure id, e.g. mesotherapy")
     ho.add_argument("--out", metavar="PATH", required=True,
                     help="where to write it; .html for a printable page, .md for Markdown")
+    ho.add_argument("--at", metavar="WHEN", default=None,
+                    help="the treatment date and time, printed on the sheet (in the clinic's zone "
+                    "unless it says otherwise); left blank to fill in by hand when not given")
 
 
 def cmd_profile(ctx: Context, args: argparse.Namespace) -> int:
@@ -152,6 +155,7 @@ def describe_protocol(protocol: Protocol, indent: str = "  ") -> list[str]:
     """Lines for one effective protocol: each rule with its relative timing, then the warnings."""
     from aftercare.handout import KIND_LABEL, course_text, relative_when, timeline_order
     from aftercare.profile_format import is_clinic_warning
+    from aftercare.texts import alternative_note
     from aftercare.textsafe import clean
 
     lines = []
@@ -161,8 +165,12 @@ def describe_protocol(protocol: Protocol, indent: str = "  ") -> list[str]:
         tag = f"  {mark}" if rule.from_clinic else ""
         lines.append(f"{indent}{relative_when(rule):<28} {_(KIND_LABEL[rule.kind])}: "
                      f"{clean(rule.title)}{extra}{tag}")
+        # For the clinic: what the other sources say (a patient is shown its choice only).
+        for i, alt in enumerate(rule.alternatives):
+            lines.append(f"{indent}    " + _("other source: {words} ({source})").format(
+                words=clean(alternative_note(rule, i)), source=alt.source))
     lines.append(indent + _("Contact your clinic if:"))
-    for w in protocol.warnings:
+    for w in protocol.warnings_urgent_first():
         urgent = _("URGENT: ") if w.urgent else ""
         tag = f"  {mark}" if is_clinic_warning(w) else ""
         lines.append(f"{indent}  - {urgent}{clean(w.text)}{tag}")
@@ -224,6 +232,11 @@ def _handout(ctx: Context, args: argparse.Namespace) -> int:
     if not profile.offers(args.procedure):
         raise UserError(f"The profile does not offer {clean(args.procedure)!r}; it offers: "
                         f"{', '.join(profile.offered)}.")
-    write_handout(handout(profile, profile.protocols[args.procedure], fmt), out)
+    at = None
+    if args.at is not None:
+        from aftercare.timeparse import parse_when, parse_zone
+
+        at = parse_when(args.at, ctx.now(), parse_zone(profile.clinic.timezone))
+    write_handout(handout(profile, profile.protocols[args.procedure], fmt, at), out)
     print(_("Wrote the {procedure} handout to {out}.").format(procedure=args.procedure, out=out))
     return 0
