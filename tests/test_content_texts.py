@@ -99,3 +99,14 @@ def test_the_shipped_examples_raise_no_text_warning() -> None:
     for name in ("seoul-mesotherapy.toml", "us-exosome.toml"):
         with open(content_path("profiles", name), "rb") as f:
             assert text_warnings(parse_profile(f.read())) == [], name
+
+
+def test_under_a_clinic_timing_the_patient_is_not_offered_other_timings() -> None:
+    from aftercare.report import alternatives_shown
+
+    built_in = load_catalog()["prp"].rule("no-shampoo")
+    assert built_in is not None and alternatives_shown(built_in)  # "48 hours" from Atlanta
+    profile = parse_profile((HEAD + '[procedures.prp.rules.no-shampoo]\nend = "48 h"\n').encode())
+    rule = profile.protocols["prp"].rule("no-shampoo")
+    assert rule is not None and rule.alternatives  # kept for `profile show`
+    assert alternatives_shown(rule) == []
