@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from aftercare.agenda import Bucket, bucket_of, covers, timeline_buckets, timeline_end
 from aftercare.course import course_label
 from aftercare.i18n import _
-from aftercare.model import Kind
+from aftercare.model import Kind, State
 from aftercare.overview import TreatmentView
 from aftercare.render import clock_time
 from aftercare.screens.messages import ItemChosen
@@ -143,7 +143,9 @@ class TimelineScreen(Screen):
                 title = fit(title, title_width)
             title = title.ljust(title_width)
             parts: list[str | tuple[str, str]] = [title, " "]
-            for i, on in enumerate(covers(buckets, item.starts_at, item.ends_at)):
+            # Open (no end in the source, or a session due): drawn up to now, never to an end.
+            ends = max(self.app.now, item.starts_at) if status.state is State.OPEN else item.ends_at
+            for i, on in enumerate(covers(buckets, item.starts_at, ends)):
                 if on:
                     parts.append((glyph * cell, f"{colour} reverse" if i == now_index else colour))
                 elif i == now_index:

@@ -338,6 +338,9 @@ async def test_help_states_not_medical_advice_and_red_flags(make, seed, la, text
         assert "not medical advice" in shown
         assert "Contact your clinic if" in shown
         assert "Signs of infection" in shown
+        # Before-treatment cautions are their own list, after the signs, not a sign to call about.
+        assert shown.index("Before a treatment:") > shown.index("Signs of infection")
+        assert "does not replace them" in shown.split("Before a treatment:")[1]
         assert re.search(r"t\s+Today", shown) and re.search(r"l\s+Timeline", shown)
 
 
