@@ -102,7 +102,8 @@ def course_label(course: CoursePosition | None) -> str:
 
 
 def next_label(course: CoursePosition | None) -> str:
-    """The session that is due next: 'session 3 of 4–6'."""
-    if course is None:
-        return course_label(CoursePosition(2, None, "", True))
+    """The session that is due next: 'session 3 of 4–6'; '' without a course length (a single
+    treatment with a re-evaluation visit is not "session 2")."""
+    if course is None or course.of is None:
+        return ""
     return course_label(course._replace(session=course.session + 1))

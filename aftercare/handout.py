@@ -105,11 +105,11 @@ SECTIONS: list[tuple[str, tuple[Kind, ...]]] = [
     ("Do", (Kind.TASK, Kind.WINDOW)),
     ("What is normal", (Kind.EXPECT,)),
     ("Results", (Kind.MILESTONE,)),
-    ("Next session", (Kind.SESSION, Kind.MAINTENANCE)),
+    ("Next visit", (Kind.SESSION, Kind.MAINTENANCE)),
 ]
 KIND_LABEL = {
     Kind.RESTRICTION: "do not", Kind.WINDOW: "may resume", Kind.TASK: "to do",
-    Kind.EXPECT: "normal", Kind.MILESTONE: "results", Kind.SESSION: "next session",
+    Kind.EXPECT: "normal", Kind.MILESTONE: "results", Kind.SESSION: "next visit",
     Kind.MAINTENANCE: "maintenance",
 }
 

@@ -124,6 +124,17 @@ def _next_line(s: ItemStatus, zone: ZoneInfo, course: CoursePosition | None = No
         time=both_times(s.item.starts_at, zone), wait=duration(s.starts_in_seconds or 0), title=_title(s))
 
 
+def differ_lines(rule: Rule) -> list[str]:
+    """Where sources disagree (and the clinic has not chosen), said in a patient's words."""
+    from aftercare.texts import alternative_note
+
+    if not alternatives_shown(rule):
+        return []
+    words = "; ".join(clean(alternative_note(rule, i)) for i in range(len(rule.alternatives)))
+    return ["      " + _("Sources differ — also given: {words}. Ask your clinic which applies.").format(
+        words=words)]
+
+
 def warning_lines(protocol: Protocol) -> list[str]:
     """Urgent signs first, marked: they are the ones that cannot wait."""
     return [(_("URGENT: {text}") if w.urgent else "{text}").format(text=clean(w.text))
@@ -162,6 +173,7 @@ def status_text(
             for s in sorted(active, key=lambda s: (KIND_ORDER.index(s.rule.kind), s.item.ends_at is None,
                                                    s.remaining_seconds or 0)):
                 out.append(f"    {_active_line(s, zone)}")
+                out += differ_lines(s.rule)
         if normal:
             out.append("  " + _("What is normal"))
             for s in normal:  # the source's own words, no countdown: it gives no end
@@ -176,6 +188,7 @@ def status_text(
             out.append("  " + _("Next"))
             for s in upcoming[:NEXT_SHOWN]:
                 out.append(f"    {_next_line(s, zone, view.course)}")
+                out += differ_lines(s.rule)
             if len(upcoming) > NEXT_SHOWN:
                 out.append("    " + _("… and {n} more (aftercare status --json lists all)").format(
                     n=len(upcoming) - NEXT_SHOWN))

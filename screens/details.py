@@ -22,7 +22,7 @@ KIND_NAMES = {
     Kind.RESTRICTION: _("Not allowed"),
     Kind.WINDOW: _("Allowed from a moment on"),
     Kind.TASK: _("To do"),
-    Kind.SESSION: _("Next session"),
+    Kind.SESSION: _("Next visit"),
     Kind.MAINTENANCE: _("Maintenance"),
     Kind.EXPECT: _("What is normal"),
     Kind.MILESTONE: _("When results can show"),

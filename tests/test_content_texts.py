@@ -110,3 +110,14 @@ def test_under_a_clinic_timing_the_patient_is_not_offered_other_timings() -> Non
     rule = profile.protocols["prp"].rule("no-shampoo")
     assert rule is not None and rule.alternatives  # kept for `profile show`
     assert alternatives_shown(rule) == []
+
+
+def test_the_new_york_example_speaks_of_a_re_evaluation_visit_only() -> None:
+    from aftercare.content import content_path
+
+    with open(content_path("profiles", "us-exosome.toml"), "rb") as f:
+        rule = parse_profile(f.read()).protocols["exosome-injection"].rule("next-session")
+    assert rule is not None and rule.source == "cooley-exosome"
+    texts = " ".join(t for _, t in rule_texts(rule))
+    assert rule.title == "Re-evaluation visit" and "6–8 months" in rule.why
+    assert "2–4" not in texts and "session" not in rule.title.lower()

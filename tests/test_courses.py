@@ -196,3 +196,16 @@ def test_urgent_signs_come_first_everywhere() -> None:
         assert lines[0].startswith("URGENT: Swelling of the face or lips"), protocol.id
         assert not any(line.startswith("URGENT") for line in lines[1:])
         assert "A rash" in lines  # a rash alone: the clinic, not emergency services
+
+
+def test_status_says_where_sources_differ_and_not_once_a_clinic_chose() -> None:
+    t = Treatment("p1", "prp", T0, "Asia/Seoul")
+    now = T0 + 2 * H
+    text = status_text(views([t], now), now, [])
+    assert ("Sources differ — also given: wash your hair after 48 hours. "
+            "Ask your clinic which applies.") in text
+    raw = (b'schema = 1\n[clinic]\nname = "C"\nphone = "1"\ntimezone = "Asia/Seoul"\n'
+           b'[procedures.prp.rules.no-shampoo]\nend = "48 h"\n')
+    protocol = parse_profile(raw).protocols["prp"]
+    chosen = status_text(build_views([t], now, lambda _t: protocol), now, [])
+    assert "wash your hair after" not in chosen and "No shampoo (your clinic) — 1 d 22 h left" in chosen

@@ -159,7 +159,7 @@ def test_show_and_clear(run_cli, home: Path) -> None:
                      r"Topical minoxidil +\(clinic\)", shown)
     # The clinic still sees what the built-in content said.
     assert "other source: 24–48 hours (the built-in default) (myeongdong-mesotherapy)" in shown
-    assert re.search(r"after 2 weeks +next session: Next session — a course of 5 sessions +\(clinic\)",
+    assert re.search(r"after 2 weeks +next visit: Next session — a course of 5 sessions +\(clinic\)",
                      shown)
     assert re.search(r"first 48 hours +do not: No shampoo$", shown, re.M)  # built-in: no mark
     assert "You cannot keep your next session date" in shown
@@ -274,7 +274,7 @@ def test_the_shipped_handouts(run_cli, home: Path, tmp_path: Path) -> None:
     argv = ["profile", "handout", US, "--procedure", "exosome-injection", "--out", str(md)]
     assert run_cli(argv, home).code == 0
     text = md.read_text()
-    assert "| months 6–8 | next session: Re-evaluation visit (your clinic) |" in text
+    assert "| months 6–8 | next visit: Re-evaluation visit (your clinic) |" in text
     assert "Cooley Hair Center" in text
 
 
