@@ -63,12 +63,11 @@ class TreatmentView(NamedTuple):
     @property
     def allowed_again(self) -> list[ItemStatus]:
         """Restrictions that lifted, and resume rules past their latest start, within the last
-        24 h: what the patient may do again. A restriction a later session renewed is left out."""
+        24 h: what the patient may do again. What a later session renewed is left out."""
         return [
             s for s in self.statuses
-            if s.state is State.DONE and s.item.ends_at is not None
-            and (s.rule.kind is Kind.RESTRICTION and s.rule.id not in self.renewed
-                 or s.rule.kind is Kind.WINDOW)
+            if s.state is State.DONE and s.item.ends_at is not None and s.rule.id not in self.renewed
+            and s.rule.kind in (Kind.RESTRICTION, Kind.WINDOW)
             and self.now - s.item.ends_at < RECENTLY_ALLOWED
         ]
 
@@ -95,7 +94,12 @@ def views_for(plans: Iterable[Plan], now: datetime,
               ticked: frozenset[tuple[str, str]] = frozenset()) -> list[TreatmentView]:
     """The plans' views at `now` (also the per-second tick: plans are built once per change)."""
     views = [TreatmentView(plan, tuple(status(plan, now, ticked)), now, ticked) for plan in plans]
-    renewed = frozenset(s.rule.id for v in views for s in v.active if s.rule.kind is Kind.RESTRICTION)
+    # Renewed: a restriction in force now, or a resume rule of a session already done that has
+    # not reached its start again ("minoxidil from 24 h" after today's session).
+    renewed = frozenset(
+        s.rule.id for v in views for s in v.statuses
+        if s.rule.kind is Kind.RESTRICTION and s.state in (State.ACTIVE, State.OPEN)
+        or s.rule.kind is Kind.WINDOW and s.state is State.UPCOMING and v.treatment.at <= now)
     return [v._replace(renewed=renewed) for v in views]
 
 

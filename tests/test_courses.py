@@ -209,3 +209,13 @@ def test_status_says_where_sources_differ_and_not_once_a_clinic_chose() -> None:
     protocol = parse_profile(raw).protocols["prp"]
     chosen = status_text(build_views([t], now, lambda _t: protocol), now, [])
     assert "wash your hair after" not in chosen and "No shampoo (your clinic) — 1 d 22 h left" in chosen
+
+
+def test_a_session_the_day_after_renews_the_resume_rule_too() -> None:
+    # Sessions two days apart (a clinic's own schedule): session 1's minoxidil became allowed
+    # (its latest start, 48 h, passed an hour ago), but session 2, just done, asks to wait again.
+    s2 = Treatment("s2", "mesotherapy", T0 + 49 * H, "Asia/Seoul")
+    now = s2.at + H
+    vs = views([S1, s2], now)
+    assert all(s.rule.id != "minoxidil-resume" for v in vs for s in v.allowed_again)
+    assert any(s.rule.id == "minoxidil-resume" for s in vs[0].upcoming)
