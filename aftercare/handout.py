@@ -50,8 +50,7 @@ def relative_when(rule: Rule, protocol: Protocol | None = None) -> str:
         text = (_("from the procedure") if _is_zero(start)
                 else _("from {start}").format(start=start.describe()) if start.unit != "day"
                 else _("from day {n}").format(n=start.amount))
-        text = _("{text} — no end given, ask your clinic").format(text=text) if rule.kind is \
-            Kind.RESTRICTION else _("{text} — the source gives no end").format(text=text)
+        text = _("{text}, no end given").format(text=text)
     elif end is None:
         if _is_zero(start):
             text = _("on the day of the procedure")

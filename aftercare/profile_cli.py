@@ -169,6 +169,9 @@ def describe_protocol(protocol: Protocol, indent: str = "  ") -> list[str]:
         for i, alt in enumerate(rule.alternatives):
             lines.append(f"{indent}    " + _("other source: {words} ({source})").format(
                 words=clean(alternative_note(rule, i)), source=alt.source))
+    if protocol.cautions:
+        lines.append(indent + _("Before the treatment:"))
+        lines += [f"{indent}  - {clean(c.text)}" for c in protocol.cautions]
     lines.append(indent + _("Contact your clinic if:"))
     for w in protocol.warnings_urgent_first():
         urgent = _("URGENT: ") if w.urgent else ""
