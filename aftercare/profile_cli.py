@@ -163,7 +163,7 @@ def describe_protocol(protocol: Protocol, indent: str = "  ") -> list[str]:
     for rule in sorted(protocol.rules, key=timeline_order):
         extra = f" — {course_text(rule)}" if course_text(rule) else ""
         tag = f"  {mark}" if rule.from_clinic else ""
-        lines.append(f"{indent}{relative_when(rule):<28} {_(KIND_LABEL[rule.kind])}: "
+        lines.append(f"{indent}{relative_when(rule):<32} {_(KIND_LABEL[rule.kind])}: "
                      f"{clean(rule.title)}{extra}{tag}")
         # For the clinic: what the other sources say (a patient is shown its choice only).
         for i, alt in enumerate(rule.alternatives):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -30,14 +31,15 @@ from aftercare.model import Protocol, ReminderSpec, Rule, RuleTexts
 from aftercare.timing import Offset
 
 _PLACEHOLDER = re.compile(r"\{(start|end|latest|span|sessions|lead)\}")
+# English keys; `_()` is called when rendering, so the patient's language applies at that moment.
 _UNITS = {
-    "min": (_("{n} minute"), _("{n} minutes")),
-    "h": (_("{n} hour"), _("{n} hours")),
-    "d": (_("{n} day"), _("{n} days")),
-    "w": (_("{n} week"), _("{n} weeks")),
-    "mo": (_("{n} month"), _("{n} months")),
+    "min": ("{n} minute", "{n} minutes"),
+    "h": ("{n} hour", "{n} hours"),
+    "d": ("{n} day", "{n} days"),
+    "w": ("{n} week", "{n} weeks"),
+    "mo": ("{n} month", "{n} months"),
 }
-_UNIT_PLURAL = {"min": _("minutes"), "h": _("hours"), "d": _("days"), "w": _("weeks"), "mo": _("months")}
+_UNIT_PLURAL = {"min": "minutes", "h": "hours", "d": "days", "w": "weeks", "mo": "months"}
 
 
 def describe(offset: Offset | None) -> str:
@@ -47,7 +49,7 @@ def describe(offset: Offset | None) -> str:
     if offset.unit == "day":
         return _("day {n}").format(n=offset.amount)
     one, many = _UNITS[offset.unit]
-    return (one if offset.amount == 1 else many).format(n=offset.amount)
+    return _(one if offset.amount == 1 else many).format(n=offset.amount)
 
 
 def is_zero(offset: Offset) -> bool:
@@ -63,7 +65,7 @@ def span(start: Offset, end: Offset | None) -> str:
     if start.unit == end.unit:
         if start.unit == "day":
             return _("days {a}–{b}").format(a=start.amount, b=end.amount)
-        return _("{a}–{b} {unit}").format(a=start.amount, b=end.amount, unit=_UNIT_PLURAL[start.unit])
+        return _("{a}–{b} {unit}").format(a=start.amount, b=end.amount, unit=_(_UNIT_PLURAL[start.unit]))
     return _("{a} to {b}").format(a=describe(start), b=describe(end))
 
 
@@ -143,11 +145,18 @@ _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
 _NUM = r"(?:\d+|" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")"
 _UNIT_WORDS = {"minute": "min", "min": "min", "hour": "h", "h": "h", "day": "d", "d": "d",
                "week": "w", "w": "w", "month": "mo", "mo": "mo"}
-_AMOUNT_RE = re.compile(
+_AMOUNT = (
     rf"\b(?P<a>{_NUM})(?:[\s-]*(?:–|-|to|or|and)[\s-]*(?P<b>{_NUM}))?[\s-]*"
-    r"(?P<unit>minutes?|mins?|hours?|h|days?|d|weeks?|w|months?|mo)\b", re.I)
-_ORDINAL_RE = re.compile(
-    rf"\b(?P<unit>days?|weeks?|months?)\s+(?P<a>{_NUM})(?:\s*(?:–|-|to)\s*(?P<b>{_NUM}))?\b", re.I)
+    r"(?P<unit>minutes?|mins?|hours?|h|days?|d|weeks?|w|months?|mo)\b")
+_ORDINAL = rf"\b(?P<unit>days?|weeks?|months?)\s+(?P<a>{_NUM})(?:\s*(?:–|-|to)\s*(?P<b>{_NUM}))?\b"
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    # Compiled on first use: only `profile check` and the tests scan texts; `status` never does.
+    return re.compile(_AMOUNT, re.I), re.compile(_ORDINAL, re.I)
+
+
 _REFERENCE = datetime(2026, 1, 1, 12, tzinfo=UTC)
 _UTC = ZoneInfo("UTC")
 
@@ -164,16 +173,17 @@ def _number(word: str) -> int:
 def stated_durations(text: str) -> list[Stated]:
     """Every duration `text` states: '24–48 hours' gives 24 h and 48 h; 'day 3' gives day 3;
     'weeks 8–12' gives 8 w and 12 w."""
+    amount_re, ordinal_re = _patterns()
     found: list[Stated] = []
     taken: list[tuple[int, int]] = []
-    for m in _ORDINAL_RE.finditer(text):
+    for m in ordinal_re.finditer(text):
         unit = m.group("unit").lower().rstrip("s")
         code = {"day": "day", "week": "w", "month": "mo"}[unit]
         for group in ("a", "b"):
             if m.group(group):
                 found.append(Stated(Offset(_number(m.group(group)), code), m.group(0)))
         taken.append(m.span())
-    for m in _AMOUNT_RE.finditer(text):
+    for m in amount_re.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue
         unit = _UNIT_WORDS[m.group("unit").lower().rstrip("s") if len(m.group("unit")) > 2
