@@ -245,7 +245,10 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
 
     same = [t for t in record.treatments
             if (t.procedure, t.profile) == (treatment.procedure, treatment.profile)]
-    label = course_label(positions(same, ctx.protocol_for).get(treatment.id))
+    try:
+        label = course_label(positions(same, ctx.protocol_for).get(treatment.id))
+    except UserError:  # an earlier session's kept profile is gone: `status` explains it
+        label = ""
     if label:
         print(_("This is {label} of the course.").format(label=label))
     if clinic:
