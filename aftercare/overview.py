@@ -64,12 +64,17 @@ class TreatmentView(NamedTuple):
     def allowed_again(self) -> list[ItemStatus]:
         """Restrictions that lifted, and resume rules past their latest start, within the last
         24 h: what the patient may do again. What a later session renewed is left out."""
-        return [
+        found = [
             s for s in self.statuses
             if s.state is State.DONE and s.item.ends_at is not None and s.rule.id not in self.renewed
             and s.rule.kind in (Kind.RESTRICTION, Kind.WINDOW)
             and self.now - s.item.ends_at < RECENTLY_ALLOWED
         ]
+        # "Gentle shampoo from day 3" that opened the moment "no shampoo" lifted says the same
+        # thing as that restriction's own "you may shampoo gently": once is enough.
+        lifted = {s.rule.id: s.item.ends_at for s in found if s.rule.kind is Kind.RESTRICTION}
+        return [s for s in found if not (s.rule.kind is Kind.WINDOW and s.rule.after in lifted
+                                         and lifted[s.rule.after] == s.item.starts_at)]
 
     @property
     def next_change(self) -> datetime | None:

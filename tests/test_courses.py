@@ -219,3 +219,9 @@ def test_a_session_the_day_after_renews_the_resume_rule_too() -> None:
     vs = views([S1, s2], now)
     assert all(s.rule.id != "minoxidil-resume" for v in vs for s in v.allowed_again)
     assert any(s.rule.id == "minoxidil-resume" for s in vs[0].upcoming)
+
+
+def test_a_resume_rule_that_follows_a_lifted_restriction_is_said_once() -> None:
+    (view,) = views([S1], T0 + 49 * H)
+    allowed = [s.rule.id for s in view.allowed_again]
+    assert "no-shampoo" in allowed and "gentle-shampoo" not in allowed
