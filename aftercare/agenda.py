@@ -92,7 +92,8 @@ def dashboard_sections(views: Sequence[TreatmentView]) -> list[Section]:
                 tuple(sorted(upcoming, key=lambda s: s.item.starts_at)[:NEXT_SHOWN])),
     ]
     for view in older:
-        active = [s for s in view.active if s.rule.kind in (Kind.RESTRICTION, Kind.WINDOW)]
+        # An instruction without an end stays until ticked off, also under a newer treatment.
+        active = [s for s in view.active + view.open if s.rule.kind in (Kind.RESTRICTION, Kind.WINDOW)]
         allowed = view.allowed_again
         if active or allowed:
             sections.append(Section(

@@ -225,3 +225,11 @@ def test_a_resume_rule_that_follows_a_lifted_restriction_is_said_once() -> None:
     (view,) = views([S1], T0 + 49 * H)
     allowed = [s.rule.id for s in view.allowed_again]
     assert "no-shampoo" in allowed and "gentle-shampoo" not in allowed
+
+
+def test_an_open_instruction_of_an_older_treatment_stays_on_the_dashboard() -> None:
+    older = Treatment("n1", "microneedling-exosome", T0, "Asia/Seoul")
+    newer = Treatment("p1", "prp", T0 + 10 * D, "Asia/Seoul")
+    sections = dashboard_sections(views([older, newer], newer.at + H))
+    rows = {r.rule.id for s in sections if s.key == "older:n1" for r in s.rows}
+    assert "sun-protection" in rows
