@@ -123,3 +123,60 @@ def test_three_unreadable_records_at_the_same_clock_instant_are_all_kept(home: P
     assert [m.read_bytes() for m in moved] == [b"first = [", b"second = [", b"third = ["]
     assert all(m.parent == home and m.name.startswith("record.unreadable-") for m in moved)
     assert sorted(p.name for p in home.glob("record.unreadable-*")) == sorted(m.name for m in moved)
+
+
+def test_a_write_killed_before_its_rename_leaves_a_copy_the_next_write_removes(home: Path) -> None:
+    """README: "a temporary copy left by a killed write is removed by the next write" — a copy
+    that a real killed write leaves, not one named by hand."""
+    pid = os.fork()
+    if pid == 0:  # the writer, killed between writing its copy and moving it into place
+        try:
+            os.replace = lambda *args, **kwargs: os._exit(9)  # type: ignore[assignment]
+            Store(home, FixedClock(AT)).update(add("a1"))
+        finally:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    assert os.WEXITSTATUS(status) == 9
+    left = [p.name for p in home.iterdir() if p.name.startswith(f".{RECORD_NAME}-")]
+    assert len(left) == 1, left  # the dead write's copy, with the record's data in it
+    Store(home, FixedClock(AT)).update(add("b2"))
+    assert [p.name for p in home.iterdir() if p.name.startswith(f".{RECORD_NAME}-")] == []
+    assert [t.id for t in Store(home).load().treatments] == ["b2"]
+
+
+def test_a_write_never_removes_another_program_s_temporary_files(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.tmp"  # another program's, beside an exported calendar
+    draft.write_text("mine")
+    os.utime(draft, (0, 0))  # old: a stale copy of ours this old would be removed
+    write_atomic(tmp_path / "care.ics", b"BEGIN:VCALENDAR\r\n")
+    assert draft.read_text() == "mine"
+
+
+def test_an_unlocked_write_leaves_a_concurrent_writer_s_fresh_copy_alone(tmp_path: Path) -> None:
+    """Only a caller holding the lock may treat every copy as dead; an export does not."""
+    in_flight = tmp_path / ".care.ics-abc123.tmp"  # another process is writing it right now
+    in_flight.write_bytes(b"half")
+    write_atomic(tmp_path / "care.ics", b"BEGIN:VCALENDAR\r\n")
+    assert in_flight.exists()
+
+
+def test_a_folder_open_to_others_without_the_owner_s_search_bit_is_made_private(home: Path) -> None:
+    home.chmod(0o644)  # a careless `chmod -R 644`: readable by everyone
+    try:
+        Store(home, FixedClock(AT)).update(add("a1"))
+    except Exception:
+        home.chmod(0o700)
+        raise
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to chown")
+def test_someone_else_s_folder_is_never_chmodded(tmp_path: Path) -> None:
+    from aftercare.atomic import private_folder
+
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    os.chown(shared, 65534, 65534)  # nobody's
+    private_folder(shared)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755
