@@ -42,7 +42,8 @@ def test_once_every_ban_lifted_the_latest_lifted_one_s_words_are_the_answer() ->
 
 def test_without_words_for_it_the_answer_is_a_plain_yes() -> None:
     base = get_protocol("herbal-acupuncture")
-    quiet = base._replace(rules=tuple(r._replace(allowed="") if r.id == "no-shampoo" else r for r in base.rules))
+    quiet = base._replace(rules=tuple(r._replace(allowed="") if r.id == "no-shampoo" else r
+                                      for r in base.rules))
     t = Treatment("h1", "herbal-acupuncture", AT, "UTC")
     assert shampoo_answer(views(AT + timedelta(hours=3), t, protocol=lambda _t: quiet)) == "Shampoo: yes"
 

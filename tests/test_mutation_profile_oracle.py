@@ -85,7 +85,8 @@ def _with(field: str, value: str) -> tuple[str, str]:
         lines = [f"{key} = {value}" if line.startswith(f"{key} =") else line for line in COURSE.splitlines()]
         return "\n".join(lines) + "\n", f"procedures.mesotherapy.{field}"
     if field.startswith("reminders."):
-        return BASE.replace("[procedures", f"[reminders]\n{field.split('.')[1]} = {value}\n\n[procedures"), field
+        key = field.split(".")[1]
+        return BASE.replace("[procedures", f"[reminders]\n{key} = {value}\n\n[procedures"), field
     if field == "schema":
         return BASE.replace("schema = 1", f"schema = {value}"), field
     table, key = field.split(".")
@@ -98,17 +99,18 @@ def _lines(text: str) -> list[str]:
     return [format_problem(p, "p.toml") for p in check(text.encode())]
 
 
-@pytest.mark.parametrize(("field", "value", "said"), REFUSED, ids=[f"{f}={v[:12]}" for f, v, _ in REFUSED])
+@pytest.mark.parametrize(("field", "value", "said"), REFUSED,
+                         ids=[f"{i}-{f}" for i, (f, _v, _s) in enumerate(REFUSED)])
 def test_each_refused_value_gets_its_own_message_at_its_line(field: str, value: str, said: str) -> None:
     text, path = _with(field, value)
     line = next(n for n, t in enumerate(text.splitlines(), 1) if " = " in t and t.startswith(
-        (path.rsplit(".", 1)[-1] + " =")))
+        path.rsplit(".", 1)[-1] + " ="))
     assert _lines(text) == [f"p.toml:{line}:1: {path}: {said}"]
     with pytest.raises(ProfileError):
         parse_profile(text.encode())
 
 
-@pytest.mark.parametrize(("field", "value"), ACCEPTED, ids=[f"{f}={v[:12]}" for f, v in ACCEPTED])
+@pytest.mark.parametrize(("field", "value"), ACCEPTED, ids=[f"{i}-{f}" for i, (f, _v) in enumerate(ACCEPTED)])
 def test_the_value_just_inside_each_limit_is_accepted(field: str, value: str) -> None:
     text, _path = _with(field, value)
     assert _lines(text) == []
