@@ -216,3 +216,23 @@ def test_the_timeline_numbers_days_from_the_procedure_s_calendar_day() -> None:
 
 
 WEEK_13 = 7 + 11  # days 1–7, then weeks 2–13
+
+
+# --- 24:00 is not a clock time ----------------------------------------------------------------------
+
+
+def test_24_00_is_refused_in_one_sentence_as_quiet_hours_and_as_a_procedure_time(run_cli, home) -> None:
+    quiet = run_cli(["settings", "quiet", "24:00", "08:00"], home)
+    assert (quiet.code, quiet.out) == (2, "")
+    assert quiet.err == ("aftercare: The quiet-hours time '24:00' is not a clock time; use two clock times "
+                         'HH:MM from 00:00 to 23:59 (for example "22:00 08:00"), or "off".\n')
+    assert run_cli(["settings", "quiet", "23:59", "00:00"], home).code == 0
+    for typed in ("24:00", "today 24:00"):
+        added = run_cli(["add", "mesotherapy", "--at", typed, "--zone", "Asia/Seoul",
+                         "--now", "2026-11-21T09:00+09:00"], home)
+        assert (added.code, added.out) == (2, "")
+        assert added.err == (f"aftercare: The time {typed!r} is not a clock time; hours go 0–23, "
+                             "minutes 0–59.\n")
+    from aftercare.store import Store
+
+    assert Store(home).load().treatments == ()  # nothing recorded
