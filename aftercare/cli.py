@@ -113,6 +113,8 @@ def _add_settings(sub, common) -> None:
     quiet.add_argument("times", nargs="+", metavar="TIME")
     for verb, what in (("mute", "turn a rule's reminders off"), ("unmute", "turn them on again")):
         se_sub.add_parser(verb, help=f"{what} (RULE as in 'aftercare settings')").add_argument("rule")
+    se_sub.add_parser("checkin", help="the daily check-in reminder of the first 14 days: on or off"
+                      ).add_argument("switch", choices=("on", "off"))
 
 
 def _add_export(sub, common) -> None:
@@ -133,6 +135,23 @@ def _add_profile(sub, common) -> None:
     add_profile_parser(sub, common)
 
 
+def _journal_adder(name: str) -> Callable[..., None]:
+    def add(sub, common) -> None:
+        from aftercare.journal_cli import add_parsers  # argparse only
+
+        add_parsers(sub, common, _sub, only=name)
+
+    return add
+
+
+def _add_doctor(sub, common) -> None:
+    doc = _sub(sub, "doctor", common, "check that your record is healthy and reminders will reach you",
+               description="Says where your record is and whether it is healthy, how reminders will "
+               "arrive, and this computer's zone, language and glyphs. Exit 1 when reminders cannot "
+               "reach you, with what to do.")
+    doc.add_argument("--notify", action="store_true", help="also send a real test notification")
+
+
 SUBCOMMANDS: dict[str, Callable[..., None]] = {
     "procedures": _add_procedures,
     "add": _add_add,
@@ -144,6 +163,8 @@ SUBCOMMANDS: dict[str, Callable[..., None]] = {
     "settings": _add_settings,
     "export": _add_export,
     "profile": _add_profile,
+    **{name: _journal_adder(name) for name in ("checkin", "journal", "reminders", "snooze", "done")},
+    "doctor": _add_doctor,
 }
 _TAKES_VALUE = {"--now", "--profile"}
 
@@ -324,6 +345,21 @@ def cmd_profile(ctx: Context, args: argparse.Namespace) -> int:
     return run(ctx, args)
 
 
+def _journal_command(name: str) -> Callable[[Context, argparse.Namespace], int]:
+    def run(ctx: Context, args: argparse.Namespace) -> int:
+        from aftercare.journal_cli import COMMANDS as JOURNAL_COMMANDS
+
+        return JOURNAL_COMMANDS[name](ctx, args)
+
+    return run
+
+
+def cmd_doctor(ctx: Context, args: argparse.Namespace) -> int:
+    from aftercare.doctor import command_doctor
+
+    return command_doctor(ctx, args)
+
+
 COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
     "procedures": cmd_procedures,
     "add": cmd_add,
@@ -335,6 +371,8 @@ COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
     "export": cmd_export,
     "profile": cmd_profile,
     "ui": cmd_ui,
+    **{name: _journal_command(name) for name in ("checkin", "journal", "reminders", "snooze", "done")},
+    "doctor": cmd_doctor,
 }
 
 

@@ -37,6 +37,7 @@ from aftercare.model import Protocol, Treatment
 from aftercare.plan import build_plan
 from aftercare.quiet import QuietHours, from_settings
 from aftercare.reminders import Due, Reminder, due, due_at, next_due, reminders_for, summary_text
+from aftercare.snooze import expired, extra_reminders
 from aftercare.store import Record, Store
 
 APP_TITLE = "aftercare"
@@ -74,7 +75,8 @@ class Delivery(NamedTuple):
 
 
 def reminders_of(record: Record, protocol_for: Callable[[Treatment], Protocol]) -> list[Reminder]:
-    """Every reminder of every treatment this version can plan, muted rules left out."""
+    """Every reminder of every treatment this version can plan, muted rules left out, with the
+    daily check-in nudges and the snoozed returns (aftercare.snooze)."""
     out: list[Reminder] = []
     muted = frozenset(record.settings.muted)
     for treatment in record.treatments:
@@ -83,6 +85,7 @@ def reminders_of(record: Record, protocol_for: Callable[[Treatment], Protocol]) 
         except UserError:  # an unknown procedure: `aftercare status` already explains it
             continue
         out.extend(reminders_for(build_plan(protocol, treatment), muted))
+    out.extend(extra_reminders(record, out))
     out.sort(key=lambda r: (r.at, r.key))
     return out
 
@@ -109,6 +112,8 @@ def claim_due(ctx: Context, zone: ZoneInfo | None = None, record_claims: bool = 
     def claim(record: Record) -> Record:
         reminders = reminders_of(record, ctx.protocol_for)
         quiet = from_settings(record.settings.quiet_hours)
+        if over := expired(reminders, frozenset(record.delivered), now):
+            record = record._replace(delivered=record.delivered + over)
         decision = due(reminders, frozenset(record.delivered), now, quiet, zone)
         new = record._replace(delivered=record.delivered + decision.keys) if decision else record
         seen.append((decision, reminders, quiet, frozenset(new.delivered)))
@@ -183,6 +188,11 @@ def command_settings(ctx: Context, args) -> int:
                             'clock times HH:MM such as "22:00 08:00", or "off".')
         set_quiet(ctx.store, quiet)
         print(_describe_quiet(quiet))
+        return 0
+    if setting == "checkin":
+        on = args.switch == "on"
+        ctx.store.update(lambda r: r._replace(settings=r.settings._replace(checkin_reminder=on)))
+        print(_("The daily check-in reminder is on.") if on else _("The daily check-in reminder is off."))
         return 0
     if setting in ("mute", "unmute"):
         known = remindable_rules(ctx)
