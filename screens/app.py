@@ -76,6 +76,8 @@ class AftercareApp(App[None]):
         # Not in the Footer: the dashboard's has no room left at 80 columns. The palette and help
         # list it; the clinic's name and phone themselves head every screen.
         Binding("c", "clinic", _("Clinic"), show=False),
+        Binding("j", "journal", _("Journal"), show=False,
+                tooltip=_("Check in: how your scalp is now, and what your clinic says about it")),
     ]
 
     def __init__(self, ctx: Context) -> None:
@@ -357,6 +359,12 @@ class AftercareApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_journal(self) -> None:
+        from aftercare.screens.journal import JournalScreen
+
+        if not isinstance(self.screen, JournalScreen):
+            self.push_screen(JournalScreen())
 
     def action_reminders(self) -> None:
         from aftercare.screens.reminders_view import RemindersScreen

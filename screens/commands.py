@@ -16,7 +16,7 @@ from aftercare.i18n import _
 # Already offered by Textual's own provider under the same name.
 SKIP = frozenset({"quit", "command_palette"})
 # Bound but kept out of the footer (no room at 80 columns): offered here, and listed in help.
-PALETTE_ONLY = frozenset({"reminders"})
+PALETTE_ONLY = frozenset({"reminders", "journal"})
 # App actions without a key of their own: (name, what it does, action).
 UNBOUND = (
     (_("Clinic"), _("Your clinic's phone, hours, and when to contact it (key: c)"), "clinic"),

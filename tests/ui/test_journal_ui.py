@@ -1,0 +1,68 @@
+"""Pilot tests of the journal at 80×24: j opens it from the dashboard, one tap per answer, Save
+shows the clinic's words with its name and phone at once, and the check-in is in the record.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from aftercare.clock import FixedClock
+from aftercare.content import content_path
+from aftercare.store import Store
+
+SIZE = (80, 24)
+PROCEDURE_AT = datetime(2026, 11, 20, 5, 30, tzinfo=UTC)  # Fri 20 Nov 14:30 in Seoul
+SEOUL = Path(content_path("profiles")) / "seoul-mesotherapy.toml"
+SEOUL_NAME = "Hangang Scalp & Hair Clinic (example)"
+SEOUL_PHONE = "+82-2-0000-0147"
+
+
+async def test_a_check_in_that_matches_a_sign_shows_the_clinic_and_its_phone(
+        make, run_cli, home, la, settle, text, footer_overflow) -> None:
+    assert run_cli(["profile", "use", str(SEOUL)], home).code == 0
+    assert run_cli(["add", "mesotherapy", "--at", "2026-11-20 14:30", "--now",
+                    "2026-11-20T15:30+09:00"], home).code == 0
+    app = make(FixedClock(PROCEDURE_AT + timedelta(hours=80)))  # past 72 h
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j")
+        await settle(app, pilot)
+        from aftercare.screens.journal import JournalScreen
+
+        assert isinstance(app.screen, JournalScreen)
+        assert footer_overflow(app.screen) == []
+        # One tap per answer: redness "moderate", pus "yes".
+        await pilot.click("#q-redness-2")
+        await pilot.click("#q-pus-1")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        shown = text(app.screen.query_one("#journal-advice"))
+        assert shown.splitlines()[0] == f"! Contact {SEOUL_NAME}: {SEOUL_PHONE}."
+        assert "signs of infection" in shown and "settled after 72 hours" in shown
+        # Prominent: the panel is on screen, above the form.
+        region = app.screen.query_one("#journal-advice").region
+        assert region.height >= 3 and region.y < 24
+        record = Store(home).load()
+        assert len(record.checkins) == 1
+        answers = record.checkins[0].answers
+        assert answers.redness == 2 and answers.pus and not answers.fever
+        assert "day 4" in text(app.screen.query_one("#journal-past"))
+
+
+async def test_the_palette_offers_the_journal_and_down_still_moves_focus(
+        make, seed, la, settle, palette) -> None:
+    seed()
+    app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await palette(pilot, "Journal")
+        await settle(app, pilot)
+        from aftercare.screens.journal import JournalScreen
+
+        assert isinstance(app.screen, JournalScreen)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        before = app.screen.focused
+        await pilot.press("down")
+        assert app.screen.focused is not before or before is None
