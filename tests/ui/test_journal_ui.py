@@ -66,3 +66,34 @@ async def test_the_palette_offers_the_journal_and_down_still_moves_focus(
         before = app.screen.focused
         await pilot.press("down")
         assert app.screen.focused is not before or before is None
+
+
+async def test_done_and_snooze_from_the_reminders_view(make, seed, home, la, settle) -> None:
+    from aftercare.screens.reminders_view import RemindersScreen
+
+    Store(home).update(lambda r: r._replace(settings=r.settings._replace(checkin_reminder=False)))
+    treatment = seed(at=PROCEDURE_AT)
+    app = make(FixedClock(PROCEDURE_AT + timedelta(hours=25)))  # minoxidil (24 h) delivered
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RemindersScreen)
+        view = app.screen
+        minoxidil = next(oid for oid, row in view._by_option.items() if row.rule_id == "minoxidil-resume")
+        options = view.query_one("#reminder-list")
+        options.highlighted = options.get_option_index(minoxidil)
+        await pilot.press("z")
+        await settle(app, pilot)
+        await pilot.press("down", "enter")  # the second choice: 1 hour
+        await settle(app, pilot)
+        await settle(app, pilot)
+        record = Store(home).load()
+        # 1 h from 22:30 in Los Angeles is in quiet hours: it comes back at their end, 08:00.
+        assert [(z.key, z.until) for z in record.snoozes] == [
+            (f"{treatment.id}/minoxidil-resume/start/0", datetime(2026, 11, 21, 16, 0, tzinfo=UTC))]
+        # Done on the next one coming up: it will never come.
+        await pilot.press("d")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert len(Store(home).load().delivered) > len(record.delivered)
