@@ -274,7 +274,9 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
             raise UserError(
                 f"This {protocol.id} at {at.isoformat()} is already recorded as {treatment.id}."
             )
-        return record._replace(treatments=record.treatments + (treatment,))
+        # The zone of this computer now: the baseline of the travel notice (aftercare.travel).
+        return record._replace(treatments=record.treatments + (treatment,),
+                               last_zone=record.last_zone or local_zone().key)
 
     record = ctx.store.update(add)
     print(_("Recorded {name} at {time} — id {id}.").format(
@@ -300,6 +302,17 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
     record = ctx.store.load()
     now = ctx.now()
     views, problems = ctx.views(record, now)
+    moved = None
+    # No baseline yet: nothing to compare, nothing to import. JSON readers are scripts: the
+    # notice waits for a person.
+    if record.last_zone and not getattr(args, "json", False):
+        from aftercare.travel import here_zone, notice, seen
+
+        here = here_zone()
+        # Said once to a person: stored only when a terminal shows it. Piped output (a script,
+        # `status | head`) repeats it, and stays a read-only command without the write path.
+        if (moved := notice(record, here)) and _is_terminal():
+            seen(ctx.store, here)
     if getattr(args, "json", False):
         from aftercare.output import json_text  # json (~1 ms): only for --json
 
@@ -312,6 +325,8 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
             for t in record.treatments:
                 if (clinic := clinic_for(ctx.store.home, t)) is not None:
                     contacts[t.id] = clinic.contact
+        if moved:
+            print(moved + "\n")
         print(status_text(views, now, problems, contacts))
     return 0
 
@@ -383,6 +398,13 @@ def cmd_ui(ctx: Context, args: argparse.Namespace) -> int:
     app.reminders_enabled = getattr(args, "now", None) is None
     app.run()
     return app.return_code or 0
+
+
+def _is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _default_command() -> str:

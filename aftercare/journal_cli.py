@@ -81,7 +81,8 @@ def cmd_checkin(ctx: Context, args: argparse.Namespace) -> int:
         # Made under the lock, so it is filed under the treatment recorded at that moment.
         checkin = make_checkin(record, at, zone.key, answers, args.note or "", args.photo or "")
         made.append(checkin)
-        return record._replace(checkins=tuple(sorted(record.checkins + (checkin,), key=lambda c: c.at)))
+        return record._replace(checkins=tuple(sorted(record.checkins + (checkin,), key=lambda c: c.at)),
+                               last_zone=record.last_zone or zone.key)
 
     record = ctx.store.update(add)
     e = entry(record, made[-1])

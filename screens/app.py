@@ -194,8 +194,21 @@ class AftercareApp(App[None]):
         if not gc.isenabled():  # paused for start-up by cli.cmd_ui
             # Not gc.freeze(): the cycles start-up left would then stay for good (about 0.5 MiB).
             gc.enable()
+        self.check_travel(self.record)
         if self.reminders_enabled:
             self.start_reminders()
+
+    def check_travel(self, record: Record) -> None:
+        """Once per move: which clock each kind of item follows now (aftercare.travel)."""
+        if not record.treatments:
+            return
+        from aftercare.travel import notice
+
+        here = self.local_zone.key
+        if (said := notice(record, here)) is not None:
+            self.notify(said, title=_("New time zone"), timeout=30, markup=False)
+        if record.last_zone != here:
+            self.save(lambda r: r if r.last_zone == here else r._replace(last_zone=here))
 
     def start_reminders(self) -> None:
         """After the first paint: APScheduler and the reminder checks (aftercare.screens.scheduler)."""

@@ -145,3 +145,30 @@ def test_no_command_here_opens_the_photo(run_cli, home: Path, tmp_path: Path) ->
     run_cli(ADD, home)
     assert run_cli(["checkin", "--photo", str(photo), "--now", "2026-11-21 08:00"], home).code == 0
     assert Store(home).load().checkins[0].photo == str(photo)
+
+
+def test_travel_is_said_once_in_status(run_cli, home: Path, tz, monkeypatch) -> None:
+    import aftercare.cli
+
+    run_cli(ADD, home)
+    piped = run_cli(["status", "--now", "2026-11-21 10:00"], home)
+    monkeypatch.setattr(aftercare.cli, "_is_terminal", lambda: True)  # a person reads it
+    assert Store(home).load().last_zone == "Asia/Seoul"
+    assert "You are now" not in run_cli(["status", "--now", "2026-11-21 10:00"], home).out
+    tz("America/Los_Angeles")
+    out = run_cli(["status", "--now", "2026-11-21 10:00"], home).out
+    assert out.splitlines()[0] == ("You are now on Los Angeles time. Countdowns are unchanged; "
+                                   "day-numbered items follow Seoul's calendar; quiet hours follow "
+                                   "Los Angeles.")
+    assert "You are now" not in run_cli(["status", "--now", "2026-11-21 10:00"], home).out
+    assert Store(home).load().last_zone == "America/Los_Angeles"
+    assert "You are now" not in piped.out  # same zone then
+
+
+def test_piped_status_repeats_the_travel_notice_and_writes_nothing(run_cli, home: Path, tz) -> None:
+    run_cli(ADD, home)
+    tz("America/Los_Angeles")
+    before = (home / RECORD_NAME).read_bytes()
+    for _ in range(2):
+        assert "You are now on Los Angeles time." in run_cli(["status"], home).out
+    assert (home / RECORD_NAME).read_bytes() == before

@@ -97,3 +97,15 @@ async def test_done_and_snooze_from_the_reminders_view(make, seed, home, la, set
         await settle(app, pilot)
         await settle(app, pilot)
         assert len(Store(home).load().delivered) > len(record.delivered)
+
+
+async def test_the_app_says_once_that_the_zone_changed(make, seed, home, la, settle) -> None:
+    seed()
+    Store(home).update(lambda r: r._replace(last_zone="Asia/Seoul"))
+    app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        said = [n.message for n in app._notifications if n.title == "New time zone"]
+        assert said == ["You are now on Los Angeles time. Countdowns are unchanged; day-numbered "
+                        "items follow Seoul's calendar; quiet hours follow Los Angeles."]
+    assert Store(home).load().last_zone == "America/Los_Angeles"
