@@ -102,6 +102,25 @@ class AftercareApp(App[None]):
         self.reminders = None
         self.reminders_enabled = True
 
+    # Colours that only tell a kind apart: every meaning is also a glyph or a word, so under
+    # NO_COLOR they become the text colour. Textual's monochrome filter would turn them into greys
+    # of 1.6–2.6:1 on the background (the ✗ marks, the bars); the text colour is above 4.5:1.
+    NO_COLOR_AS_TEXT = ("error", "success", "warning", "accent", "secondary", "text-muted",
+                        "text-error", "text-success", "text-warning", "text-accent", "text-secondary",
+                        "text-disabled")
+
+    def get_css_variables(self) -> dict[str, str]:
+        variables = super().get_css_variables()
+        if self.no_color:
+            text = variables.get("foreground", "#e0e0e0")
+            variables.update({name: text for name in self.NO_COLOR_AS_TEXT if name in variables})
+            # The highlighted row's grey (#656565) leaves its text at 4.4:1; a darker one, 9:1.
+            for name in ("block-cursor-background", "block-cursor-blurred-background"):
+                if name in variables:
+                    variables[name] = "#3a3a3a"
+            self.theme_variables = variables
+        return variables
+
     @cached_property
     def local_zone(self) -> ZoneInfo:
         """Where the patient is now: "today" and the clocks they read are in this zone."""

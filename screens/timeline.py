@@ -146,7 +146,11 @@ class TimelineScreen(Screen):
             # Open (no end in the source, or a session due): drawn up to now, never to an end.
             ends = max(self.app.now, item.starts_at) if status.state is State.OPEN else item.ends_at
             for i, on in enumerate(covers(buckets, item.starts_at, ends)):
-                if on:
+                if on and i == now_index and self.app.no_color:
+                    # Reversed, a block takes the row's colour and vanishes on the highlighted row
+                    # under NO_COLOR: a shaded block marks now instead.
+                    parts.append(("▓" * cell, colour))
+                elif on:
                     parts.append((glyph * cell, f"{colour} reverse" if i == now_index else colour))
                 elif i == now_index:
                     parts.append(("│".ljust(cell), "$text"))

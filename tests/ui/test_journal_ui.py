@@ -109,3 +109,22 @@ async def test_the_app_says_once_that_the_zone_changed(make, seed, home, la, set
         assert said == ["You are now on Los Angeles time. Countdowns are unchanged; day-numbered "
                         "items follow Seoul's calendar; quiet hours follow Los Angeles."]
     assert Store(home).load().last_zone == "America/Los_Angeles"
+
+
+async def test_no_color_text_is_at_least_4_5_to_1(make, seed, la, monkeypatch) -> None:
+    from contrast import low_contrast
+
+    seed(procedure="prp")
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        dashboard = app.export_screenshot()
+        await pilot.press("l")  # the timeline: its bars
+        await pilot.pause(0.3)
+        timeline = app.export_screenshot()
+        await pilot.press("escape", "j")
+        await pilot.pause(0.3)
+        journal_svg = app.export_screenshot()
+    for name, svg in (("dashboard", dashboard), ("timeline", timeline), ("journal", journal_svg)):
+        assert low_contrast(svg) == [], name
