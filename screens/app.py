@@ -198,6 +198,12 @@ class AftercareApp(App[None]):
         return DashboardScreen()
 
     def on_mount(self) -> None:
+        # The theme chosen in the palette last time (ansi-dark and ansi-light use the terminal's
+        # own colours), applied before the first frame; every later choice is saved.
+        saved = self.record.settings.theme
+        if saved and saved in self.available_themes and saved != self.theme:
+            self.theme = saved
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
         if self._busy is not None:
             self.notify(str(self._busy), title=_("Record not available"), severity="error", timeout=60,
                         markup=False)
@@ -216,6 +222,11 @@ class AftercareApp(App[None]):
         self.check_travel(self.record)
         if self.reminders_enabled:
             self.start_reminders()
+
+    def _theme_chosen(self, theme) -> None:
+        name = theme.name
+        if name != self.record.settings.theme:
+            self.save(lambda r: r._replace(settings=r.settings._replace(theme=name)))
 
     def check_travel(self, record: Record) -> None:
         """Once per move: which clock each kind of item follows now (aftercare.travel)."""

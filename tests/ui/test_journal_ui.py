@@ -128,3 +128,17 @@ async def test_no_color_text_is_at_least_4_5_to_1(make, seed, la, monkeypatch) -
         journal_svg = app.export_screenshot()
     for name, svg in (("dashboard", dashboard), ("timeline", timeline), ("journal", journal_svg)):
         assert low_contrast(svg) == [], name
+
+
+async def test_the_theme_chosen_is_saved_and_used_next_time(make, seed, home, la, settle) -> None:
+    seed()
+    app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.theme = "ansi-dark"  # what the palette's "Change theme" does
+        await settle(app, pilot)
+    assert Store(home).load().settings.theme == "ansi-dark"
+    again = make(FixedClock(PROCEDURE_AT + timedelta(hours=2)))
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.theme == "ansi-dark" and again.current_theme.ansi
