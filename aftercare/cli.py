@@ -80,6 +80,9 @@ def _add_add(sub, common) -> None:
 def _add_status(sub, common) -> None:
     st = _sub(sub, "status", common, "what you may and may not do now")
     st.add_argument("--json", action="store_true", help="machine-readable output")
+    st.add_argument("--watch", action="store_true",
+                    help="keep it on screen, redrawn in place when it changes (plain text, no app: "
+                    "for screen readers); Ctrl+C ends it")
 
 
 def _add_treatments(sub, common) -> None:
@@ -296,8 +299,40 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+WATCH_EVERY_S = 5.0
+
+
+def _watch_status(ctx: Context, args: argparse.Namespace) -> int:
+    """Redraw only when the text changes, so a screen reader reads each change once; in place on
+    a terminal (cursor home, clear), as blocks separated by a blank line elsewhere."""
+    import time
+
+    args.watch = False
+    shown = None
+    try:
+        while True:
+            import io
+            from contextlib import redirect_stdout
+
+            buffer = io.StringIO()
+            with redirect_stdout(buffer):
+                cmd_status(ctx, args)
+            text = buffer.getvalue()
+            if text != shown:
+                prefix = "\x1b[H\x1b[2J" if _is_terminal() else ("\n" if shown is not None else "")
+                sys.stdout.write(prefix + text)
+                sys.stdout.flush()
+                shown = text
+            time.sleep(WATCH_EVERY_S)
+    except KeyboardInterrupt:
+        return 0
+
+
 def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
     from aftercare.report import status_json, status_text
+
+    if getattr(args, "watch", False):
+        return _watch_status(ctx, args)
 
     record = ctx.store.load()
     now = ctx.now()

@@ -172,3 +172,36 @@ def test_piped_status_repeats_the_travel_notice_and_writes_nothing(run_cli, home
     for _ in range(2):
         assert "You are now on Los Angeles time." in run_cli(["status"], home).out
     assert (home / RECORD_NAME).read_bytes() == before
+
+
+def test_status_watch_redraws_only_when_the_text_changes(run_cli, home: Path, monkeypatch) -> None:
+    import time
+
+    from aftercare.clock import FixedClock
+    from aftercare.context import Context
+
+    run_cli(ADD, home)
+    from datetime import datetime, timedelta
+
+    clock = FixedClock(datetime.fromisoformat("2026-11-21T09:00+09:00"))
+    turns = iter([0, 0, 1, 99])  # hours to move the clock after each look; then stop
+
+    def sleep(_seconds: float) -> None:
+        step = next(turns)
+        if step == 99:
+            raise KeyboardInterrupt
+        clock.advance(timedelta(hours=step))
+
+    monkeypatch.setattr(time, "sleep", sleep)
+    import contextlib
+    import io
+
+    from aftercare.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["status", "--watch"], ctx=Context.create(home, clock)) == 0
+    text = out.getvalue()
+    assert "\x1b" not in text  # not a terminal: no escape codes
+    # Four looks, the text changed once (an hour later): drawn twice, a blank line between.
+    assert text.count("Times are this computer's") == 2 and "\n\nShampoo: " in text
