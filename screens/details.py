@@ -15,7 +15,7 @@ from aftercare.agenda import local_and_clinic, seconds_until
 from aftercare.i18n import _
 from aftercare.model import ItemStatus, Kind, State
 from aftercare.overview import TreatmentView
-from aftercare.render import countdown, zone_label
+from aftercare.render import duration, zone_label
 from aftercare.textsafe import clean
 
 KIND_NAMES = {
@@ -31,9 +31,9 @@ KIND_NAMES = {
 def state_line(status: ItemStatus, now) -> str:
     item, kind = status.item, status.rule.kind
     if status.state is State.UPCOMING:
-        return _("Starts in {left}").format(left=countdown(seconds_until(item.starts_at, now)))
+        return _("Starts in {left}").format(left=duration(seconds_until(item.starts_at, now)))
     if status.state is State.ACTIVE:
-        left = countdown(seconds_until(item.ends_at, now))
+        left = duration(seconds_until(item.ends_at, now))
         if kind is Kind.RESTRICTION:
             return _("Not allowed for another {left}").format(left=left)
         return _("Now — for another {left}").format(left=left)
