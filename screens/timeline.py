@@ -143,7 +143,9 @@ class TimelineScreen(Screen):
             parts: list[str | tuple[str, str]] = [title, " "]
             for i, on in enumerate(covers(buckets, item.starts_at, item.ends_at)):
                 if on:
-                    parts.append((glyph * cell, f"{colour} reverse" if i == now_index else colour))
+                    # Today's cell keeps its bar: now is marked by the "▼ now" row above and by
+                    # "│" where no bar runs. (Reverse video here drew a dark gap exactly on today.)
+                    parts.append((glyph * cell, f"bold {colour}" if i == now_index else colour))
                 elif i == now_index:
                     parts.append(("│".ljust(cell), "$text"))
                 else:
