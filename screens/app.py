@@ -276,7 +276,7 @@ class AftercareApp(App[None]):
         self.announce_unreadable(message.error)
 
     def on_start_onboarding(self, message: StartOnboarding) -> None:
-        self.start_onboarding(procedure=message.procedure)
+        self.start_onboarding(procedure=message.procedure, zone=message.zone)
 
     def on_remove_treatment(self, message: RemoveTreatment) -> None:
         self.remove_treatment(message.treatment_id)
@@ -329,11 +329,11 @@ class AftercareApp(App[None]):
     # --- navigation ----------------------------------------------------------------------------
 
     def start_onboarding(self, *, first_run: bool = False, procedure: str | None = None,
-                         profile: object | None = None) -> None:
+                         profile: object | None = None, zone: str | None = None) -> None:
         from aftercare.screens.onboarding import OnboardingScreen
 
         screen = OnboardingScreen(first_run=first_run, procedure=procedure,
-                                  profile=self.profile if profile is None else profile)
+                                  profile=self.profile if profile is None else profile, zone=zone)
         self.push_screen(screen, self.add_treatment)
 
     def action_help(self) -> None:

@@ -92,7 +92,7 @@ class TreatmentsScreen(Screen):
         if t is None or t.procedure not in self.app.ctx.catalog():
             self.post_message(StartOnboarding())
         else:
-            self.post_message(StartOnboarding(t.procedure))
+            self.post_message(StartOnboarding(t.procedure, t.zone))  # where the course is done
 
     def action_new_procedure(self) -> None:
         self.post_message(StartOnboarding())

@@ -55,3 +55,69 @@ async def test_todays_cell_of_an_active_restriction_is_filled(make, seed, la, si
         # Drawn as the rest of the bar (no reverse video, which showed a dark gap on today).
         assert not today[1].reverse
         assert today[1].color == yesterday[1].color and today[1].bgcolor == yesterday[1].bgcolor
+
+
+# --- onboarding: no focus trap ---------------------------------------------------------------
+
+
+async def type_text(pilot, value: str) -> None:
+    """Clear the focused field and type `value` key by key, as a person would."""
+    await pilot.press("home", "ctrl+k")
+    await pilot.press(*["space" if c == " " else c for c in value])
+    await pilot.pause()
+
+
+async def test_enter_with_a_bad_zone_stays_in_the_zone_field_and_says_what_to_fix(make, home, la,
+                                                                                 text, settle):
+    from aftercare.screens.onboarding import OnboardingScreen
+    from aftercare.store import Store
+
+    app = make(FixedClock(PROCEDURE_AT + timedelta(hours=20)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OnboardingScreen)
+        start = screen.query_one("#start")
+        assert app.focused is start and str(start.label).startswith("▸ ")  # focus shows as a mark
+        assert not str(screen.query_one("#have-file").label).startswith("▸")
+        await pilot.press("enter")
+        procedures = screen.query_one("#procedures")
+        while procedures.highlighted_option.id != "mesotherapy":
+            await pilot.press("down")
+        await pilot.press("enter")
+        at, zone = screen.query_one("#at"), screen.query_one("#zone")
+        await type_text(pilot, "25:00")
+        await pilot.press("enter")  # a bad time: Enter stays in the time field
+        assert app.focused is at and "hours go 0–23" in text(screen.query_one("#at-feedback"))
+        await type_text(pilot, "yesterday 14:30")
+        await pilot.press("enter")
+        assert app.focused is zone
+        await type_text(pilot, "Seuol")
+        await pilot.press("enter")
+        await pilot.pause()
+        # Enter stayed where the problem is, and the next keys edit the zone, not the time.
+        assert app.focused is zone
+        assert "Unknown time zone 'Seuol'" in text(screen.query_one("#zone-feedback"))
+        await pilot.press("x")
+        assert zone.value == "Seuolx" and at.value == "yesterday 14:30"
+        await type_text(pilot, "Seoul")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, OnboardingScreen)
+        [treatment] = Store(home).load().treatments
+        assert (treatment.at, treatment.zone) == (PROCEDURE_AT, "Asia/Seoul")
+
+
+async def test_the_next_session_of_a_course_offers_the_course_zone(make, seed, la):
+    from aftercare.screens.onboarding import OnboardingScreen
+
+    seed()  # in Seoul; this computer is in Los Angeles
+    app = make(FixedClock(PROCEDURE_AT + timedelta(days=14)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, OnboardingScreen)
+        assert app.screen.query_one("#zone").value == "Asia/Seoul"
