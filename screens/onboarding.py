@@ -319,7 +319,7 @@ class OnboardingScreen(Screen[NewTreatment | None]):
             try:
                 now = self.app.ctx.now()
                 at = parse_when(self.query_one("#at", Input).value, now, zone).replace(microsecond=0)
-                check_procedure_time(at, now)
+                check_procedure_time(at, now, zone)
             except UserError as exc:
                 self._problem = "at"
                 self._feedback(at_feedback, str(exc), ok=False)
