@@ -13,7 +13,6 @@ import pytest
 
 from aftercare.clock import FixedClock
 
-
 PROCEDURE_AT = datetime(2026, 11, 20, 5, 30, tzinfo=UTC)  # Fri 20 Nov 14:30 in Seoul
 
 
