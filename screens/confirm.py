@@ -7,9 +7,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from aftercare.i18n import _
+from aftercare.screens.footer import AppFooter
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -30,7 +31,7 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(self.yes, id="yes", variant="error")
                 yield Button(_("No, keep it"), id="no", variant="primary")
-        yield Footer(compact=True)
+        yield AppFooter()
 
     def on_mount(self) -> None:
         # The safe answer has the focus: Enter alone never deletes anything.

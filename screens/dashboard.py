@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from aftercare.agenda import dashboard_sections, layout_key
 from aftercare.i18n import _
 from aftercare.overview import shampoo_answer
 from aftercare.render import both_times
+from aftercare.screens.footer import AppFooter
 from aftercare.screens.messages import ItemChosen, StartOnboarding
 from aftercare.screens.widgets import ItemRow, row_for
 from aftercare.textsafe import clean
@@ -44,7 +46,8 @@ class DashboardScreen(Screen):
         yield Header()
         yield Static("", id="answer", markup=False)
         yield VerticalScroll(id="body", can_focus=False)
-        yield Footer(compact=True)
+        yield Static("", id="more-keys", markup=False)  # what the footer has no room for
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.refresh_state()
@@ -53,6 +56,21 @@ class DashboardScreen(Screen):
 
     def on_screen_resume(self) -> None:
         self.refresh_state()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._name_hidden_keys)
+
+    def _name_hidden_keys(self) -> None:
+        """Below footer.WIDE columns some keys (m, c) are not in the footer: name them here, so
+        every action can be found without opening help."""
+        from aftercare.screens.footer import hidden_keys
+
+        keys = hidden_keys(self, self.app.size.width)
+        line = self.query_one("#more-keys", Static)
+        line.display = bool(keys)
+        if keys:
+            line.update(_("Also: {keys} · ctrl+p all commands").format(
+                keys=" · ".join(f"{key} {what}" for key, what in keys)))
 
     # --- rendering -------------------------------------------------------------------------------
 

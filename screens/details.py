@@ -9,13 +9,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from aftercare.agenda import local_and_clinic, seconds_until
 from aftercare.i18n import _
 from aftercare.model import ItemStatus, Kind, State
 from aftercare.overview import TreatmentView
 from aftercare.render import duration, zone_label
+from aftercare.screens.footer import AppFooter
 from aftercare.textsafe import clean
 
 KIND_NAMES = {
@@ -66,7 +67,7 @@ class DetailsScreen(Screen):
                 yield Static(_("This item is no longer in your record."), markup=False)
             else:
                 yield from self._parts(*found)
-        yield Footer(compact=True)
+        yield AppFooter()
 
     def _parts(self, view: TreatmentView, status: ItemStatus) -> ComposeResult:
         rule, item = status.rule, status.item

@@ -20,13 +20,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.suggester import Suggester
-from textual.widgets import Button, ContentSwitcher, Footer, Header, Input, OptionList, Static
+from textual.widgets import Button, ContentSwitcher, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from aftercare.agenda import describe_when, resolve_zone, search_zones
 from aftercare.errors import UserError
 from aftercare.i18n import _
 from aftercare.render import zone_label
+from aftercare.screens.footer import AppFooter
 from aftercare.screens.help import NOT_ADVICE
 from aftercare.screens.messages import NewTreatment
 from aftercare.screens.profile_import import ProfileImport
@@ -140,7 +141,7 @@ class OnboardingScreen(Screen[NewTreatment | None]):
                 with Horizontal(classes="buttons"):
                     yield MarkedButton(_("Confirm"), id="confirm", variant="primary", disabled=True)
                     yield MarkedButton(_("Back"), id="back")
-        yield Footer(compact=True)
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self._show_offered_by()

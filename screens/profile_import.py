@@ -28,9 +28,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Header, Input, Static
 
 from aftercare.i18n import _
+from aftercare.screens.footer import AppFooter
 from aftercare.screens.messages import RecordUnreadableSeen, RecordWritten
 from aftercare.textsafe import clean
 
@@ -313,7 +314,7 @@ class ProfileImportScreen(Screen["Profile | None"]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield ProfileImport(id="profile-import-step")
-        yield Footer(compact=True)
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one(ProfileImport).focus_field()

@@ -20,12 +20,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from aftercare.i18n import _
 from aftercare.quiet import QuietHours, from_settings, is_quiet, shift
 from aftercare.render import clock_time
+from aftercare.screens.footer import AppFooter
 from aftercare.screens.messages import ChangeRecord
 from aftercare.textsafe import clean
 
@@ -95,7 +96,7 @@ class RemindersScreen(Screen):
         yield Static("", id="reminders-title", classes="title")
         yield OptionList(id="reminder-list")
         yield Static("", id="reminder-about")
-        yield Footer(compact=True)
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.refresh_state()

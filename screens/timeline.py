@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from aftercare.agenda import Bucket, bucket_of, covers, timeline_buckets, timeline_end
@@ -19,6 +19,7 @@ from aftercare.i18n import _
 from aftercare.model import Kind
 from aftercare.overview import TreatmentView
 from aftercare.render import clock_time
+from aftercare.screens.footer import AppFooter
 from aftercare.screens.messages import ItemChosen
 from aftercare.screens.widgets import GLYPHS, fit
 from aftercare.textsafe import clean
@@ -82,7 +83,7 @@ class TimelineScreen(Screen):
         yield OptionList(id="timeline-rows")
         yield Static("", id="legend", classes="scale")
         yield Static("", id="timeline-why")
-        yield Footer(compact=True)
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.refresh_state()

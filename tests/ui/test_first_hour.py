@@ -120,3 +120,55 @@ async def test_the_next_session_of_a_course_offers_the_course_zone(make, seed, l
         await pilot.pause()
         assert isinstance(app.screen, OnboardingScreen)
         assert app.screen.query_one("#zone").value == "Asia/Seoul"
+
+
+# --- every action can be found ---------------------------------------------------------------
+
+
+def footer_keys(screen) -> list[str]:
+    from textual.widgets import Footer
+
+    return [k.key for k in screen.query_one(Footer).query("FooterKey") if k.display]
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (100, 30), (160, 50)])
+async def test_reminders_and_clinic_are_in_the_footer_when_it_fits_else_named(make, seed, la, text,
+                                                                             footer_overflow, size):
+    seed()
+    app = make(FixedClock(PROCEDURE_AT + timedelta(hours=30)))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        keys = footer_keys(screen)
+        assert not footer_overflow(screen)
+        more = screen.query_one("#more-keys")
+        if size[0] >= 100:
+            assert {"m", "c"} <= set(keys)
+            assert not more.display
+        else:
+            assert "m" not in keys and "c" not in keys
+            assert more.display
+            named = text(more)
+            assert "m Reminders" in named and "c Clinic" in named
+        # Whatever the width, each screen binding is in the footer or named on the dashboard.
+        for key in ("t", "l", "r", "a", "q", "question_mark", "m", "c"):
+            assert key in keys or f"{key} " in text(more), (key, keys)
+        # No key runs under the palette key and nothing is cut off (no stray "l" of "Help").
+        footer_line = line_text(screen_cells(app)[-1])
+        assert footer_line.rstrip().endswith(("^p palette", "^p")), footer_line
+        assert "? Help" in footer_line
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 160])
+async def test_no_footer_key_runs_under_the_palette_on_any_screen(make, seed, la, footer_overflow,
+                                                                  width):
+    seed()
+    app = make(FixedClock(PROCEDURE_AT + timedelta(hours=30)))
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.pause()
+        for keys in ((), ("t",), ("escape", "l"), ("escape", "r"), ("escape", "m"), ("escape", "c"),
+                     ("escape", "question_mark"), ("escape", "enter")):
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert not footer_overflow(app.screen), (width, type(app.screen).__name__)
