@@ -374,6 +374,9 @@ def command_remind(ctx: Context, args) -> int:
                 print(_("(preview: {when} is in the future, so nothing is recorded as delivered)")
                       .format(when=when), file=sys.stderr)
         run_once(ctx, deliver, record_claims=record_claims)
+        held = held_line(ctx)
+        if held:  # on stderr with --json, where stdout is one JSON object a line
+            print(held, file=sys.stderr if args.json else sys.stdout)
         return 0
     import signal
 
@@ -387,6 +390,28 @@ def command_remind(ctx: Context, args) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def held_line(ctx: Context, zone: ZoneInfo | None = None) -> str | None:
+    """'2 reminders held until 08:00 (quiet hours)' when quiet hours hold due reminders now, else
+    None: a `--once` that showed nothing must not read as a reminder that broke."""
+    from aftercare.quiet import shift
+    from aftercare.reminders import held_text
+
+    if zone is None:
+        from aftercare.timeparse import local_zone
+
+        zone = local_zone()
+    try:
+        record = ctx.store.load()
+    except (RecordUnreadable, RecordBusy):  # claim_due has already said so
+        return None
+    now = ctx.now()
+    quiet = from_settings(record.settings.quiet_hours)
+    decision = due(reminders_of(record, ctx.protocol_for), frozenset(record.delivered), now, quiet, zone)
+    if not decision.held:
+        return None
+    return held_text(len(decision.held), shift(now, quiet, zone), zone)
 
 
 def describe_setup(setup: Setup, installing: bool) -> str:

@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 
 from aftercare.i18n import _
 from aftercare.quiet import QuietHours, from_settings, is_quiet, shift
+from aftercare.reminders import held_text
 from aftercare.render import clock_time
 from aftercare.screens.footer import AppFooter
 from aftercare.screens.messages import ChangeRecord
@@ -142,17 +143,22 @@ class RemindersScreen(Screen):
             return
         self._shown = shown
         self._held_until = shift(now, quiet, app.local_zone)
-        self._title(quiet)
+        self._title(quiet, states.count("held"))
         self._draw(dict(zip((r.key for r in self._rows), states, strict=True)))
 
-    def _title(self, quiet: QuietHours) -> None:
+    def _title(self, quiet: QuietHours, held: int = 0) -> None:
         if quiet.off:
             text = _("Your reminders, on this computer's clock. Quiet hours: off.")
         else:
             start, end = quiet.as_settings()
             text = _("Your reminders, on this computer's clock. Quiet hours: {start}–{end}.").format(
                 start=start, end=end)
-        self.query_one("#reminders-title", Static).update(Content(text))
+        title = Content(text)
+        if held and self._held_until is not None:
+            # Said up front: held reminders are not lost ones.
+            line = held_text(held, self._held_until, self.app.local_zone)
+            title = Content.assemble(text, "\n", ("◐ " + line, "$warning"))
+        self.query_one("#reminders-title", Static).update(title)
 
     def _draw(self, states: dict[str, str]) -> None:
         rows_list = self.query_one("#reminder-list", OptionList)

@@ -172,3 +172,19 @@ async def test_no_footer_key_runs_under_the_palette_on_any_screen(make, seed, la
             await pilot.press(*keys)
             await pilot.pause()
             assert not footer_overflow(app.screen), (width, type(app.screen).__name__)
+
+
+# --- quiet hours are not silent --------------------------------------------------------------
+
+
+async def test_the_reminders_view_says_what_quiet_hours_hold(make, seed, la, settle, text):
+    seed()
+    # 22:30 in Los Angeles (quiet hours 22:00–08:00): minoxidil was due at 21:30, nothing ran.
+    app = make(FixedClock(PROCEDURE_AT + timedelta(hours=25)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        title = text(app.screen.query_one("#reminders-title"))
+        assert "1 reminder held until 08:00 (quiet hours)" in title
