@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header, Static
@@ -106,7 +106,9 @@ class HelpScreen(Screen):
             for screen, keys in key_help(type(self.app)):
                 yield Static(Content(screen), classes="muted")
                 for key, what in keys:
-                    yield Static(Content(f"  {key:<8} {what}"))
+                    # The key in its own column, so a long line wraps under its text, not the key.
+                    yield Horizontal(Static(Content(f"  {key}"), classes="help-key"),
+                                     Static(Content(what), classes="help-what"), classes="help-line")
             yield Static("")
             yield Static(Content(reminders_help(self.app)), classes="para")
             yield Static(Content(_(

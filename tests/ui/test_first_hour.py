@@ -188,3 +188,24 @@ async def test_the_reminders_view_says_what_quiet_hours_hold(make, seed, la, set
         await pilot.pause()
         title = text(app.screen.query_one("#reminders-title"))
         assert "1 reminder held until 08:00 (quiet hours)" in title
+
+
+# --- help -------------------------------------------------------------------------------------
+
+
+async def test_a_long_help_line_wraps_under_its_text_not_under_the_key(make, seed, la):
+    seed()
+    app = make(FixedClock(PROCEDURE_AT + timedelta(hours=30)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        line = next(w for w in app.screen.query(".help-what") if "Off / on" in str(w.render()))
+        line.scroll_visible(animate=False)
+        await pilot.pause()
+        texts = [line_text(cells) for cells in screen_cells(app)]
+        first = next(i for i, t in enumerate(texts) if "Off / on:" in t)
+        column = texts[first].index("Off / on:")
+        wrapped = texts[first + 1]
+        assert wrapped.strip() and len(wrapped) - len(wrapped.lstrip()) == column, texts[first:first + 2]
+        assert texts[first].lstrip().startswith("space")
