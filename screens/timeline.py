@@ -21,7 +21,7 @@ from aftercare.overview import TreatmentView
 from aftercare.render import clock_time
 from aftercare.screens.footer import AppFooter
 from aftercare.screens.messages import ItemChosen
-from aftercare.screens.widgets import GLYPHS, fit
+from aftercare.screens.widgets import GLYPHS, fit, wrap_title
 from aftercare.textsafe import clean
 
 # The bar's glyph per kind; its colour is the dashboard's for that kind (widgets.GLYPHS).
@@ -136,12 +136,11 @@ class TimelineScreen(Screen):
             glyph, colour = BAR_GLYPHS[status.rule.kind]
             title = clean(status.rule.title)
             mark = " " + _("(clinic)") if status.rule.from_clinic else ""
-            if mark and title_width >= len(mark) + 6:  # marked as the dashboard marks it, never cut
-                title = fit(title, title_width - len(mark)) + mark
-            else:
-                title = fit(title, title_width)
-            title = title.ljust(title_width)
-            parts: list[str | tuple[str, str]] = [title, " "]
+            # Wrapped to a second line rather than cut mid-word ("…resumed (your c…").
+            lines = wrap_title(title + mark, title_width)
+            if mark and not lines[-1].endswith(mark.strip()) and title_width >= len(mark) + 6:
+                lines = [fit(title, title_width - len(mark)) + mark]  # marked, never cut
+            parts: list[str | tuple[str, str]] = [lines[0].ljust(title_width), " "]
             for i, on in enumerate(covers(buckets, item.starts_at, item.ends_at)):
                 if on:
                     # Today's cell keeps its bar: now is marked by the "▼ now" row above and by
@@ -151,6 +150,10 @@ class TimelineScreen(Screen):
                     parts.append(("│".ljust(cell), "$text"))
                 else:
                     parts.append(("·".ljust(cell), "$text-muted"))
+            for line in lines[1:]:  # the now line runs on through a title's second line
+                parts.append("\n" + line.ljust(title_width) + " ")
+                if now_index is not None:
+                    parts += [" " * (cell * now_index), ("│", "$text")]
             rows.add_option(Option(Content.assemble(*parts), id=f"{item.treatment_id}/{status.rule.id}"))
         rows.highlighted = min(highlighted or 0, rows.option_count - 1)
         legend = []

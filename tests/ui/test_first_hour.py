@@ -209,3 +209,31 @@ async def test_a_long_help_line_wraps_under_its_text_not_under_the_key(make, see
         wrapped = texts[first + 1]
         assert wrapped.strip() and len(wrapped) - len(wrapped.lstrip()) == column, texts[first:first + 2]
         assert texts[first].lstrip().startswith("space")
+
+
+# --- titles are not cut mid-word -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_titles_wrap_instead_of_being_cut(make, seed, la, text, size):
+    from aftercare.screens.widgets import ItemRow
+
+    seed()
+    app = make(FixedClock(PROCEDURE_AT + timedelta(hours=30)))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        rows = list(app.screen.query(ItemRow))
+        assert rows
+        for row in rows:
+            first, *more = text(row).split("\n")
+            title = " ".join([first.replace(row.right_part(app.now), "")[2:], *more]).split()
+            shown = " ".join(title)
+            assert shown == row.marked(row.title()), shown
+            assert "…" not in shown
+        assert any(row.size.height == 2 for row in rows)  # a long title took a second line
+        await pilot.press("l")
+        await pilot.pause()
+        options = app.screen.query_one("#timeline-rows")
+        for index in range(options.option_count):
+            prompt = text(options.get_option_at_index(index).prompt)
+            assert "…" not in prompt, prompt
