@@ -23,10 +23,11 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from aftercare.agenda import seconds_until
 from aftercare.i18n import _
 from aftercare.quiet import QuietHours, from_settings, is_quiet, shift
 from aftercare.reminders import held_text
-from aftercare.render import clock_time
+from aftercare.render import clock_time, duration
 from aftercare.screens.footer import AppFooter
 from aftercare.screens.messages import ChangeRecord
 from aftercare.textsafe import clean
@@ -91,6 +92,7 @@ class RemindersScreen(Screen):
         self._shown: tuple | None = None
         self._by_option: dict[str, Row] = {}
         self._held_until: datetime | None = None  # the end of the quiet hours we are in
+        self._about_text: str | None = None  # what #reminder-about shows
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -140,6 +142,7 @@ class RemindersScreen(Screen):
         states = tuple(r.state(now, quiet_now) for r in self._rows)
         shown = (tuple(self._rows), states, quiet)
         if shown == self._shown:
+            self._about()  # only its "in 18 h 08 min" moves between rebuilds
             return
         self._shown = shown
         self._held_until = shift(now, quiet, app.local_zone)
@@ -225,15 +228,26 @@ class RemindersScreen(Screen):
         row = self._current()
         about = self.query_one("#reminder-about", Static)
         if row is None:
-            about.update("")
-            return
-        name = self._rule_title(row)
-        if row.muted:
-            text = _("{rule} ({procedure}): reminders off. Space turns them on again.")
+            text = ""
         else:
-            text = _("{rule} ({procedure}). Space turns this rule's reminders off, for every "
-                     "treatment.")
-        about.update(Content(text.format(rule=name, procedure=row.procedure)))
+            name = self._rule_title(row)
+            if row.muted:
+                text = _("{rule} ({procedure}): reminders off. Space turns them on again.")
+            else:
+                text = _("{rule} ({procedure}). Space turns this rule's reminders off, for every "
+                         "treatment.")
+            text = text.format(rule=name, procedure=row.procedure)
+            now = self.app.now
+            comes = row.deliver_at
+            if comes <= now and not row.urgent and self._held_until and self._held_until > now:
+                comes = self._held_until  # overdue, held by the quiet hours we are in
+            if not row.delivered and not row.muted and comes > now:
+                # How long until it comes, in the one format of every remaining time.
+                text = _("In {left}: {about}").format(left=duration(seconds_until(comes, now)),
+                                                      about=text)
+        if text != self._about_text:  # called every second: repaint only on a change
+            self._about_text = text
+            about.update(Content(text))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._about()

@@ -7,6 +7,7 @@ text, where what matters is how a cell looks.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -237,3 +238,38 @@ async def test_titles_wrap_instead_of_being_cut(make, seed, la, text, size):
         for index in range(options.option_count):
             prompt = text(options.get_option_at_index(index).prompt)
             assert "…" not in prompt, prompt
+
+
+# --- one countdown format in every view ------------------------------------------------------
+
+LEFT = timedelta(hours=18, minutes=8, seconds=35)  # of the 48 h without shampoo
+CLOCK_LIKE = re.compile(r"(?<![\d-])\d{1,2}:\d\d:\d\d|\bfor another \d+:\d\d")
+UNITS = r"\d+ (?:d \d+ h|h \d\d min|min \d\d s|s|d)"
+
+
+async def test_every_view_gives_remaining_time_with_units(make, seed, la, text, run_cli, home):
+    from aftercare.screens.details import DetailsScreen
+
+    seed()
+    now = PROCEDURE_AT + timedelta(hours=48) - LEFT
+    app = make(FixedClock(now))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        answer = text(screen.query_one("#answer"))
+        row = next(r for r in screen.query("Countdown") if r.status.rule.id == "no-shampoo")
+        # The box and its row agree, units and all ("18:08:35" read as 6 pm).
+        assert answer == "Shampoo: not yet — 18 h 08 min"
+        assert "18 h 08 min" in text(row) and not CLOCK_LIKE.search(text(row))
+        row.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailsScreen)
+        assert text(app.screen.query_one("#state")) == "Not allowed for another 18 h 08 min"
+        await pilot.press("escape", "m")
+        await pilot.pause()
+        about = text(app.screen.query_one("#reminder-about"))
+        assert re.match(rf"In {UNITS}: ", about), about
+    status = run_cli(["status", "--now", now.isoformat()], home).out
+    assert "Shampoo: not yet — 18 h 08 min" in status and "No shampoo — 18 h 08 min left" in status
+    assert not CLOCK_LIKE.search(status)
