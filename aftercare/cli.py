@@ -242,9 +242,9 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
     now = ctx.now()
     views, problems = ctx.views(record, now)
     if getattr(args, "json", False):
-        import json  # ~1 ms: only for --json
+        from aftercare.output import json_text  # json (~1 ms): only for --json
 
-        print(json.dumps(status_json(views, now), ensure_ascii=False, indent=2))
+        print(json_text(status_json(views, now), indent=2))
     else:
         contacts = {}
         if any(t.profile for t in record.treatments):
@@ -269,19 +269,19 @@ def cmd_treatments(ctx: Context, args: argparse.Namespace) -> int:
     catalog = ctx.catalog()
     for t in record.newest_first():
         name = catalog[t.procedure].name if t.procedure in catalog else t.procedure
-        print(f"{t.id}  {both_times(t.at, ZoneInfo(t.zone))}  {clean(name)}")
+        print(f"{clean(t.id)}  {both_times(t.at, ZoneInfo(t.zone))}  {clean(name)}")
     return 0
 
 
 def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
     def remove(record):
         if record.treatment(args.id) is None:
-            ids = ", ".join(t.id for t in record.newest_first()) or "none"
+            ids = ", ".join(clean(t.id) for t in record.newest_first()) or "none"
             raise UserError(f"No treatment has the id {args.id!r}; recorded ids are: {ids}.")
-        return record.without_treatment(args.id)
+        return record.without_treatment(args.id, ctx.now())
 
     ctx.store.update(remove)
-    print(_("Removed treatment {id}.").format(id=args.id))
+    print(_("Removed treatment {id}.").format(id=clean(args.id)))
     return 0
 
 
@@ -339,9 +339,21 @@ COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
 
 
 def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
+    from aftercare.output import flush_or_say, safe_streams
+
+    safe_streams()  # an ASCII or Latin-1 terminal gets plain punctuation, never UnicodeEncodeError
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(named_command(argv)).parse_args(argv)
+    code = _run(args, ctx)
+    failed = flush_or_say()
+    return code if failed is None else max(code, failed)
+
+
+def _run(args: argparse.Namespace, ctx: Context | None) -> int:
     try:
+        from aftercare.timeparse import check_tz
+
+        check_tz()  # input, output and quiet hours must agree on one zone: refuse a POSIX TZ rule
         if ctx is None:
             ctx = Context.create(clock=_clock(args))
         if getattr(args, "profile_file", None):
@@ -370,3 +382,11 @@ def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        # A full disk, a read-only folder, a closed output: one sentence, never a traceback.
+        from aftercare.output import say
+
+        where = f" {clean(str(exc.filename))}" if exc.filename else ""
+        say(f"aftercare: cannot continue: {exc.strerror or exc}{where}; check that the disk has room "
+            "and that the aftercare data folder belongs to you.")
+        return 1

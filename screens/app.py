@@ -321,7 +321,7 @@ class AftercareApp(App[None]):
         def remove(record: Record) -> Record:
             if record.treatment(treatment_id) is None:
                 raise UserError(_("That treatment is no longer in the record."))
-            return record.without_treatment(treatment_id)
+            return record.without_treatment(treatment_id, self.ctx.now())
 
         self.save(remove, done=_("Treatment removed."))
 
