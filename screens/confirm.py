@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from aftercare.i18n import _
+from aftercare.screens.buttons import MarkedButton
 from aftercare.screens.footer import AppFooter
 
 
@@ -29,8 +30,8 @@ class ConfirmScreen(ModalScreen[bool]):
             # The question may quote record text (a treatment's name): plain text, never markup.
             yield Static(Content(self.question))
             with Horizontal(classes="buttons"):
-                yield Button(self.yes, id="yes", variant="error")
-                yield Button(_("No, keep it"), id="no", variant="primary")
+                yield MarkedButton(self.yes, id="yes", variant="error")
+                yield MarkedButton(_("No, keep it"), id="no", variant="primary")
         yield AppFooter()
 
     def on_mount(self) -> None:

@@ -27,6 +27,7 @@ from aftercare.agenda import describe_when, resolve_zone, search_zones
 from aftercare.errors import UserError
 from aftercare.i18n import _
 from aftercare.render import zone_label
+from aftercare.screens.buttons import MarkedButton
 from aftercare.screens.footer import AppFooter
 from aftercare.screens.help import NOT_ADVICE
 from aftercare.screens.messages import NewTreatment
@@ -56,29 +57,9 @@ class ZoneSuggester(Suggester):
         return next((z for z in sorted(all_zones()) if z.casefold().startswith(value)), None)
 
 
-class MarkedButton(Button):
-    """A button that shows focus with a marker ("▸ Confirm") as well as its colours: reversed
-    label colours alone were easy to miss, and vanish with NO_COLOR. Unfocused, two spaces keep
-    the width, so the row does not shift as focus moves."""
-
-    def __init__(self, label: str, **kwargs) -> None:
-        self._text = label
-        super().__init__(self._marked(False), **kwargs)
-
-    def _marked(self, focused: bool) -> str:
-        return ("▸ " if focused else "  ") + self._text
-
-    def on_focus(self) -> None:
-        self.label = self._marked(True)
-
-    def on_blur(self) -> None:
-        self.label = self._marked(False)
-
-
 class OnboardingScreen(Screen[NewTreatment | None]):
     DEFAULT_CSS = """
     OnboardingScreen #offered-by { padding: 0 1; }
-    OnboardingScreen MarkedButton:focus { text-style: bold underline; }
     """
     BINDINGS = [Binding("escape", "back", _("Back"))]
 

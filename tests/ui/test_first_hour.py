@@ -273,3 +273,16 @@ async def test_every_view_gives_remaining_time_with_units(make, seed, la, text, 
     status = run_cli(["status", "--now", now.isoformat()], home).out
     assert "Shampoo: not yet — 18 h 08 min" in status and "No shampoo — 18 h 08 min left" in status
     assert not CLOCK_LIKE.search(status)
+
+
+async def test_the_confirmation_marks_its_focused_button(make, seed, la):
+    seed()
+    app = make(FixedClock(PROCEDURE_AT + timedelta(hours=30)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("r", "x")
+        await pilot.pause()
+        no, yes = app.screen.query_one("#no"), app.screen.query_one("#yes")
+        assert app.focused is no and str(no.label) == "▸ No, keep it"
+        await pilot.press("shift+tab")
+        assert app.focused is yes and str(yes.label).startswith("▸ ") and str(no.label) == "  No, keep it"
