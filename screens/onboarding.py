@@ -102,7 +102,7 @@ class OnboardingScreen(Screen[NewTreatment | None]):
             with VerticalScroll(id="when"):
                 yield Static("", id="when-title", classes="title")
                 yield Static(Content(_("When was it? For example: now, 3 h ago, yesterday 15:00, "
-                                       "2026-11-20 14:30")), classes="muted")
+                                       "2026-11-20 14:30 (booked: tomorrow 09:00)")), classes="muted")
                 yield Input(value="now", id="at")
                 yield Static("", id="at-feedback", classes="feedback")
                 with Horizontal(id="quick"):
