@@ -10,15 +10,18 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from aftercare import __version__
-from aftercare.clock import Clock, FixedClock, SystemClock
-from aftercare.context import Context
 from aftercare.errors import ContentError, UserError
 from aftercare.i18n import _
-from aftercare.model import Treatment, treatment_id
-from aftercare.store import RecordBusy, RecordUnreadable
-from aftercare.textsafe import clean
+
+if TYPE_CHECKING:
+    from aftercare.clock import Clock
+    from aftercare.context import Context
+
+# The core (clock, record, plans) is imported by `main` once it knows it needs it: `--version`
+# is answered with little more than the interpreter itself.
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,6 +69,9 @@ def _add_add(sub, common) -> None:
     add.add_argument("--at", metavar="WHEN", default="now",
                      help='when it was done: "2026-11-20 14:30", "yesterday 10:00", "3 h ago", '
                      '"now" (default)')
+    add.add_argument("--new-course", action="store_true",
+                     help="this session starts a new course (otherwise a session within the reach of "
+                     "the previous one continues its course)")
     add.add_argument("--zone", metavar="ZONE",
                      help="IANA zone where it was done, e.g. Asia/Seoul (default: the clinic's zone "
                      "when a clinic profile is active, else this computer's)")
@@ -161,6 +167,21 @@ def named_command(argv: Sequence[str]) -> str | None:
     return None
 
 
+def asks_version(argv: Sequence[str]) -> bool:
+    """`--version` among the top-level options (before any command), where argparse acts on it."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token == "--version":
+            return True
+        elif token in _TAKES_VALUE:
+            skip = True
+        elif token in ("-h", "--help", "--") or not token.startswith("-"):
+            return False
+    return False
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser; with `only`, just that subcommand's (what a run needs), else all of them."""
     common = _common()
@@ -179,10 +200,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _clock(args: argparse.Namespace, ctx_zone_now: Callable[[], Clock] = SystemClock) -> Clock:
+def _clock(args: argparse.Namespace) -> Clock:
+    from aftercare.clock import FixedClock, SystemClock
+
     when = getattr(args, "now", None)
     if when is None:
-        return ctx_zone_now()
+        return SystemClock()
     from aftercare.timeparse import local_zone, parse_when
 
     return FixedClock(parse_when(when, SystemClock().now(), local_zone()))
@@ -192,6 +215,8 @@ def _clock(args: argparse.Namespace, ctx_zone_now: Callable[[], Clock] = SystemC
 
 
 def cmd_procedures(ctx: Context, args: argparse.Namespace) -> int:
+    from aftercare.textsafe import clean
+
     catalog = ctx.catalog()
     width = max(len(p) for p in catalog)
     for pid, protocol in sorted(catalog.items()):
@@ -200,9 +225,11 @@ def cmd_procedures(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
+    from aftercare.model import Treatment, treatment_id
     from aftercare.profile_store import active_for_add
     from aftercare.protocols import get_protocol
     from aftercare.render import both_times
+    from aftercare.textsafe import clean
     from aftercare.timeparse import check_procedure_time, local_zone, parse_when, parse_zone
 
     protocol = get_protocol(args.procedure)
@@ -216,6 +243,7 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
     treatment = Treatment(
         id=treatment_id(protocol.id, at.isoformat()), procedure=protocol.id, at=at, zone=zone.key,
         profile=clinic[0] if clinic else None,  # kept with the treatment: later profiles never change it
+        new_course=bool(getattr(args, "new_course", False)),
     )
 
     def add(record):
@@ -227,9 +255,19 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
             )
         return record._replace(treatments=record.treatments + (treatment,))
 
-    ctx.store.update(add)
+    record = ctx.store.update(add)
     print(_("Recorded {name} at {time} — id {id}.").format(
         name=clean(protocol.name), time=both_times(at, zone), id=treatment.id))
+    from aftercare.course import course_label, positions
+
+    same = [t for t in record.treatments
+            if (t.procedure, t.profile) == (treatment.procedure, treatment.profile)]
+    try:
+        label = course_label(positions(same, ctx.protocol_for).get(treatment.id))
+    except UserError:  # an earlier session's kept profile is gone: `status` explains it
+        label = ""
+    if label:
+        print(_("This is {label} of the course.").format(label=label))
     if clinic:
         print(_("It follows the profile of {clinic}.").format(clinic=clean(clinic[1].clinic.name)))
     return 0
@@ -261,6 +299,7 @@ def cmd_treatments(ctx: Context, args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
     from aftercare.render import both_times
+    from aftercare.textsafe import clean
 
     record = ctx.store.load()
     if not record.treatments:
@@ -274,6 +313,8 @@ def cmd_treatments(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
+    from aftercare.textsafe import clean
+
     def remove(record):
         if record.treatment(args.id) is None:
             ids = ", ".join(clean(t.id) for t in record.newest_first()) or "none"
@@ -286,6 +327,9 @@ def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_remind(ctx: Context, args: argparse.Namespace) -> int:
+    import gc
+
+    gc.enable()  # it stays running (see main)
     from aftercare.daemon import command_remind  # the daemon's modules load only for this command
 
     return command_remind(ctx, args)
@@ -304,6 +348,13 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_ui(ctx: Context, args: argparse.Namespace) -> int:
+    import gc
+
+    # Start-up allocates a few hundred thousand objects that live as long as the app (Textual's
+    # modules, styles, widgets, the plans); young-generation collections would only scan them over
+    # and over, about a tenth of the time to the first frame. The app resumes the collector after
+    # its first frame (AftercareApp.after_first_frame).
+    gc.disable()
     from aftercare.screens.app import make_app  # Textual loads here, never for plain commands
 
     app = make_app(home=ctx.store.home, clock=ctx.clock)
@@ -339,10 +390,21 @@ COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
 
 
 def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
+    if argv is None:  # the program itself: the `aftercare` script, `python -m aftercare`
+        import gc
+
+        # One short run, for the plain commands: the cyclic collector would only rescan what the
+        # run builds to print (about a tenth of `status`). What stays running turns it back on:
+        # `remind` at once, `ui` after its first frame.
+        gc.disable()
+        argv = sys.argv[1:]
+    argv = list(argv)
+    if asks_version(argv):  # answered before any parser is built: that costs more than `status`
+        print(f"aftercare {__version__}")
+        return 0
     from aftercare.output import flush_or_say, safe_streams
 
     safe_streams()  # an ASCII or Latin-1 terminal gets plain punctuation, never UnicodeEncodeError
-    argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(named_command(argv)).parse_args(argv)
     code = _run(args, ctx)
     failed = flush_or_say()
@@ -350,6 +412,9 @@ def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, ctx: Context | None) -> int:
+    from aftercare.context import Context
+    from aftercare.store import RecordBusy, RecordUnreadable
+
     try:
         from aftercare.timeparse import check_tz
 
@@ -385,6 +450,7 @@ def _run(args: argparse.Namespace, ctx: Context | None) -> int:
     except OSError as exc:
         # A full disk, a read-only folder, a closed output: one sentence, never a traceback.
         from aftercare.output import say
+        from aftercare.textsafe import clean
 
         where = f" {clean(str(exc.filename))}" if exc.filename else ""
         say(f"aftercare: cannot continue: {exc.strerror or exc}{where}; check that the disk has room "

@@ -16,10 +16,10 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 from aftercare.i18n import _
+from aftercare.screens.widgets import QuietFooter
 
 WIDE = 100
 WIDE_ONLY = ("reminders", "clinic")
@@ -69,8 +69,9 @@ def hidden_keys(screen: Screen, width: int) -> list[tuple[str, str]]:
     return [(screen.app.get_key_display(b), b.description) for b in hidden]
 
 
-class AppFooter(Footer):
-    """Footer(compact=True) that fits its keys to the width (see the module docstring)."""
+class AppFooter(QuietFooter):
+    """A compact footer that fits its keys to the width (see the module docstring); as
+    QuietFooter, it recomposes on a bindings signal only when the keys changed."""
 
     def __init__(self) -> None:
         super().__init__(compact=True)
