@@ -46,7 +46,7 @@ from aftercare.i18n import _
 from aftercare.model import Protocol, Treatment
 from aftercare.quiet import QuietHours, from_settings
 from aftercare.reminders import Due, Reminder, due, due_at, next_due, reminders_for, summary_text
-from aftercare.snooze import expired, extra_reminders
+from aftercare.snooze import extra_reminders, live
 from aftercare.store import Claim, Record, Store
 
 APP_TITLE = "aftercare"
@@ -197,11 +197,8 @@ def claim_due(ctx: Context, zone: ZoneInfo | None = None, record_claims: bool = 
 
     def claim(record: Record) -> Record:
         record, clock_wrong = _tidy(record, now, me, check_clock)
-        reminders = reminders_of(record, ctx.protocol_for)
+        reminders = live(reminders_of(record, ctx.protocol_for), frozenset(record.delivered), now)
         quiet = from_settings(record.settings.quiet_hours)
-        if over := expired(reminders, frozenset(record.delivered), now):
-            # Filed as delivered, never shown: no claim, so nothing to settle or to show again.
-            record = record._replace(delivered=record.delivered + over)
         taken = frozenset(record.delivered) | {r.key for r in record.retired}
         decision = due(reminders, taken, now, quiet, zone)
         new = record
@@ -264,7 +261,7 @@ def reminder_list(ctx: Context, record: Record | None = None, zone: ZoneInfo | N
     quiet = from_settings(record.settings.quiet_hours)
     delivered = frozenset(record.delivered)
     return [Listed(r, due_at(r, quiet, zone), r.key in delivered)
-            for r in reminders_of(record, ctx.protocol_for)]
+            for r in live(reminders_of(record, ctx.protocol_for), delivered, ctx.now())]
 
 
 def remindable_rules(ctx: Context, record: Record | None = None) -> list[str]:

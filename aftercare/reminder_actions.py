@@ -105,7 +105,7 @@ def rows(ctx: Context, record: Record, now: datetime, zone: ZoneInfo) -> list[Ro
     delivered = frozenset(record.delivered)
     everything = reminders_of(unmuted, ctx.protocol_for)
     by_key = {r.key: r for r in everything}
-    over = frozenset(expired(everything, delivered, now))
+    over = frozenset(expired(everything, delivered, now))  # as claim_due leaves them out
     out = []
     for r in everything:
         if SNOOZE_MARK in r.key or r.key in over:  # returns are shown in their reminder's row

@@ -86,11 +86,17 @@ def extra_reminders(record: Record, planned: Sequence[Reminder]) -> list[Reminde
 
 
 def expired(reminders: Sequence[Reminder], delivered: frozenset[str], now: datetime) -> tuple[str, ...]:
-    """Keys of check-in nudges whose day is over and that never came: `claim_due` files them as
-    delivered without showing them (a week without the app is not seven nudges), which also keeps
-    every cheap "is something due?" check from seeing them again."""
+    """Keys of check-in nudges whose day is over and that never came."""
     return tuple(r.key for r in reminders if r.rule_id == CHECKIN_RULE and SNOOZE_MARK not in r.key
                  and r.key not in delivered and r.item_ends_at is not None and now >= r.item_ends_at)
+
+
+def live(reminders: Sequence[Reminder], delivered: frozenset[str], now: datetime) -> list[Reminder]:
+    """The reminders still worth showing at `now`: a nudge whose day is over is left out, never
+    shown nor summarised (a week without the app is not seven nudges) and nothing is written.
+    Every "what is due?" question (claim_due, the daemon's cheap check, the lists) asks this."""
+    over = frozenset(expired(reminders, delivered, now))
+    return [r for r in reminders if r.key not in over] if over else list(reminders)
 
 
 # --- what the patient asks for ----------------------------------------------------------------

@@ -17,10 +17,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from aftercare.i18n import _
 from aftercare.render import clock_time, zone_label
+from aftercare.screens.footer import AppFooter
 from aftercare.textsafe import clean
 
 if TYPE_CHECKING:
@@ -154,7 +155,7 @@ class ClinicScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield VerticalScroll(id="clinic")
-        yield Footer(compact=True)
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.refresh_state()

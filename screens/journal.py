@@ -16,10 +16,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Header, Input, Static
 
 from aftercare.i18n import _
 from aftercare.journal import LABELS, SCALE_WORDS, answer_words, journal, make_checkin
+from aftercare.screens.footer import AppFooter
 from aftercare.store import FLAGS, SCALES, SHEDDING, Answers, CheckIn, Record
 from aftercare.textsafe import clean
 from aftercare.triage import DISCLAIMER, advice
@@ -101,7 +102,7 @@ class JournalScreen(Screen):
                         id="journal-photo")
             yield Button(_("Save check-in"), id="journal-save", variant="primary", compact=True)
             yield Static("", id="journal-past")
-        yield Footer(compact=True)
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.refresh_state()
