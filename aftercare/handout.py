@@ -35,7 +35,7 @@ FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 
 
 def _is_zero(offset: Offset) -> bool:
-    return offset.amount == 0 or (offset.unit == "day" and offset.amount == 1)
+    return offset.amount == 0 or (offset.unit == "day" and offset.amount == 1 and not offset.clock)
 
 
 def relative_when(rule: Rule, protocol: Protocol | None = None) -> str:
@@ -45,18 +45,22 @@ def relative_when(rule: Rule, protocol: Protocol | None = None) -> str:
     if end is None:
         if _is_zero(start):
             text = _("on the day of the procedure")
+        elif start.unit == "day" and start.clock is not None:
+            text = _("from {when}").format(when=start.describe())  # "from day 2, 08:00"
         elif start.unit == "day":
             text = _("from day {n}").format(n=start.amount)
         else:
             text = _("after {span}").format(span=start.describe())
     elif _is_zero(start):
-        if end.unit == "day":
+        if end.unit == "day" and end.clock is not None:
+            text = _("until {when}").format(when=end.describe())  # "until day 2, 08:00"
+        elif end.unit == "day":
             text = _("until day {n}").format(n=end.amount)
         elif end.amount == 1:
             text = _("first {unit}").format(unit=_UNIT_ONE[end.unit])
         else:
             text = _("first {span}").format(span=end.describe())
-    elif start.unit == end.unit:
+    elif start.unit == end.unit and start.clock is None and end.clock is None:
         if start.unit in ("min", "h"):
             text = _("{a}–{b} {unit} after").format(a=start.amount, b=end.amount,
                                                    unit=_UNIT_PLURAL[start.unit])

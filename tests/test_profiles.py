@@ -77,7 +77,7 @@ def test_bad_timing() -> None:
     text = BASE + "[procedures.mesotherapy.rules.no-shampoo]\nend = \"72 hours\"\n"
     assert problems(text) == [
         "p.toml:10:1: procedures.mesotherapy.rules.no-shampoo.end: '72 hours' is not a timing; use "
-        '"N min", "N h", "N d", "N w", "N mo" or "day N" (for example "48 h" or "day 3")',
+        '"N min", "N h", "N d", "N w", "N mo", "day N" or "day N HH:MM" (for example "48 h", "day 3" or "day 2 08:00")',
     ]
 
 
