@@ -135,8 +135,14 @@ def _not_advice() -> str:
 
 # --- HTML --------------------------------------------------------------------------------------------
 
+# Latin fonts first, then fonts that have Japanese, Korean and Chinese glyphs: a printer driver that
+# falls back to a Latin-only font prints a Japanese sheet as empty boxes.
+FONTS = ('system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK JP", '
+         '"Noto Sans JP", "Noto Sans CJK KR", "Noto Sans KR", "Noto Sans CJK SC", "Hiragino Sans", '
+         '"Hiragino Kaku Gothic ProN", "Yu Gothic", "Meiryo", "Apple SD Gothic Neo", "Malgun Gothic", '
+         '"Microsoft YaHei", "PingFang SC", sans-serif')
 _CSS = """
-body { font: 11pt/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #111;
+body { font: 11pt/1.45 FONTS; color: #111;
        max-width: 46em; margin: 2em auto; padding: 0 1em; }
 h1 { font-size: 1.6em; margin: 0 0 .2em; } h2 { font-size: 1.15em; margin: 1.4em 0 .4em;
      border-bottom: 1px solid #999; padding-bottom: .15em; }
@@ -153,7 +159,7 @@ li { margin: .3em 0; } .why { color: #333; } .urgent { font-weight: bold; }
 .sources { font-size: .85em; color: #333; }
 @media print { body { margin: 0; max-width: none; font-size: 10pt; } h2 { break-after: avoid; }
   li, tr { break-inside: avoid; } .advice { background: none; } }
-"""
+""".replace("FONTS", FONTS)
 
 
 def _h(text: str) -> str:

@@ -93,9 +93,16 @@ def _overridden(c: ProfileChecker, rule: Rule, o: RuleOverride) -> Rule:
         c.add((*o.path, "end"), f"found {SAME_DAY!r}, but a {rule.kind.value} rule needs an end time")
         end = rule.end
     if end is not None and start_after_end(start, end):
-        key = "end" if "end" in o.given else "start"
-        c.add((*o.path, key), f"with the clinic's changes this rule would end ({end}) before it starts "
-                              f"({start}); the end must be at or after the start")
+        # Say which side is the built-in one: the clinic changed one and cannot see the other.
+        if "end" not in o.given:
+            c.add((*o.path, "start"), f"the new start ({start}) comes after the rule ends: the built-in "
+                                      f"end is {end}; set `end` too, at or after the start")
+        elif "start" not in o.given:
+            c.add((*o.path, "end"), f"the new end ({end}) comes before the rule starts: the built-in "
+                                    f"start is {start}; set `start` too, or an end at or after it")
+        else:
+            c.add((*o.path, "end"), f"the rule would end ({end}) before it starts ({start}); the end "
+                                    "must be at or after the start")
     if o.sessions is not None and rule.kind is not Kind.SESSION:
         c.add((*o.path, "sessions"), f"only a session rule has sessions; {rule.id!r} is a "
                                      f"{rule.kind.value} rule")

@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from aftercare.errors import ContentError
+from aftercare.langtag import language_problem
 from aftercare.model import Protocol, ReminderSpec, Rule, Warning
 from aftercare.protocols import (
     CLINIC_SOURCE,
@@ -56,7 +57,6 @@ WARNING_KEYS = {"text", "urgent", "source"}
 REMINDER_DEFAULT_KEYS = {"quiet_hours"}
 SESSION_RULE = "next-session"
 
-_LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")
 _EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
 _ZONE_RE = re.compile(r"^[A-Za-z0-9_+\-]{1,40}(/[A-Za-z0-9_+\-]{1,40}){0,3}$")
 _CLOCK_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -228,6 +228,27 @@ def shown(value: object) -> str:
     return _type(value)
 
 
+def as_written(value: object) -> str | None:
+    """The TOML a clinic meant when it quoted a number or true/false ("3" -> 3), else None.
+
+    `sessions = "3"` is a text to TOML; "found '3', expected a number" leaves a reader puzzled, so
+    the message says that the quotes are the problem."""
+    if not isinstance(value, str):
+        return None
+    bare = value.strip()
+    if re.fullmatch(r"[0-9]{1,6}", bare) or bare in ("true", "false"):
+        return bare
+    return None
+
+
+def found(value: object) -> str:
+    """'found 0' / 'found the text '3'; write 3 without quotes' — the start of a message."""
+    bare = as_written(value)
+    if bare is not None:
+        return f"found the text {shown(value)}; write {bare} without quotes"
+    return f"found {shown(value)}"
+
+
 class ProfileChecker(Checker):
     """The content checker, with messages for clinic staff and bounds for untrusted values."""
 
@@ -252,6 +273,10 @@ class ProfileChecker(Checker):
         if key == "end" and value == SAME_DAY:
             if required:
                 self.add((*path, key), f"found {SAME_DAY!r}, but this kind of rule needs an end time")
+            return None
+        if key in table and type(value) is int:  # `end = 24`: the unit is missing, and the quotes
+            self.add((*path, key), f"found the number {shown(value)}; a timing is a text with its "
+                                   f"unit, such as \"{shown(value)} h\" (quotes included): {ACCEPTED}")
             return None
         if key in table and not isinstance(value, str):
             self.add((*path, key), f"found {_type(value)}, expected a timing: {ACCEPTED}")
@@ -282,6 +307,14 @@ class ProfileChecker(Checker):
             self.add((*path, key), f"is {len(value)} characters long, at most {limit} allowed")
             return ""
         return value
+
+    def flag(self, table: Mapping, key: str, path: tuple) -> bool:
+        value = table.get(key, False)
+        if as_written(value) in ("true", "false"):
+            self.add((*path, key), f"{found(value)} (true or false)")
+            return False
+        return super().flag(table, key, path)
+
 
 def locate(problems: list[Problem], text: str) -> None:
     """Give each problem the line and column of the deepest part of its path found in the text."""
@@ -327,9 +360,8 @@ def parse_clinic(c: ProfileChecker, data: Mapping) -> Clinic | None:
     if zone:
         _check_zone(c, zone, (*path, "timezone"))
     language = c.text(table, "language", path, required=False) or "en"
-    if not _LANGUAGE_RE.match(language):
-        c.add((*path, "language"),
-              f"found {shown(language)}, expected a language code such as \"en\", \"ko\" or \"pt-BR\"")
+    if (why := language_problem(language)) is not None:
+        c.add((*path, "language"), f"found {shown(language)}, {why}")
     return Clinic(
         name=name, phone=phone, timezone=zone, email=email,
         address=c.text(table, "address", path, required=False),
@@ -384,10 +416,17 @@ def _sessions(c: ProfileChecker, value: object, path: tuple) -> tuple[int, int] 
     if (isinstance(value, list) and len(value) == 2 and all(type(n) is int for n in value)
             and 1 <= value[0] <= value[1] <= 100):
         return (value[0], value[1])
-    found = shown(value) if not isinstance(value, list) else (
-        "[" + ", ".join(shown(v) for v in value[:3]) + (", …" if len(value) > 3 else "") + "]")
-    c.add(path, f"found {found}, expected a number of sessions from 1 to 100, or [least, most] "
-                "such as [4, 6]")
+    expected = "a number of sessions from 1 to 100, or [least, most] such as [4, 6]"
+    if not isinstance(value, list):
+        sep = " (" if as_written(value) else ", expected "
+        c.add(path, f"{found(value)}{sep}{expected}{')' if as_written(value) else ''}")
+        return None
+    shown_list = "[" + ", ".join(shown(v) for v in value[:3]) + (", …" if len(value) > 3 else "") + "]"
+    if value and all(as_written(v) for v in value):
+        bare = "[" + ", ".join(str(as_written(v)) for v in value[:3]) + "]"
+        c.add(path, f"found the texts {shown_list}; write {bare} without quotes ({expected})")
+        return None
+    c.add(path, f"found {shown_list}, expected {expected}")
     return None
 
 
@@ -396,7 +435,8 @@ def _parse_override(c: ProfileChecker, rule_id: str, table: Mapping, path: tuple
     given = frozenset(k for k in table if k in OVERRIDE_KEYS)
     enabled = table.get("enabled", True)
     if not isinstance(enabled, bool):
-        c.add((*path, "enabled"), f"found {shown(enabled)}, expected true or false")
+        c.add((*path, "enabled"), f"{found(enabled)}, expected true or false"
+              if as_written(enabled) is None else f"{found(enabled)} (true or false)")
         enabled = True
     if not enabled and given - {"enabled"}:
         others = ", ".join(sorted(given - {"enabled"}))

@@ -230,7 +230,8 @@ async def test_invalid_profile_lists_every_problem_and_writes_nothing(make, home
             "clinic.toml:6:1: clinic.timezone: found 'Mars/Olympus', expected an IANA time zone such "
             "as Asia/Seoul or America/New_York",
             "clinic.toml:9:1: procedures.mesotherapy.rules.no-shampoo.end: 'forever' is not a timing; "
-            'use "N min", "N h", "N d", "N w", "N mo", "day N" or "day N HH:MM" (for example "48 h", "day 3" or "day 2 08:00")',
+            'use "N min", "N h", "N d", "N w", "N mo", "day N" or "day N HH:MM" '
+            '(for example "48 h", "day 3" or "day 2 08:00")',
         ]
         assert "Typo Clinic" not in header(app, text)
         # Going back and on is still possible; nothing was written at all.
