@@ -21,6 +21,7 @@ from aftercare.profile_format import (
     shown,
 )
 from aftercare.protocols import CLINIC_SOURCE, _did_you_mean, known_sources, load_catalog, start_after_end
+from aftercare.rule_list import rule_hint
 from aftercare.timing import Offset
 
 # --- applying a procedure's settings to its built-in protocol ----------------------------------------
@@ -38,7 +39,9 @@ def apply_settings(c: ProfileChecker, base: Protocol, settings: ProcedureSetting
     for o in settings.overrides:
         base_rule = by_id.get(o.rule_id)
         if base_rule is None:
-            hint = _did_you_mean(o.rule_id, set(by_id))
+            # By meaning first ("no-hair-dye" is the chemical treatments rule), spelling last; the
+            # procedure's ids when nothing is close, so that nine guesses are never needed.
+            hint = rule_hint(o.rule_id, base)
             c.add(o.path, f"{base.id} has no rule {shown(o.rule_id)}{hint}; built-in rules are changed "
                           f"by id, and a rule of the clinic's own goes in "
                           f"[[{field_path(settings.path)}.own_rules]]")

@@ -33,13 +33,18 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
                                 parser_class=type(profile))
     use = ps.add_parser("use", parents=[common], help="check FILE, keep a copy and follow it from now on")
     use.add_argument("file", metavar="FILE", help="the .toml file from your clinic")
-    ps.add_parser("show", parents=[common], help="the active clinic and its effective aftercare rules")
+    show = ps.add_parser("show", parents=[common],
+                         help="the active clinic and its effective aftercare rules; with FILE, a preview "
+                         "of FILE that changes nothing")
+    show.add_argument("file", metavar="FILE", nargs="?",
+                      help="a profile to preview (not followed: what you follow stays as it is)")
     ps.add_parser("clear", parents=[common], help="go back to the built-in content")
     chk = ps.add_parser("check", parents=[common],
                         help="list every problem of FILE with line and column (exit 0 valid, 1 not)")
     chk.add_argument("files", metavar="FILE", nargs="+", help="profile file(s) to check")
     ho = ps.add_parser("handout", parents=[common],
-                       help="write the printable aftercare sheet of one procedure (.html or .md)")
+                       help="write the printable aftercare sheet of one procedure (.html or .md); "
+                       "FILE is only read, never followed")
     ho.add_argument("file", metavar="FILE", help="the clinic profile")
     ho.add_argument("--procedure", metavar="ID", required=True, help="procedure id, e.g. mesotherapy")
     ho.add_argument("--out", metavar="PATH", required=True,
@@ -90,6 +95,9 @@ def use_from_option(ctx: Context, file: str) -> int | None:
     # stderr: the command that follows may print JSON on stdout.
     print(_("Following the profile of {clinic}.").format(clinic=clean(profile.clinic.name)),
           file=sys.stderr)
+    # --profile means "follow it": say so, and where a clinic previews a draft instead.
+    print(_("It is followed from now on (as with 'aftercare profile use'); to preview a file without "
+            "following it: aftercare profile show FILE"), file=sys.stderr)
     return None
 
 
@@ -153,10 +161,12 @@ def describe_protocol(protocol: Protocol, indent: str = "  ") -> list[str]:
 
     lines = []
     mark = _("(clinic)")
+    # The rule id first: it is what a profile changes the rule by.
+    width = max((len(r.id) for r in protocol.rules), default=0)
     for rule in sorted(protocol.rules, key=timeline_order):
         extra = f" — {course_text(rule)}" if course_text(rule) else ""
         tag = f"  {mark}" if rule.from_clinic else ""
-        lines.append(f"{indent}{relative_when(rule):<28} {_(KIND_LABEL[rule.kind])}: "
+        lines.append(f"{indent}{rule.id:<{width}}  {relative_when(rule):<28} {_(KIND_LABEL[rule.kind])}: "
                      f"{clean(rule.title)}{extra}{tag}")
     lines.append(indent + _("Contact your clinic if:"))
     for w in protocol.warnings:
@@ -166,16 +176,44 @@ def describe_protocol(protocol: Protocol, indent: str = "  ") -> list[str]:
     return lines
 
 
+def read_draft(file: str) -> Profile | int:
+    """FILE checked and parsed, and nothing else: no copy kept, the record never opened.
+
+    Returns the profile, or exit code 2 after printing its problems."""
+    from aftercare.profile_check import check, parse_profile
+    from aftercare.profile_format import ProfileError
+    from aftercare.profile_store import read_profile_file
+
+    raw, size = read_profile_file(Path(file))  # UserError: exit 2, one sentence
+    try:
+        if size > len(raw):
+            raise ProfileError(check(raw, size=size))
+        return parse_profile(raw)
+    except ProfileError as exc:
+        return _invalid(file, exc)
+
+
 def _show(ctx: Context, args: argparse.Namespace) -> int:
     from aftercare.profile_store import active_profile
     from aftercare.textsafe import clean
 
-    record = ctx.store.load()
-    profile = active_profile(ctx.store, record)  # UserError when the kept copy cannot be used
-    if profile is None:
-        print(_("No clinic profile is active; the built-in content is used. "
-                "Import your clinic's file with: aftercare profile use FILE"))
-        return 0
+    kept: Path | None = None
+    if getattr(args, "file", None):
+        # A preview: the record is not even read, so what the patient follows cannot change.
+        draft = read_draft(args.file)
+        if isinstance(draft, int):
+            return draft
+        profile = draft
+        print(_("Preview of {file} — not followed; nothing was changed "
+                "(follow it with: aftercare profile use FILE).").format(file=clean(args.file)))
+    else:
+        record = ctx.store.load()
+        profile = active_profile(ctx.store, record)  # UserError when the kept copy cannot be used
+        if profile is None:
+            print(_("No clinic profile is active; the built-in content is used. "
+                    "Import your clinic's file with: aftercare profile use FILE"))
+            return 0
+        kept = ctx.store.home / "profiles" / (record.profile or "")
     c = profile.clinic
     print(_("Clinic: {name}").format(name=clean(c.name)))
     for label, value in ((_("Phone"), c.phone), (_("E-mail"), c.email), (_("Address"), c.address),
@@ -187,7 +225,8 @@ def _show(ctx: Context, args: argparse.Namespace) -> int:
     if profile.quiet_hours:
         print("  " + _("Reminder quiet hours (default): {start}–{end}").format(
             start=profile.quiet_hours[0], end=profile.quiet_hours[1]))
-    print("  " + _("Kept as: {path}").format(path=ctx.store.home / "profiles" / (record.profile or "")))
+    if kept is not None:
+        print("  " + _("Kept as: {path}").format(path=kept))
     for pid in profile.offered:
         protocol = profile.protocols[pid]
         print("")
@@ -202,22 +241,13 @@ def _show(ctx: Context, args: argparse.Namespace) -> int:
 def _handout(ctx: Context, args: argparse.Namespace) -> int:
     from aftercare.errors import UserError
     from aftercare.handout import handout, output_format, write_handout
-    from aftercare.profile_check import parse_profile
-    from aftercare.profile_format import ProfileError
-    from aftercare.profile_store import read_profile_file
     from aftercare.textsafe import clean
 
     out = Path(args.out)
     fmt = output_format(out)
-    raw, size = read_profile_file(Path(args.file))
-    try:
-        if size > len(raw):
-            from aftercare.profile_check import check
-
-            raise ProfileError(check(raw, size=size))
-        profile = parse_profile(raw)
-    except ProfileError as exc:
-        return _invalid(args.file, exc)
+    profile = read_draft(args.file)  # only read: a draft's sheet changes nothing the patient follows
+    if isinstance(profile, int):
+        return profile
     if not profile.offers(args.procedure):
         raise UserError(f"The profile does not offer {clean(args.procedure)!r}; it offers: "
                         f"{', '.join(profile.offered)}.")

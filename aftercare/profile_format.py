@@ -44,7 +44,7 @@ PROFILES_DIR = "profiles"
 SAME_DAY = "same day"  # an override's `end` that removes the built-in end (lasts the day it starts)
 MAX_NAME = 100  # the clinic name is shown on every screen
 MAX_PHONE = 40
-MAX_MESSAGE = 300  # a problem message quoting a huge value is cut here
+MAX_MESSAGE = 500  # a problem message quoting a huge value is cut here (a rule id list fits)
 MAX_NESTING = 100  # arrays/inline tables; deeper text is refused before tomllib recurses on it
 
 TOP_KEYS = {"schema", "clinic", "procedures", "contact_if", "reminders"}
