@@ -18,9 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from aftercare import urgency
 from aftercare.errors import UserError
 from aftercare.i18n import _
-from aftercare.model import Kind, Protocol, Rule, Warning
+from aftercare.model import Kind, Level, Protocol, Rule, Warning
 from aftercare.profile_format import Clinic, Profile, is_clinic_warning
 from aftercare.protocols import CLINIC_SOURCE, known_sources
 from aftercare.textsafe import clean
@@ -154,7 +155,7 @@ table { border-collapse: collapse; width: 100%; } th, td { text-align: left; ver
         padding: .25em .5em; border-bottom: 1px solid #ccc; }
 th { border-bottom: 2px solid #111; } td.when { white-space: nowrap; }
 .tag { font-size: .8em; border: 1px solid #555; border-radius: 3px; padding: 0 .3em; margin-left: .3em; }
-li { margin: .3em 0; } .why { color: #333; } .urgent { font-weight: bold; }
+li { margin: .3em 0; } .why { color: #333; } .urgent, .call-now strong { font-weight: bold; }
 .advice { margin-top: 1.5em; padding: .5em .8em; border-left: 4px solid #111; background: #f3f3f3; }
 .sources { font-size: .85em; color: #333; }
 @media print { body { margin: 0; max-width: none; font-size: 10pt; } h2 { break-after: avoid; }
@@ -223,8 +224,8 @@ def handout_html(profile: Profile, protocol: Protocol) -> str:
 
     out.append(f"<h2>{_h(_('Contact the clinic if'))}</h2>")
     out.append("<ul>")
-    for w in protocol.warnings:
-        out.append(_warning_html(w, clinic_tag))
+    for w in urgency.ordered(protocol.warnings):
+        out.append(_warning_html(w, clinic_tag, clinic))
     out.append("</ul>")
     out.append(f"<p>{_h(_('Clinic phone'))}: <strong>{_h(clinic.phone)}</strong>"
                + (f" — {_h(clinic.emergency)}" if clinic.emergency else "") + "</p>")
@@ -236,10 +237,13 @@ def handout_html(profile: Profile, protocol: Protocol) -> str:
     return "\n".join(out)
 
 
-def _warning_html(w: Warning, clinic_tag: str) -> str:
+def _warning_html(w: Warning, clinic_tag: str, clinic: Clinic) -> str:
     tag = clinic_tag if is_clinic_warning(w) else ""
-    if w.urgent:
+    if w.severity is Level.EMERGENCY:
         return f'<li class="urgent">{_h(_("Urgent:"))} {_h(w.text)}{tag}</li>'
+    if w.severity is Level.CALL_NOW:
+        return (f'<li class="call-now"><strong>{_h(_("Call the clinic now:"))}</strong> {_h(w.text)}{tag}'
+                f'<br>{_h(urgency.call_now_line(clinic))}</li>')
     return f"<li>{_h(w.text)}{tag}</li>"
 
 
@@ -286,9 +290,12 @@ def handout_markdown(profile: Profile, protocol: Protocol) -> str:
                 line += f" {md_escape(rule.note)}"
             out.append(line)
     out += ["", f"## {md_escape(_('Contact the clinic if'))}", ""]
-    for w in protocol.warnings:
+    for w in urgency.ordered(protocol.warnings):
         tag = md_escape(mark) if is_clinic_warning(w) else ""
-        urgent = f"**{md_escape(_('Urgent:'))}** " if w.urgent else ""
+        urgent = f"**{md_escape(_('Urgent:'))}** " if w.severity is Level.EMERGENCY else ""
+        if w.severity is Level.CALL_NOW:
+            urgent = f"**{md_escape(_('Call the clinic now:'))}** "
+            tag += f" — {md_escape(urgency.call_now_line(clinic))}"
         out.append(f"- {urgent}{md_escape(w.text)}{tag}")
     out += ["", f"{md_escape(_('Clinic phone'))}: **{md_escape(clinic.phone)}**", "", "---", "",
             f"*{md_escape(_not_advice())}*", "", f"## {md_escape(_('Sources'))}", ""]

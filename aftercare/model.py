@@ -63,12 +63,28 @@ class Rule(NamedTuple):
     from_clinic: bool = False
 
 
+class Level(StrEnum):
+    """How soon a sign needs someone: the order is the order signs are shown in."""
+
+    EMERGENCY = "emergency"  # call emergency services
+    CALL_NOW = "call-now"  # call the clinic now (after hours: its emergency line)
+    CONTACT = "contact"  # contact the clinic
+
+
+LEVEL_ORDER = (Level.EMERGENCY, Level.CALL_NOW, Level.CONTACT)
+
+
 class Warning(NamedTuple):
     """A 'contact your clinic if ...' sign."""
 
     text: str
     source: str
-    urgent: bool = False  # call emergency services rather than the clinic
+    urgent: bool = False  # call emergency services rather than the clinic (level "emergency")
+    level: Level = Level.CONTACT  # "call-now" between the two; `urgent` wins (older content)
+
+    @property
+    def severity(self) -> Level:
+        return Level.EMERGENCY if self.urgent else self.level
 
 
 class Protocol(NamedTuple):

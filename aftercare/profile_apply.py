@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from aftercare.model import KINDS_NEEDING_END, Alternative, Kind, Protocol, ReminderSpec, Rule, Warning
+from aftercare.model import KINDS_NEEDING_END, Alternative, Kind, Level, Protocol, ReminderSpec, Rule, Warning
 from aftercare.profile_format import (
     SAME_DAY,
     SCHEMA_VERSION,
@@ -323,5 +323,6 @@ def profile_document(profile: Profile, catalog: Mapping[str, Protocol] | None = 
 
 
 def _warning_table(w: Warning) -> dict[str, Any]:
-    return {"text": w.text} | ({"urgent": True} if w.urgent else {}) | (
+    level = {"level": w.level.value} if w.severity is Level.CALL_NOW else {}
+    return {"text": w.text} | ({"urgent": True} if w.urgent else level) | (
         {"source": w.source} if w.source != CLINIC_SOURCE else {})

@@ -158,6 +158,7 @@ def describe_protocol(protocol: Protocol, indent: str = "  ") -> list[str]:
     from aftercare.handout import KIND_LABEL, course_text, relative_when, timeline_order
     from aftercare.profile_format import is_clinic_warning
     from aftercare.textsafe import clean
+    from aftercare.urgency import glyph, label, ordered
 
     lines = []
     mark = _("(clinic)")
@@ -169,10 +170,9 @@ def describe_protocol(protocol: Protocol, indent: str = "  ") -> list[str]:
         lines.append(f"{indent}{rule.id:<{width}}  {relative_when(rule):<28} {_(KIND_LABEL[rule.kind])}: "
                      f"{clean(rule.title)}{extra}{tag}")
     lines.append(indent + _("Contact your clinic if:"))
-    for w in protocol.warnings:
-        urgent = _("URGENT: ") if w.urgent else ""
+    for w in ordered(protocol.warnings):
         tag = f"  {mark}" if is_clinic_warning(w) else ""
-        lines.append(f"{indent}  - {urgent}{clean(w.text)}{tag}")
+        lines.append(f"{indent}  {glyph(w.severity)} {label(w.severity)}{clean(w.text)}{tag}")
     return lines
 
 

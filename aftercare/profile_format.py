@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from aftercare.errors import ContentError
 from aftercare.langtag import language_problem
-from aftercare.model import Protocol, ReminderSpec, Rule, Warning
+from aftercare.model import Level, Protocol, ReminderSpec, Rule, Warning
 from aftercare.protocols import (
     CLINIC_SOURCE,
     Checker,
@@ -53,7 +53,11 @@ PROCEDURE_KEYS = {"rules", "own_rules", "course", "contact_if"}
 OVERRIDE_KEYS = {"enabled", "start", "end", "title", "why", "allowed", "note", "reminders",
                  "sessions", "after"}
 COURSE_KEYS = {"sessions", "interval"}
-WARNING_KEYS = {"text", "urgent", "source"}
+WARNING_KEYS = {"text", "urgent", "level", "source"}
+# What staff write for a level -> the level ("urgent" is the old key's name).
+_LEVEL_WORDS = {"urgent": "emergency", "911": "emergency", "119": "emergency", "ambulance": "emergency",
+                "now": "call-now", "call": "call-now", "call-clinic": "call-now", "callnow": "call-now",
+                "call_now": "call-now", "clinic": "contact", "normal": "contact", "default": "contact"}
 REMINDER_DEFAULT_KEYS = {"quiet_hours"}
 SESSION_RULE = "next-session"
 
@@ -340,9 +344,32 @@ def parse_warnings(c: ProfileChecker, data: Mapping, path: tuple) -> tuple[Warni
         text = c.nonempty(table, "text", wpath)
         source = c.source(table, wpath) if "source" in table else CLINIC_SOURCE
         urgent = c.flag(table, "urgent", wpath)
+        level = _level(c, table, wpath)
+        if urgent and level not in (None, Level.EMERGENCY):
+            c.add((*wpath, "urgent"), f"urgent = true means level = \"emergency\", but level is "
+                                      f"{level.value!r}; keep one of them")
+        level = Level.EMERGENCY if urgent else (level or Level.CONTACT)
         if text:
-            out.append(Warning(text, source or CLINIC_SOURCE, urgent))
+            out.append(Warning(text, source or CLINIC_SOURCE, level is Level.EMERGENCY, level))
     return tuple(out)
+
+
+def _level(c: ProfileChecker, table: Mapping, path: tuple) -> Level | None:
+    if "level" not in table:
+        return None
+    value = table["level"]
+    allowed = ", ".join(f'"{lv.value}"' for lv in Level)
+    if not isinstance(value, str):
+        c.add((*path, "level"), f"found {_type(value)}, expected one of {allowed}")
+        return None
+    try:
+        return Level(value)
+    except ValueError:
+        key = re.sub(r"[\s_]+", "-", value.strip().lower())  # "Call now", "call_now"
+        guess = _LEVEL_WORDS.get(key) or (key if key in {lv.value for lv in Level} else None)
+        hint = f" (did you mean {guess!r}?)" if guess else _did_you_mean(value, {lv.value for lv in Level})
+        c.add((*path, "level"), f"found {shown(value)}, expected one of {allowed}{hint}")
+        return None
 
 
 def parse_clinic(c: ProfileChecker, data: Mapping) -> Clinic | None:

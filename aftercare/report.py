@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from aftercare import urgency
 from aftercare.i18n import _
 from aftercare.model import ItemStatus, Kind
 from aftercare.overview import TreatmentView, shampoo_answer
@@ -46,6 +47,9 @@ def status_json(views: list[TreatmentView], now: datetime) -> dict[str, Any]:
             "zone": view.treatment.zone,
             "items": items,
             "warnings": [w.text for w in view.protocol.warnings],
+            # The same signs with their level ("emergency", "call-now", "contact"), most urgent first.
+            "signs": [{"text": w.text, "level": w.severity.value}
+                      for w in urgency.ordered(view.protocol.warnings)],
         })
     return {"now": iso(now), "treatments": treatments}
 
@@ -121,8 +125,12 @@ def status_text(
             out.append("  " + _("Nothing active or upcoming: this plan is complete."))
         if active or upcoming:
             out.append("  " + _("Contact your clinic if:"))
-            for w in view.protocol.warnings:
-                out.append(f"    - {clean(w.text)}")
+            for w in urgency.ordered(view.protocol.warnings):
+                # A call-now sign says whom to call: the clinic's phone is on the line above.
+                who = f" — {clean(contacts[t.id])}" if (w.severity is urgency.Level.CALL_NOW
+                                                        and t.id in contacts) else ""
+                out.append(f"    {urgency.glyph(w.severity)} {urgency.label(w.severity)}"
+                           f"{clean(w.text)}{who}")
     for problem in problems:
         out.append("")
         out.append(clean(problem))

@@ -24,7 +24,7 @@ NOW = "2026-11-22T08:48+09:00"  # Sunday 08:48 in Seoul
 ISO_WITH_OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
 ITEM_KEYS = {"id", "kind", "title", "state", "starts_at", "ends_at", "starts_in_seconds",
              "remaining_seconds", "source"}
-TREATMENT_KEYS = {"id", "procedure", "at", "zone", "items", "warnings"}
+TREATMENT_KEYS = {"id", "procedure", "at", "zone", "items", "warnings", "signs"}
 
 
 @pytest.fixture(autouse=True)
@@ -150,6 +150,12 @@ def test_status_json_contract(cli, three: dict[str, str]) -> None:
         assert t["procedure"] in load_catalog() and t["zone"] == "Asia/Seoul"
         assert isinstance(t["id"], str) and ISO_WITH_OFFSET.match(t["at"])
         assert t["warnings"] and all(isinstance(w, str) and w for w in t["warnings"])
+        # The same signs with their level, most urgent first.
+        assert sorted(s["text"] for s in t["signs"]) == sorted(t["warnings"])
+        levels = [s["level"] for s in t["signs"]]
+        order = ["emergency", "call-now", "contact"]
+        assert set(levels) <= set(order) and levels == sorted(levels, key=order.index)
+        assert "emergency" in levels
         assert {i["id"] for i in t["items"]} == {r.id for r in load_catalog()[t["procedure"]].rules}
         for item in t["items"]:
             assert set(item) == ITEM_KEYS
