@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """The `profile` command and its sub-commands, on the `aftercare` parser's subparsers."""
     profile = sub.add_parser(
-        "profile", parents=[common], help="your clinic's profile: use, show, clear, check, handout",
+        "profile", parents=[common], help="your clinic's profile: use, show, clear, check, handout, new",
         description="A clinic profile is one TOML file from your clinic with its contact details and "
         "its own timings (format: docs/profiles.md).",
     )
@@ -42,6 +42,13 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     chk = ps.add_parser("check", parents=[common],
                         help="list every problem of FILE with line and column (exit 0 valid, 1 not)")
     chk.add_argument("files", metavar="FILE", nargs="+", help="profile file(s) to check")
+    new = ps.add_parser("new", parents=[common],
+                        help="for clinics: write a complete, commented starting profile to edit")
+    new.add_argument("--procedure", metavar="ID", action="append", required=True,
+                     help="a procedure the clinic offers (repeat for several), e.g. prp")
+    new.add_argument("--out", metavar="FILE", required=True, help="the new .toml file (never overwritten)")
+    new.add_argument("--zone", metavar="ZONE",
+                     help="the clinic's IANA time zone, e.g. Asia/Tokyo (default: this computer's)")
     ho = ps.add_parser("handout", parents=[common],
                        help="write the printable aftercare sheet of one procedure (.html or .md); "
                        "FILE is only read, never followed")
@@ -53,8 +60,19 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
 
 def cmd_profile(ctx: Context, args: argparse.Namespace) -> int:
     return {
-        "use": _use, "show": _show, "clear": _clear, "check": _check, "handout": _handout,
+        "use": _use, "show": _show, "clear": _clear, "check": _check, "handout": _handout, "new": _new,
     }[args.profile_command](ctx, args)
+
+
+def _new(ctx: Context, args: argparse.Namespace) -> int:
+    from aftercare.profile_new import write_new
+    from aftercare.textsafe import clean
+
+    offered = write_new(args.out, args.procedure, args.zone)  # UserError: exit 2, one sentence
+    print(_("Wrote a starting profile for {procedures} to {out}: fill in [clinic], uncomment what you "
+            "change, then run: aftercare profile check {out}").format(procedures=offered,
+                                                                     out=clean(args.out)))
+    return 0
 
 
 def _invalid(file: str, exc: ProfileError) -> int:
