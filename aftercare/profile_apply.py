@@ -113,11 +113,19 @@ def _overridden(c: ProfileChecker, rule: Rule, o: RuleOverride) -> Rule:
     text_changed = any(v is not None and v != getattr(rule, k)
                        for k, v in (("title", o.title), ("why", o.why), ("allowed", o.allowed)))
     source, alternatives = rule.source, rule.alternatives
+    kind = rule.kind
     if timing_changed:
         source, alternatives = _retimed(rule, start, end)
+    if rule.kind is Kind.TASK and rule.end is None and o.end is not None:
+        # An instruction the source gives no duration ("avoid NSAIDs") that the clinic gives an
+        # end ("1 w") is a timed restriction: the patient gets a countdown, not a one-off tick
+        # box. What it forbids is still the source's, so it keeps citing it; the end is the
+        # clinic's (from_clinic, and the open-ended original stays on record as an alternative).
+        kind, source = Kind.RESTRICTION, rule.source
     if text_changed:
         source = CLINIC_SOURCE
     return rule._replace(
+        kind=kind,
         start=start, end=end,
         title=o.title if o.title is not None else rule.title,
         why=o.why if o.why is not None else rule.why,
