@@ -88,3 +88,14 @@ def test_profile_new_of_an_unknown_procedure_is_one_sentence(run_cli, home: Path
     result = run_cli(["profile", "new", "--procedure", "prpp", "--out", str(out)], home)
     assert result.code == 2 and result.err.startswith("aftercare: Unknown procedure 'prpp'")
     assert not out.exists()
+
+
+def test_the_documented_worked_example_is_valid() -> None:
+    docs = Path(__file__).resolve().parents[1] / "docs" / "profiles.md"
+    text = docs.read_text(encoding="utf-8")
+    example = re.search(r"## A worked example: .*?\n```toml\n(.*?)```", text, re.S)
+    assert example is not None
+    assert [format_problem(p) for p in check(example.group(1).encode())] == []
+    profile = parse_profile(example.group(1).encode())
+    assert profile.clinic.language == "ja"
+    assert str(profile.protocols["prp"].rule("no-shampoo").end) == "day 2 08:00"
