@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from aftercare.i18n import _
 from aftercare.model import ItemStatus, Kind, PlanItem, Rule, Treatment
-from aftercare.overview import TreatmentView
+from aftercare.overview import TreatmentView, settled
 from aftercare.plan import status
 from aftercare.render import zone_label
 from aftercare.textsafe import clean
@@ -35,8 +35,9 @@ MAX_TOAST_LINES = 4
 
 def views_at(views: Iterable[TreatmentView], now: datetime) -> list[TreatmentView]:
     """The same plans' status at `now`: the per-second tick reuses the plans built on load,
-    because building a plan resolves every offset in its zone and status alone is cheap."""
-    return [TreatmentView(v.plan, tuple(status(v.plan, now)), now) for v in views]
+    because building a plan resolves every offset in its zone and status alone is cheap; a settled
+    view (nothing left to change) is kept as it is."""
+    return [v if settled(v) else TreatmentView(v.plan, tuple(status(v.plan, now)), now) for v in views]
 
 
 # --- the dashboard ----------------------------------------------------------------------------
@@ -72,6 +73,8 @@ def dashboard_sections(views: Sequence[TreatmentView]) -> list[Section]:
                 tuple(sorted(newest.upcoming, key=lambda s: s.item.starts_at)[:NEXT_SHOWN])),
     ]
     for view in older:
+        if settled(view):
+            continue
         active = [s for s in view.active if s.rule.kind in (Kind.RESTRICTION, Kind.WINDOW)]
         allowed = view.allowed_again
         if active or allowed:
@@ -134,6 +137,10 @@ def crossings(
     """
     found = []
     for view in views:
+        # Settled as of an instant not after `since` (views_at kept it): all its boundaries were
+        # crossed before. One settled only now may have ended while the laptop slept: look.
+        if view.now <= since and settled(view):
+            continue
         for item in view.plan.items:
             rule = item.rule
             if muted is not None and rule.id not in muted and has_reminder_at(

@@ -320,7 +320,10 @@ def output_format(out: Path) -> str:
 
 
 def write_handout(text: str, out: Path) -> None:
-    """Write atomically; a missing or unwritable folder is one sentence (UserError), nothing written."""
+    """Write atomically; a missing or unwritable folder is one sentence (UserError), nothing written.
+    A symlink at `out` is written through (its target replaced), never replaced by a file."""
+    if out.is_symlink():
+        out = Path(os.path.realpath(out))
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise UserError(f"The folder {str(folder)!r} for the handout does not exist; create it or "

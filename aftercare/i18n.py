@@ -12,11 +12,16 @@ import os
 from functools import cache
 
 
+@cache
 def language() -> str:
+    """The user's language, read once per process (every `_()` asks: 1000 treatments in `status`
+    are tens of thousands of calls). Tests that change the variables call `language.cache_clear()`."""
     for var in ("AFTERCARE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
         if value and value not in ("C", "POSIX"):
-            return value.split("_")[0].split(".")[0].lower() or "en"
+            lang = value.split("_")[0].split(".")[0].lower()
+            # "C.UTF-8" (containers, CI) is the C locale too: English, with no catalog to look for.
+            return "en" if lang in ("", "c", "posix") else lang
     return "en"
 
 

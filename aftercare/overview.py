@@ -5,7 +5,7 @@ Shared by `aftercare status` and the dashboard so both say the same thing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -57,15 +57,30 @@ class TreatmentView(NamedTuple):
         return next_change(self.statuses, self.now)
 
 
+def settled(view: TreatmentView) -> bool:
+    """Nothing of this view can change any more: every item is done and every restriction lifted
+    more than RECENTLY_ALLOWED ago (out of "Allowed again"). Later instants see the same view, so
+    the per-second tick skips it, which is most of a long record."""
+    return all(s.state is State.DONE and (s.rule.kind is not Kind.RESTRICTION
+                                          or view.now - s.item.ends_at >= RECENTLY_ALLOWED)
+               for s in view.statuses)
+
+
 def build_views(
     treatments: Iterable[Treatment],
     now: datetime,
     protocol_for: Callable[[Treatment], Protocol],
+    known: Mapping[str, Plan] | None = None,
 ) -> list[TreatmentView]:
-    """One view per treatment, newest first."""
+    """One view per treatment, newest first. `known` plans (by treatment id) are reused when
+    their treatment and protocol are unchanged: a reload after a tick or a reminder's claim
+    would otherwise rebuild every plan of a long record."""
     views = []
     for treatment in sorted(treatments, key=lambda t: t.at, reverse=True):
-        plan = build_plan(protocol_for(treatment), treatment)
+        protocol = protocol_for(treatment)
+        plan = known.get(treatment.id) if known else None
+        if plan is None or plan.treatment != treatment or plan.protocol is not protocol:
+            plan = build_plan(protocol, treatment)
         views.append(TreatmentView(plan, tuple(status(plan, now)), now))
     return views
 

@@ -7,7 +7,7 @@ state = status(plan, now)                      — depends on nothing else
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aftercare.model import ItemStatus, Plan, PlanItem, Protocol, Rule, State, Treatment
@@ -16,20 +16,37 @@ from aftercare.timing import end_of_day
 
 def build_plan(protocol: Protocol, treatment: Treatment) -> Plan:
     zone = ZoneInfo(treatment.zone)
+    utc = treatment.at.astimezone(UTC)
+    local = utc.astimezone(zone)
     by_id = {rule.id: rule for rule in protocol.rules}
     resolved: dict[str, tuple[datetime, datetime]] = {}
 
+    def resolve(rule: Rule, after_end: datetime | None) -> tuple[datetime, datetime]:
+        starts_at = rule.start.resolve_from(utc, local, zone)
+        if after_end is not None:
+            # "From day 3" must not start inside "the first 48 hours" when the procedure
+            # was late in the day: the content says which restriction it follows.
+            starts_at = max(starts_at, after_end)
+        # A rule without an end ("do X on day 3", "numb for some hours") lasts the calendar
+        # day it starts on, in the treatment's zone: how a patient reads such an instruction.
+        ends_at = rule.end.resolve_from(utc, local, zone) if rule.end else end_of_day(starts_at, zone)
+        return starts_at, max(starts_at, ends_at)
+
     def window(rule: Rule) -> tuple[datetime, datetime]:
-        if rule.id not in resolved:
-            starts_at = rule.start.resolve(treatment.at, zone)
-            if rule.after in by_id:
-                # "From day 3" must not start inside "the first 48 hours" when the procedure
-                # was late in the day: the content says which restriction it follows.
-                starts_at = max(starts_at, window(by_id[rule.after])[1])
-            # A rule without an end ("do X on day 3", "numb for some hours") lasts the calendar
-            # day it starts on, in the treatment's zone: how a patient reads such an instruction.
-            ends_at = rule.end.resolve(treatment.at, zone) if rule.end else end_of_day(starts_at, zone)
-            resolved[rule.id] = (starts_at, max(starts_at, ends_at))
+        # Iterative, not recursive: profiles bound `after` chains, but a plan must never be able
+        # to hit the recursion limit (a chain of 1,000 broke every command). A cycle (refused by
+        # validation) is cut where it closes.
+        chain: list[Rule] = []
+        current: Rule | None = rule
+        on_chain: set[str] = set()
+        while current is not None and current.id not in resolved and current.id not in on_chain:
+            chain.append(current)
+            on_chain.add(current.id)
+            current = by_id.get(current.after) if current.after else None
+        for link in reversed(chain):
+            before = by_id.get(link.after) if link.after else None
+            after_end = resolved[before.id][1] if before is not None and before.id in resolved else None
+            resolved[link.id] = resolve(link, after_end)
         return resolved[rule.id]
 
     items = [PlanItem(rule, treatment.id, *window(rule)) for rule in protocol.rules]

@@ -8,6 +8,7 @@ from typing import Any
 
 from aftercare.model import KINDS_NEEDING_END, Alternative, Kind, Level, Protocol, ReminderSpec, Rule, Warning
 from aftercare.profile_format import (
+    MAX_AFTER_CHAIN,
     SAME_DAY,
     SCHEMA_VERSION,
     SESSION_RULE,
@@ -222,6 +223,10 @@ def _check_after(c: ProfileChecker, rules: Mapping[str, Rule], where: Mapping[st
             if current.after in seen:
                 c.add(path, f"{current.after!r} leads back to {rid!r}; rules cannot follow each other "
                             "in a circle")
+                break
+            if len(seen) > MAX_AFTER_CHAIN:
+                c.add(path, f"starts a chain of more than {MAX_AFTER_CHAIN} rules that follow one "
+                            "another (after = ...); shorten it")
                 break
             seen.add(current.after)
             current = rules[current.after]

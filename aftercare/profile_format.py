@@ -46,6 +46,12 @@ MAX_NAME = 100  # the clinic name is shown on every screen
 MAX_PHONE = 40
 MAX_MESSAGE = 500  # a problem message quoting a huge value is cut here (a rule id list fits)
 MAX_NESTING = 100  # arrays/inline tables; deeper text is refused before tomllib recurses on it
+# tomllib is quadratic in the parts of one dotted key (`a.a.a.….b = 1`, `[a.a.….b]`): a 32 KB chain
+# took 1.5 GB. A profile's longest path has 5 parts (procedures.ID.rules.ID.end).
+MAX_KEY_PARTS = 8
+MAX_ITEMS = 10_000  # commas outside strings: lists and inline tables; a profile has a few hundred
+MAX_OWN_RULES = 200  # per procedure; the built-in procedures have about 20 rules each
+MAX_AFTER_CHAIN = 20  # rules that follow one another ("after"); the content's longest chain is 3
 
 TOP_KEYS = {"schema", "clinic", "procedures", "contact_if", "reminders"}
 CLINIC_KEYS = {"name", "phone", "email", "address", "hours", "emergency", "timezone", "language"}
@@ -304,8 +310,8 @@ class ProfileChecker(Checker):
     def nonempty(self, table: Mapping, key: str, path: tuple, limit: int | None = None) -> str:
         present = key in table
         value = self.text(table, key, path, required=True)
-        if present and isinstance(table.get(key), str) and not value.strip():
-            self.add((*path, key), "is empty; a text is required")
+        if present and isinstance(table.get(key), str) and not _visible(value):
+            self.add((*path, key), "is empty or only invisible characters; a text is required")
             return ""
         if limit is not None and len(value) > limit:
             self.add((*path, key), f"is {len(value)} characters long, at most {limit} allowed")
@@ -318,6 +324,14 @@ class ProfileChecker(Checker):
             self.add((*path, key), f"{found(value)} (true or false)")
             return False
         return super().flag(table, key, path)
+
+
+def _visible(text: str) -> bool:
+    """Whether `text` keeps a visible character once cleaned for the terminal (a clinic name of
+    zero-width or bidi characters shows as nothing)."""
+    from aftercare.textsafe import clean
+
+    return bool(clean(text).strip())
 
 
 def locate(problems: list[Problem], text: str) -> None:
@@ -536,7 +550,12 @@ def parse_procedure(c: ProfileChecker, pid: str, table: Mapping, path: tuple) ->
                 continue
             overrides.append(_parse_override(c, rule_id, otable, opath))
     own = []
-    for rpath, rtable in c.table_list(table, "own_rules", path):
+    own_tables = c.table_list(table, "own_rules", path)
+    if len(own_tables) > MAX_OWN_RULES:
+        c.add((*path, "own_rules"), f"has {len(own_tables)} rules; a procedure may have at most "
+                                    f"{MAX_OWN_RULES} of the clinic's own rules")
+        own_tables = []
+    for rpath, rtable in own_tables:
         if "source" not in rtable:  # a clinic's own rule cites the clinic unless it says otherwise
             rtable = {**rtable, "source": CLINIC_SOURCE}
         rule = parse_rule(c, rtable, rpath, from_clinic=True)

@@ -295,11 +295,13 @@ def known_sources() -> Mapping[str, str]:
     return MappingProxyType({key: value["title"] for key, value in data["sources"].items()})
 
 
-def procedure_ids() -> list[str]:
-    """Ids of the shipped procedures, from the file names alone (nothing parsed)."""
+@cache
+def procedure_ids() -> tuple[str, ...]:
+    """Ids of the shipped procedures, from the file names alone (nothing parsed); listed once per
+    process, since every treatment's protocol is looked up through it."""
     import os
 
-    return sorted(n[:-5] for n in os.listdir(content_path("procedures")) if n.endswith(".toml"))
+    return tuple(sorted(n[:-5] for n in os.listdir(content_path("procedures")) if n.endswith(".toml")))
 
 
 @cache

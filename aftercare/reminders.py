@@ -161,9 +161,21 @@ def next_due(
     return min(future, default=None)
 
 
+# Sentences in one catch-up summary; beyond, the earlier ones are only counted.
+MAX_SUMMARIZED = 6
+
+
 def summary_text(reminders: Iterable[Reminder], now: datetime, zone: ZoneInfo) -> str:
-    """'While you were away: you may shampoo again since 06:30; …' — one line, plain text."""
+    """'While you were away: you may shampoo again since 06:30; …' — one line, plain text.
+
+    At most MAX_SUMMARIZED of them, the latest; the earlier ones are counted. A long record first
+    seen by the reminders (or years of a laptop asleep) would otherwise make one toast and one
+    desktop notification of hundreds of sentences."""
     today = now.astimezone(zone).date()
+    reminders = list(reminders)
+    earlier = max(0, len(reminders) - MAX_SUMMARIZED)
+    if earlier:
+        reminders = sorted(reminders, key=lambda r: r.moment_at or r.at)[earlier:]
     parts = []
     for r in reminders:
         moment = r.moment_at or r.at
@@ -176,6 +188,8 @@ def summary_text(reminders: Iterable[Reminder], now: datetime, zone: ZoneInfo) -
         if r.moment == "start" and r.item_ends_at is not None and now >= r.item_ends_at:
             part += " " + _("(now over)")
         parts.append(part)
+    if earlier:
+        parts.append(_("{n} earlier reminders").format(n=earlier))
     return _("While you were away: {items}.").format(items="; ".join(parts))
 
 

@@ -95,7 +95,7 @@ def status_text(
         t = view.treatment
         zone = ZoneInfo(t.zone)
         out.append("")
-        out.append(f"{clean(view.protocol.name)} — {both_times(t.at, zone)} — id {t.id}")
+        out.append(f"{clean(view.protocol.name)} — {both_times(t.at, zone)} — id {clean(t.id)}")
         if t.id in contacts:
             out.append("  " + _("Your clinic: {contact}").format(contact=clean(contacts[t.id])))
         active = view.active

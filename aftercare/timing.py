@@ -88,9 +88,15 @@ class Offset(NamedTuple):
 
     def resolve(self, at: datetime, zone: ZoneInfo) -> datetime:
         """The UTC instant this offset names for a procedure at `at` in `zone`."""
+        utc = at.astimezone(UTC)
+        return self.resolve_from(utc, utc.astimezone(zone) if self.is_calendar else utc, zone)
+
+    def resolve_from(self, utc: datetime, local: datetime, zone: ZoneInfo) -> datetime:
+        """`resolve` for a procedure instant already converted, `utc` in UTC and `local` in `zone`:
+        a plan resolves every offset of its rules from one instant, and with a thousand
+        treatments in the record the conversions were a good part of `aftercare status`."""
         if self.unit in ELAPSED_UNITS:
-            return (at.astimezone(UTC) + self.amount * ELAPSED_UNITS[self.unit]).astimezone(UTC)
-        local = at.astimezone(zone)
+            return utc + self.amount * ELAPSED_UNITS[self.unit]
         if self.unit == "day":
             day = local.date() + timedelta(days=self.amount - 1)
             clock = self.clock or 0

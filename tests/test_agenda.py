@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from aftercare import agenda
+from aftercare import agenda, overview
 from aftercare.model import Kind, State, Treatment
 from aftercare.overview import build_views
 from aftercare.protocols import get_protocol
@@ -111,6 +111,37 @@ def test_a_window_opening_is_a_crossing_and_a_late_tick_still_sees_it():
     # The laptop slept from 23 h to 30 h: the window opened meanwhile and is still open.
     found = agenda.crossings(views(opens), opens - timedelta(hours=1), opens + timedelta(hours=6))
     assert [c.rule.id for c in found] == ["minoxidil-resume"]
+
+
+def test_a_settled_plan_is_kept_as_it_is_by_the_tick():
+    # A year on, every item is done and every restriction left "Allowed again" long ago.
+    year = AT + timedelta(days=365)
+    both = (treatment(), treatment("prp", year - timedelta(hours=1)))
+    running, old = views(year, *both)  # newest first
+    assert overview.settled(old) and not overview.settled(running)
+    tick = year + timedelta(seconds=1)
+    later = agenda.views_at([running, old], tick)
+    assert later[1] is old and later[0] is not running
+    # What the dashboard shows is what freshly computed views would show.
+    assert agenda.dashboard_sections(later) == agenda.dashboard_sections(views(tick, *both))
+
+
+def test_known_plans_are_reused_only_for_an_unchanged_treatment():
+    now = AT + timedelta(hours=3)
+    first = views(now, treatment(), treatment("prp"))
+    known = {v.treatment.id: v.plan for v in first}
+    moved = treatment("prp")._replace(zone="America/Los_Angeles")  # same id, edited
+    again = build_views((treatment(), moved), now, lambda t: get_protocol(t.procedure), known)
+    by_id = {v.treatment.id: v.plan for v in again}
+    assert by_id[treatment().id] is known[treatment().id]
+    assert by_id[moved.id] is not known[moved.id] and by_id[moved.id].treatment == moved
+
+
+def test_a_laptop_asleep_past_a_plans_end_still_hears_of_its_last_boundaries():
+    # Asleep from 40 h to 400 days: the view is settled at wake-up, but what ended meanwhile is told.
+    wake = AT + timedelta(days=400)
+    found = agenda.crossings(views(wake), AT + timedelta(hours=40), wake)
+    assert "no-shampoo" in [c.rule.id for c in found]
 
 
 def test_toast_message_joins_a_tick_and_counts_the_rest():

@@ -215,6 +215,19 @@ def test_summary_reads_as_one_line_with_local_times() -> None:
     assert "\n" not in text
 
 
+def test_a_long_summary_tells_the_latest_and_counts_the_earlier_ones() -> None:
+    from aftercare.reminders import MAX_SUMMARIZED
+
+    rs = [r for n in range(5) for r in reminders_for(plan("prp", AT + n * 30 * D, tid=f"t{n}"))]
+    now = AT + 400 * D
+    assert len(rs) > MAX_SUMMARIZED
+    text = summary_text(rs, now, SEOUL)
+    assert text.count(";") == MAX_SUMMARIZED  # the latest ones, then the count
+    assert text.endswith(f"; {len(rs) - MAX_SUMMARIZED} earlier reminders.")
+    latest = max(rs, key=lambda r: r.moment_at or r.at)
+    assert (latest.phrase or latest.message.rstrip(". "))[1:] in text
+
+
 def test_summary_marks_a_start_reminder_whose_item_is_over() -> None:
     rs = [r for r in reminders_for(plan("mesotherapy")) if r.rule_id in ("minoxidil-resume", "shedding")]
     now = AT + 40 * D  # both windows long over
