@@ -72,6 +72,9 @@ def _add_add(sub, common) -> None:
     add.add_argument("--at", metavar="WHEN", default="now",
                      help='when it was done: "2026-11-20 14:30", "yesterday 10:00", "3 h ago", '
                      '"now" (default)')
+    add.add_argument("--new-course", action="store_true",
+                     help="this session starts a new course (otherwise a session within the reach of "
+                     "the previous one continues its course)")
     add.add_argument("--zone", metavar="ZONE",
                      help="IANA zone where it was done, e.g. Asia/Seoul (default: the clinic's zone "
                      "when a clinic profile is active, else this computer's)")
@@ -251,6 +254,7 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
     treatment = Treatment(
         id=treatment_id(protocol.id, at.isoformat()), procedure=protocol.id, at=at, zone=zone.key,
         profile=clinic[0] if clinic else None,  # kept with the treatment: later profiles never change it
+        new_course=bool(getattr(args, "new_course", False)),
     )
 
     def add(record):
@@ -262,9 +266,19 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
             )
         return record._replace(treatments=record.treatments + (treatment,))
 
-    ctx.store.update(add)
+    record = ctx.store.update(add)
     print(_("Recorded {name} at {time} — id {id}.").format(
         name=clean(protocol.name), time=both_times(at, zone), id=treatment.id))
+    from aftercare.course import course_label, positions
+
+    same = [t for t in record.treatments
+            if (t.procedure, t.profile) == (treatment.procedure, treatment.profile)]
+    try:
+        label = course_label(positions(same, ctx.protocol_for).get(treatment.id))
+    except UserError:  # an earlier session's kept profile is gone: `status` explains it
+        label = ""
+    if label:
+        print(_("This is {label} of the course.").format(label=label))
     if clinic:
         print(_("It follows the profile of {clinic}.").format(clinic=clean(clinic[1].clinic.name)))
     return 0

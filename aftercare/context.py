@@ -63,4 +63,5 @@ class Context:
             except UserError as exc:
                 problems.append(f"Treatment {t.id} cannot be shown: {exc}")
         plannable = [t for t in record.treatments if t.id in protocols]
-        return build_views(plannable, now, lambda t: protocols[t.id], known), problems
+        ticked = [(k.treatment, k.rule) for k in record.ticks]
+        return build_views(plannable, now, lambda t: protocols[t.id], ticked, known), problems

@@ -40,10 +40,10 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from aftercare.context import Context
+from aftercare.course import plans
 from aftercare.errors import UserError
 from aftercare.i18n import _
 from aftercare.model import Protocol, Treatment
-from aftercare.plan import build_plan
 from aftercare.quiet import QuietHours, from_settings
 from aftercare.reminders import Due, Reminder, due, due_at, next_due, reminders_for, summary_text
 from aftercare.store import Claim, Record, Store
@@ -150,12 +150,15 @@ def reminders_of(record: Record, protocol_for: Callable[[Treatment], Protocol]) 
     """Every reminder of every treatment this version can plan, muted rules left out."""
     out: list[Reminder] = []
     muted = frozenset(record.settings.muted)
+    known = []
     for treatment in record.treatments:
         try:
-            protocol = protocol_for(treatment)
+            protocol_for(treatment)
         except UserError:  # an unknown procedure: `aftercare status` already explains it
             continue
-        out.extend(reminders_for(build_plan(protocol, treatment), muted))
+        known.append(treatment)
+    for plan in plans(known, protocol_for):  # each session knows its course (aftercare.course)
+        out.extend(reminders_for(plan, muted))
     out.sort(key=lambda r: (r.at, r.key))
     return out
 

@@ -217,6 +217,35 @@ def _validate(raw: bytes, catalog: Mapping[str, Protocol], size: int | None
 
 
 
+def text_warnings(profile: Profile) -> list[Problem]:
+    """The clinic's own texts that state a duration its timing does not have ("wait 24 hours"
+    on a rule the clinic set to 48 h): not an error (exit 0), but said, with line and column.
+    A text can name the timing instead: `{end}`, `{start}`, `{span}` (docs/profiles.md)."""
+    from aftercare.texts import contradictions, describe, rule_texts, span
+
+    out: list[Problem] = []
+    for pid, settings in profile.procedures.items():
+        protocol = profile.protocols[pid]
+        paths = {o.rule_id: (o.path, o.given) for o in settings.overrides}
+        paths |= {rule.id: (rpath, frozenset({"title", "why", "allowed", "note", "reminders"}))
+                  for rpath, rule in settings.own_rules}
+        for rule in protocol.rules:
+            if rule.id not in paths:
+                continue
+            path, given = paths[rule.id]
+            for field, text in rule_texts(rule):
+                if field.split("[")[0] not in given:
+                    continue  # the built-in wording, rendered from the clinic's timing
+                for stated in contradictions(text, rule):
+                    timing = span(rule.start, rule.end) if rule.end else describe(rule.start)
+                    fpath = (*path, "reminders") if field.startswith("reminders") else (*path, field)
+                    out.append(Problem(fpath, f"the text says {stated.text!r}, but the rule's timing "
+                                              f"is {timing}; write {{start}}, {{end}} or {{span}} to "
+                                              "name the timing"))
+    locate(out, profile.raw.decode("utf-8-sig", "replace"))
+    return out
+
+
 def check(raw: bytes, catalog: Mapping[str, Protocol] | None = None,
           size: int | None = None) -> list[Problem]:
     """Every problem of the profile `raw`, each with its position; [] when it is valid.

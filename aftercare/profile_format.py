@@ -41,7 +41,8 @@ from aftercare.toml_positions import scan_positions
 MAX_BYTES = 256 * 1024
 SCHEMA_VERSION = 1
 PROFILES_DIR = "profiles"
-SAME_DAY = "same day"  # an override's `end` that removes the built-in end (lasts the day it starts)
+NO_END = "none"  # an override's `end` that removes the built-in end: the rule then has no end
+SAME_DAY = "same day"  # the older spelling of NO_END (rules no longer last "the same day")
 MAX_NAME = 100  # the clinic name is shown on every screen
 MAX_PHONE = 40
 MAX_MESSAGE = 500  # a problem message quoting a huge value is cut here (a rule id list fits)
@@ -280,9 +281,9 @@ class ProfileChecker(Checker):
 
     def offset(self, table: Mapping, key: str, path: tuple, required: bool) -> Offset | None:
         value = table.get(key)
-        if key == "end" and value == SAME_DAY:
+        if key == "end" and value in (NO_END, SAME_DAY):
             if required:
-                self.add((*path, key), f"found {SAME_DAY!r}, but this kind of rule needs an end time")
+                self.add((*path, key), f"found {value!r}, but this kind of rule needs an end time")
             return None
         if key in table and type(value) is int:  # `end = 24`: the unit is missing, and the quotes
             self.add((*path, key), f"found the number {shown(value)}; a timing is a text with its "
@@ -485,7 +486,7 @@ def _parse_override(c: ProfileChecker, rule_id: str, table: Mapping, path: tuple
               f"the rule is turned off, so its other keys ({others}) would be ignored; remove them "
               "or remove enabled = false")
     start = c.offset(table, "start", path, required=False)
-    end_same_day = table.get("end") == SAME_DAY
+    end_same_day = table.get("end") in (NO_END, SAME_DAY)
     end = None if end_same_day else c.offset(table, "end", path, required=False)
 
     def text(key: str, empty_ok: bool) -> str | None:
@@ -559,8 +560,8 @@ def parse_procedure(c: ProfileChecker, pid: str, table: Mapping, path: tuple) ->
         if "source" not in rtable:  # a clinic's own rule cites the clinic unless it says otherwise
             rtable = {**rtable, "source": CLINIC_SOURCE}
         rule = parse_rule(c, rtable, rpath, from_clinic=True)
-        if rule is not None:
-            own.append((rpath, rule))
+        if rule is not None:  # the clinic's timing, all of it
+            own.append((rpath, rule._replace(clinic_set=frozenset({"timing"}))))
     course_table = c.table(table, "course", path, required=False)
     course = _parse_course(c, course_table, (*path, "course")) if course_table is not None else None
     return ProcedureSettings(pid, path, tuple(overrides), tuple(own), course,

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from aftercare.model import Kind, Protocol, ReminderSpec, Rule
+from aftercare.texts import texts_of
 
 PLACEHOLDER_NAME = "Your clinic (change this)"
 PLACEHOLDER_PHONE = "+00 0000 0000 (change this)"
@@ -31,11 +32,11 @@ def toml_value(value: Any) -> str:
     return tomli_w.dumps({"v": value})[len("v = "):].rstrip("\n")
 
 
-def _reminder(r: ReminderSpec) -> str:
+def _reminder(r: ReminderSpec, template: str) -> str:
     parts = [f"at = {toml_value(r.moment)}"]
     if r.lead is not None:
         parts.append(f"lead = {toml_value(str(r.lead))}")
-    parts.append(f"text = {toml_value(r.text)}")
+    parts.append(f"text = {toml_value(template)}")
     if r.urgent:
         parts.append("urgent = true")
     return "{ " + ", ".join(parts) + " }"
@@ -43,7 +44,7 @@ def _reminder(r: ReminderSpec) -> str:
 
 def _when(rule: Rule) -> str:
     if rule.end is None:
-        return f'start "{rule.start}", no end (lasts the calendar day it starts)'
+        return f'start "{rule.start}", no end given by the source'
     return f'start "{rule.start}", end "{rule.end}"'
 
 
@@ -59,23 +60,28 @@ def rule_block(pid: str, rule: Rule, sources: dict[str, str]) -> list[str]:
         note = f": {alt.note}" if alt.note else ""
         out.append(f"## cited alternative: {alt_when} — {sources.get(alt.source, alt.source)}{note}")
     out.append(f"# [procedures.{pid}.rules.{rule.id}]")
-    if rule.kind is Kind.SESSION:
-        # A course sets the next session's timing and count; setting both is an error.
-        out.append(f"## its timing and number of sessions: [procedures.{pid}.course] below")
+    if rule.kind in (Kind.SESSION, Kind.MAINTENANCE):
+        # A course sets the next session's and the maintenance timing; setting both is an error.
+        out.append(f"## its timing: [procedures.{pid}.course] below")
     else:
         out.append(f"# start = {toml_value(str(rule.start))}")
         if rule.end is not None:
             out.append(f"# end = {toml_value(str(rule.end))}")
         else:
             out.append('## end = "..."  (no built-in end: give one and the patient gets a countdown)')
-    out.append(f"# title = {toml_value(rule.title)}")
-    out.append(f"# why = {toml_value(rule.why)}")
-    if rule.allowed:
-        out.append(f"# allowed = {toml_value(rule.allowed)}")
-    if rule.note:
-        out.append(f"# note = {toml_value(rule.note)}")
+    # The texts as templates: {start}, {end}, {span}... are filled in from the timing, so a
+    # clinic that changes the timing changes every sentence built on it.
+    texts = texts_of(rule)
+    out.append(f"# title = {toml_value(texts.title)}")
+    out.append(f"# why = {toml_value(texts.why)}")
+    if texts.allowed:
+        out.append(f"# allowed = {toml_value(texts.allowed)}")
+    if texts.note:
+        out.append(f"# note = {toml_value(texts.note)}")
     if rule.reminders:
-        out.append("# reminders = [" + ", ".join(_reminder(r) for r in rule.reminders) + "]")
+        templates = texts.reminders or tuple(r.text for r in rule.reminders)
+        out.append("# reminders = [" + ", ".join(
+            _reminder(r, t) for r, t in zip(rule.reminders, templates, strict=False)) + "]")
     if rule.after:
         out.append(f"# after = {toml_value(rule.after)}")
     out.append("## to turn this rule off, write only:  enabled = false")
@@ -109,7 +115,8 @@ def _header(procedures: Sequence[str], zone: str) -> list[str]:
         "## The complete reference is docs/profiles.md. Work through this file from the top:",
         "##   1. [clinic]: your name, phone, time zone, language (required keys are not commented).",
         "##   2. each rule you change: remove the \"# \" before its [procedures....] header and before",
-        "##      the keys you change; keys left commented keep the built-in value.",
+        "##      the keys you change; keys left commented keep the built-in value. In texts, {start},",
+        "##      {end}, {span}, {sessions} and {lead} are filled in from the timing: write no numbers.",
         "##   3. check it:    aftercare profile check FILE",
         "##   4. preview it:  aftercare profile show FILE   (changes nothing on this computer)",
         f"##      the sheet:   aftercare profile handout FILE --procedure {first} --out sheet.html",

@@ -42,7 +42,8 @@ for _rule, _words in {
     "no-hair-products": "products product gel spray wax styling mousse pomade",
     "minoxidil-resume": "minoxidil rogaine regaine",
     "sun-protection": "sun sunscreen sunburn uv",
-    "next-session": "session sessions appointment booking repeat maintenance",
+    "next-session": "session sessions appointment booking repeat",
+    "maintenance": "maintenance maintain yearly",
     "shedding": "shed shedding",
     "numbness": "numb numbness anaesthetic anesthetic",
     "redness": "red redness swelling",
@@ -64,9 +65,9 @@ class RuleRow(NamedTuple):
 
 
 def timing_text(rule: Rule) -> str:
-    """`0 min – 24 h`, `4 w – 6 w`, `day 3 (that day)`: the rule's timing as a profile writes it."""
+    """`0 min – 24 h`, `4 w – 6 w`, `day 3 (no end)`: the rule's timing as a profile writes it."""
     if rule.end is None:
-        return f"{rule.start} (that day)"
+        return f"{rule.start} (no end)"
     return f"{rule.start} – {rule.end}"
 
 

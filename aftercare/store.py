@@ -155,6 +155,7 @@ def _to_toml(record: Record) -> dict[str, Any]:
     doc["treatments"] = [
         {"id": t.id, "procedure": t.procedure, "at": t.at.astimezone(UTC), "zone": t.zone}
         | ({"profile": t.profile} if t.profile else {})
+        | ({"new_course": True} if t.new_course else {})
         for t in record.treatments
     ]
     doc["ticks"] = [{"treatment": k.treatment, "rule": k.rule, "at": k.at.astimezone(UTC)}
@@ -192,6 +193,12 @@ def _zone(value: Any) -> str:
     return name
 
 
+def _flag(value: Any, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{what} is not true or false")
+    return value
+
+
 def _list(value: Any, what: str) -> list:
     if not isinstance(value, list):
         raise ValueError(f"{what} is not a list")
@@ -212,6 +219,7 @@ def _from_toml(doc: dict[str, Any]) -> Record:
             at=_instant(t["at"], "treatment time"),
             zone=_zone(t["zone"]),
             profile=None if t.get("profile") is None else _text(t["profile"], "treatment profile"),
+            new_course=_flag(t.get("new_course", False), "treatment new_course"),
         )
         for t in _list(doc.get("treatments", []), "treatments")
     )

@@ -123,8 +123,3 @@ def _days_in_month(year: int, month: int) -> int:
     following = date(year + month // 12, month % 12 + 1, 1)
     return (following - date(year, month, 1)).days
 
-
-def end_of_day(instant: datetime, zone: ZoneInfo) -> datetime:
-    """Midnight that ends the calendar day of `instant` in `zone`, as UTC."""
-    day = instant.astimezone(zone).date() + timedelta(days=1)
-    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)

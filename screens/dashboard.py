@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from aftercare.agenda import dashboard_sections, layout_key
+from aftercare.course import course_label
 from aftercare.i18n import _
 from aftercare.overview import shampoo_answer
 from aftercare.render import both_times
@@ -118,6 +119,8 @@ class DashboardScreen(Screen):
             t = newest.treatment
             line = _("{name} · {time}").format(name=clean(newest.protocol.name),
                                                time=both_times(t.at, ZoneInfo(t.zone)))
+            if label := course_label(newest.course):  # "session 2 of 4–6"
+                line += " · " + label
             if len(app.views) > 1:
                 line += " · " + _("newest of {n}").format(n=len(app.views))
             widgets.append(Static(Content(line), classes="treatment"))

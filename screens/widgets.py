@@ -30,6 +30,7 @@ GLYPHS = {
     Kind.WINDOW: ("✓", "$success"),
     Kind.TASK: ("☐", "$warning"),
     Kind.SESSION: ("◆", "$accent"),
+    Kind.MAINTENANCE: ("◆", "$accent"),
     Kind.EXPECT: ("~", "$secondary"),
     Kind.MILESTONE: ("★", "$accent"),
 }
@@ -114,10 +115,19 @@ class Countdown(ItemRow):
 
     def right_part(self, now: datetime) -> str:
         item, kind = self.status.item, self.status.rule.kind
+        if kind in (Kind.SESSION, Kind.MAINTENANCE):
+            # A due date, never a countdown to a close.
+            return _("due since {time}").format(time=short_time(item.starts_at, now))
+        if item.ends_at is None:  # the source gives no end: none is invented
+            if self.ticked:
+                return _("done")
+            if kind is Kind.RESTRICTION:
+                return _("no end given — ask your clinic")
+            return _("to do") if kind is Kind.TASK else ""
         if kind is Kind.TASK:
             return _("done") if self.ticked else _("to do today")
-        if kind is Kind.SESSION:
-            return _("due now")
+        if kind is Kind.WINDOW:  # "may resume" is a start: allowed now, a clinic may say later
+            return _("allowed · clinic may say up to {time}").format(time=short_time(item.ends_at, now))
         left = countdown(seconds_until(item.ends_at, now))
         wide = self.size.width >= 70
         parts = [f"{left:>9}"]
@@ -145,7 +155,8 @@ class AllowedLine(ItemRow):
         return clean(self.status.rule.allowed or self.status.rule.title)
 
     def right_part(self, now: datetime) -> str:
-        return _("since {time}").format(time=short_time(self.status.item.ends_at, now))
+        item = self.status.item
+        return _("since {time}").format(time=short_time(item.ends_at or item.starts_at, now))
 
 
 class NextLine(ItemRow):
@@ -157,6 +168,8 @@ class NextLine(ItemRow):
     def right_part(self, now: datetime) -> str:
         item = self.status.item
         when = clock_time(item.starts_at)
+        if self.status.rule.kind in (Kind.SESSION, Kind.MAINTENANCE):
+            return _("due {time}").format(time=when)
         if self.size.width < 60:
             return when
         return _("in {wait} · {time}").format(wait=duration(seconds_until(item.starts_at, now)), time=when)

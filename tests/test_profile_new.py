@@ -16,6 +16,7 @@ from aftercare.profile_check import check, parse_profile
 from aftercare.profile_format import format_problem
 from aftercare.profile_new import scaffold, toml_value
 from aftercare.protocols import known_sources, load_catalog
+from aftercare.texts import texts_of
 
 IDS = sorted(load_catalog())
 COMBINATIONS = [(p,) for p in IDS] + list(itertools.combinations(IDS, 2))
@@ -45,8 +46,9 @@ def test_the_scaffold_passes_check_as_written_and_uncommented(procedures: tuple[
         for rule in catalog[pid].rules:
             assert f"# [procedures.{pid}.rules.{rule.id}]" in text
             assert f"## --- {rule.id} ({rule.kind.value})" in text
-            assert f"# title = {toml_value(rule.title)}" in text
-            assert f"# why = {toml_value(rule.why)}" in text
+            # The texts as templates (placeholders, not numbers), so a new timing changes them.
+            assert f"# title = {toml_value(texts_of(rule).title)}" in text
+            assert f"# why = {toml_value(texts_of(rule).why)}" in text
         assert windows(full, pid) == windows(text, pid)
         built_in = build_plan(catalog[pid], Treatment("t", pid, datetime(2026, 11, 20, 6, 0, tzinfo=UTC),
                                                       "Asia/Tokyo"))
@@ -59,6 +61,16 @@ def test_the_scaffold_shows_sources_and_cited_alternatives() -> None:
     assert "(hairlosstreatment-belfast.com/prp-hair-loss-platelet-rich-plasma)" in text
     assert '## cited alternative: start = "0 min", end = "48 h"' in text
     assert '# end = "24 h"' in text
+    assert "{end}" in text  # the template texts of Step 6, not their rendering
+
+
+def test_an_uncommented_template_follows_a_new_timing() -> None:
+    text = scaffold([load_catalog()["prp"]], "Asia/Tokyo", dict(known_sources()))
+    block = text[text.index("# [procedures.prp.rules.no-shampoo]"):]
+    block = block[:block.index("## to turn this rule off")]
+    edited = text.replace(block, uncommented(block).replace('end = "24 h"', 'end = "48 h"'))
+    rule = parse_profile(edited.encode()).protocols["prp"].rule("no-shampoo")
+    assert rule is not None and "48 hours" in rule.why and "24" not in rule.why
 
 
 def test_profile_new_writes_a_file_that_checks(run_cli, home: Path, tmp_path: Path) -> None:

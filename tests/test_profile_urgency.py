@@ -97,13 +97,13 @@ def test_status_and_profile_show_carry_the_level(run_cli, home: Path, tmp_path: 
     assert run_cli(["profile", "use", str(path)], home).code == 0
     assert run_cli(["add", "prp", "--at", "2026-11-21 08:00", "--now", NOW], home).code == 0
     out = run_cli(["status", "--now", NOW], home).out
-    assert "    ! URGENT: Fainting" in out
-    assert ("    > CALL THE CLINIC NOW: Bleeding that soaks a gauze — Tokyo Scalp Clinic — "
+    assert "    - URGENT: Fainting" in out
+    assert ("    - CALL THE CLINIC NOW: Bleeding that soaks a gauze — Tokyo Scalp Clinic — "
             "+81 3-0000-0000") in out
     assert "    - You cannot keep your next date" in out
     assert out.index("URGENT: Fainting") < out.index("CALL THE CLINIC NOW") < out.index("cannot keep")
     doc = json.loads(run_cli(["status", "--json", "--now", NOW], home).out)
-    signs = {s["text"]: s["level"] for s in doc["treatments"][0]["signs"]}
+    signs = {s["text"]: s["level"] for s in doc["treatments"][0]["warnings"]}
     assert signs["Bleeding that soaks a gauze"] == "call-now" and signs["Fainting"] == "emergency"
     shown = run_cli(["profile", "show"], home).out
     assert "> CALL THE CLINIC NOW: Bleeding that soaks a gauze  (clinic)" in shown
