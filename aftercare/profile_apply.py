@@ -83,7 +83,10 @@ def apply_settings(c: ProfileChecker, base: Protocol, settings: ProcedureSetting
             explicit_after.add(rule.id)
 
     if settings.course is not None:
-        _apply_course(c, base, settings, rules, where, disabled)
+        if settings.course.sessions is not None or settings.course.interval is not None:
+            _apply_course(c, base, settings, rules, where, disabled)
+        if settings.course.maintenance is not None:
+            _apply_maintenance(c, base, settings, rules, where, disabled)
 
     # A rule that followed a rule the clinic turned off simply starts at its own time.
     for rid, rule in list(rules.items()):
@@ -240,6 +243,58 @@ def _apply_course(c: ProfileChecker, base: Protocol, settings: ProcedureSettings
     changes["clinic_set"] = frozenset(clinic_set)
     rules[session.id] = with_texts(session._replace(**changes), texts)
     where.setdefault(session.id, course.path)
+
+
+def _apply_maintenance(c: ProfileChecker, base: Protocol, settings: ProcedureSettings,
+                       rules: dict[str, Rule], where: dict[str, tuple], disabled: set[str]) -> None:
+    """`[procedures.<id>.course] maintenance`: when maintenance is due after the course's last
+    session (the plan holds it on the last session once the course has its minimum, as Step 6
+    does for the built-in maintenance rules); sets the procedure's maintenance rule, or adds one."""
+    course = settings.course
+    assert course is not None and course.maintenance is not None
+    path = (*course.path, "maintenance")
+    current = next((r for r in rules.values() if r.kind is Kind.MAINTENANCE), None)
+    built_in = next((r for r in base.rules if r.kind is Kind.MAINTENANCE), None)
+    if current is None and built_in is not None and built_in.id in disabled:
+        c.add(path, f"the rule {built_in.id!r} is turned off, so maintenance has nothing to set; "
+                    "remove one of them")
+        return
+    override = next((o for o in settings.overrides if current and o.rule_id == current.id), None)
+    if override is not None and override.given & {"start", "end"}:
+        c.add(path, f"the maintenance timing is set twice, here and in "
+                    f"{field_path((*settings.path, 'rules', override.rule_id))}; keep one")
+        return
+    session = next((r for r in rules.values() if r.kind is Kind.SESSION), None)
+    if session is None or session.sessions is None:
+        # Maintenance follows the *last* session: without a course length there is none.
+        c.add(path, f"{base.id} has no number of sessions, so the course never ends and maintenance "
+                    "would never be due; give sessions = N (and an interval) in this table too")
+        return
+    timing = (course.maintenance, course.maintenance_end)
+    why = "After the course, your clinic sees you for maintenance every {span}. Your clinic sets the dates."
+    if current is None:
+        rule = Rule(id="maintenance", kind=Kind.MAINTENANCE, title="Maintenance session", why=why,
+                    source=CLINIC_SOURCE, start=timing[0], end=timing[1], from_clinic=True,
+                    reminders=(ReminderSpec("start", "Your maintenance session is due: check the date "
+                                                     "with your clinic."),),
+                    clinic_set=frozenset({"timing"}))
+        rules[rule.id] = with_texts(rule, texts_of(rule))
+        where[rule.id] = course.path
+        return
+    if timing == (current.start, current.end):
+        rules[current.id] = current._replace(from_clinic=True)
+        return
+    chosen = _chosen(current, *timing)
+    source, alternatives = _retimed(current, *timing)
+    texts = texts_of(current)._replace(note="")
+    if chosen is not None:
+        texts = merged(texts, chosen.texts)
+    elif override is None or override.why is None:
+        texts = texts._replace(why=why)  # the source's sentence would cite its own timing
+    rules[current.id] = with_texts(current._replace(
+        start=timing[0], end=timing[1], source=source, alternatives=alternatives, from_clinic=True,
+        clinic_set=frozenset({*current.clinic_set, "timing"})), texts)
+    where.setdefault(current.id, course.path)
 
 
 def _check_after(c: ProfileChecker, rules: Mapping[str, Rule], where: Mapping[str, tuple]) -> None:

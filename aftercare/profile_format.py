@@ -59,7 +59,7 @@ CLINIC_KEYS = {"name", "phone", "email", "address", "hours", "emergency", "timez
 PROCEDURE_KEYS = {"rules", "own_rules", "course", "contact_if"}
 OVERRIDE_KEYS = {"enabled", "start", "end", "title", "why", "allowed", "note", "reminders",
                  "sessions", "after"}
-COURSE_KEYS = {"sessions", "interval"}
+COURSE_KEYS = {"sessions", "interval", "maintenance"}
 WARNING_KEYS = {"text", "urgent", "level", "source"}
 # What staff write for a level -> the level ("urgent" is the old key's name).
 _LEVEL_WORDS = {"urgent": "emergency", "911": "emergency", "119": "emergency", "ambulance": "emergency",
@@ -137,6 +137,9 @@ class Course(NamedTuple):
     sessions: tuple[int, int] | None = None
     interval: Offset | None = None
     interval_end: Offset | None = None
+    # After the last session: maintenance is due this long after it (a window: from .. to).
+    maintenance: Offset | None = None
+    maintenance_end: Offset | None = None
 
 
 class ProcedureSettings(NamedTuple):
@@ -514,28 +517,34 @@ def _parse_override(c: ProfileChecker, rule_id: str, table: Mapping, path: tuple
 def _parse_course(c: ProfileChecker, table: Mapping, path: tuple) -> Course:
     c.keys(table, COURSE_KEYS, path)
     sessions = _sessions(c, table["sessions"], (*path, "sessions")) if "sessions" in table else None
-    interval = interval_end = None
-    if "interval" in table:
-        value = table["interval"]
-        if isinstance(value, list) and len(value) == 2:
-            interval = c.offset({"interval": value[0]}, "interval", path, required=True)
-            interval_end = c.offset({"interval": value[1]}, "interval", path, required=True)
-            if interval and interval_end and start_after_end(interval, interval_end):
-                c.add((*path, "interval"),
-                      f"ends ({interval_end}) before it starts ({interval}); write [earliest, latest]")
-                interval_end = None
-        elif isinstance(value, str):
-            interval = c.offset(table, "interval", path, required=True)
-        else:
-            c.add((*path, "interval"),
-                  f"found {_type(value)}, expected a timing such as \"2 w\" or a window such as "
-                  "[\"6 mo\", \"8 mo\"]")
-        if interval is not None and interval.amount == 0:
-            c.add((*path, "interval"), f"found {str(interval)!r}; the interval must be longer than zero")
-            interval = None
+    interval, interval_end = _span(c, table, "interval", path)
+    maintenance, maintenance_end = _span(c, table, "maintenance", path)
     if not table:
-        c.add(path, "is empty; give sessions, interval or both")
-    return Course(path, sessions, interval, interval_end)
+        c.add(path, "is empty; give sessions, interval, maintenance or some of them")
+    return Course(path, sessions, interval, interval_end, maintenance, maintenance_end)
+
+
+def _span(c: ProfileChecker, table: Mapping, key: str, path: tuple) -> tuple[Offset | None, Offset | None]:
+    """A timing ("2 w") or a window ([earliest, latest]) after a session, longer than zero."""
+    if key not in table:
+        return None, None
+    value = table[key]
+    first = last = None
+    if isinstance(value, list) and len(value) == 2:
+        first = c.offset({key: value[0]}, key, path, required=True)
+        last = c.offset({key: value[1]}, key, path, required=True)
+        if first and last and start_after_end(first, last):
+            c.add((*path, key), f"ends ({last}) before it starts ({first}); write [earliest, latest]")
+            last = None
+    elif isinstance(value, str) or type(value) is int:
+        first = c.offset(table, key, path, required=True)
+    else:
+        c.add((*path, key), f"found {_type(value)}, expected a timing such as \"2 w\" or a window such "
+                            "as [\"6 mo\", \"8 mo\"]")
+    if first is not None and first.amount == 0:
+        c.add((*path, key), f"found {str(first)!r}; the {key} must be longer than zero")
+        first = None
+    return first, last
 
 
 def parse_procedure(c: ProfileChecker, pid: str, table: Mapping, path: tuple) -> ProcedureSettings:

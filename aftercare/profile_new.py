@@ -105,6 +105,13 @@ def _course_block(protocol: Protocol) -> list[str]:
     interval = (toml_value(str(session.start)) if session.end is None
                 else toml_value([str(session.start), str(session.end)]))
     out.append(f"# interval = {interval}")
+    maintenance = next((r for r in protocol.rules if r.kind is Kind.MAINTENANCE), None)
+    if maintenance is not None:
+        value = (toml_value(str(maintenance.start)) if maintenance.end is None
+                 else toml_value([str(maintenance.start), str(maintenance.end)]))
+        out.append(f"# maintenance = {value}   ## after the last session (rule {maintenance.id!r})")
+    elif session.sessions:
+        out.append('## maintenance = "..."   (after the last session; no built-in maintenance here)')
     return out
 
 
