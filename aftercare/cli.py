@@ -250,7 +250,7 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
         parse_zone(clinic[1].clinic.timezone) if clinic else local_zone())
     now = ctx.now()
     at = parse_when(args.at, now, zone).replace(microsecond=0)
-    check_procedure_time(at, now)
+    check_procedure_time(at, now, zone)
     treatment = Treatment(
         id=treatment_id(protocol.id, at.isoformat()), procedure=protocol.id, at=at, zone=zone.key,
         profile=clinic[0] if clinic else None,  # kept with the treatment: later profiles never change it

@@ -484,6 +484,9 @@ def command_remind(ctx: Context, args) -> int:
         except DeliveryFailed as exc:
             _say(None, _failed_sentence(exc))
             return 1
+        held = held_line(ctx)
+        if held:  # on stderr with --json, where stdout is one JSON object a line
+            print(held, file=sys.stderr if args.json else sys.stdout)
         return 0
     import signal
 
@@ -497,6 +500,30 @@ def command_remind(ctx: Context, args) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def held_line(ctx: Context, zone: ZoneInfo | None = None) -> str | None:
+    """'2 reminders held until 08:00 (quiet hours)' when quiet hours hold due reminders now, else
+    None: a `--once` that showed nothing must not read as a reminder that broke."""
+    from aftercare.quiet import shift
+    from aftercare.reminders import held_text
+
+    if zone is None:
+        from aftercare.timeparse import local_zone
+
+        zone = local_zone()
+    try:
+        record = ctx.store.load()
+    except (RecordUnreadable, RecordBusy):  # claim_due has already said so
+        return None
+    now = ctx.now()
+    quiet = from_settings(record.settings.quiet_hours)
+    # What claim_due treats as taken: delivered or pending, and the keys of removed treatments.
+    taken = frozenset(record.delivered) | {r.key for r in record.retired}
+    decision = due(reminders_of(record, ctx.protocol_for), taken, now, quiet, zone)
+    if not decision.held:
+        return None
+    return held_text(len(decision.held), shift(now, quiet, zone), zone)
 
 
 def describe_setup(setup: Setup, installing: bool) -> str:

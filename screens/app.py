@@ -70,12 +70,11 @@ class AftercareApp(App[None]):
         Binding("q", "quit", _("Quit")),
         Binding("question_mark", "help", _("Help"), key_display="?",
                 tooltip=_("Keys, and when to contact your clinic")),
-        # Not in the footer (no room at 80 columns): in help and the command palette instead.
-        Binding("m", "reminders", _("Reminders"), show=False,
+        # In the footer from footer.WIDE (100) columns on; below, the dashboard names them (no
+        # room beside its own keys at 80). Help and the palette list them at any width.
+        Binding("m", "reminders", _("Reminders"),
                 tooltip=_("What you will be reminded of and when; turn a rule's reminders off")),
-        # Not in the Footer: the dashboard's has no room left at 80 columns. The palette and help
-        # list it; the clinic's name and phone themselves head every screen.
-        Binding("c", "clinic", _("Clinic"), show=False),
+        Binding("c", "clinic", _("Clinic"), tooltip=_("Its phone, hours, and when to contact it")),
     ]
 
     def __init__(self, ctx: Context) -> None:
@@ -292,7 +291,7 @@ class AftercareApp(App[None]):
         self.announce_unreadable(message.error)
 
     def on_start_onboarding(self, message: StartOnboarding) -> None:
-        self.start_onboarding(procedure=message.procedure)
+        self.start_onboarding(procedure=message.procedure, zone=message.zone)
 
     def on_remove_treatment(self, message: RemoveTreatment) -> None:
         self.remove_treatment(message.treatment_id)
@@ -345,11 +344,11 @@ class AftercareApp(App[None]):
     # --- navigation ----------------------------------------------------------------------------
 
     def start_onboarding(self, *, first_run: bool = False, procedure: str | None = None,
-                         profile: object | None = None) -> None:
+                         profile: object | None = None, zone: str | None = None) -> None:
         from aftercare.screens.onboarding import OnboardingScreen
 
         screen = OnboardingScreen(first_run=first_run, procedure=procedure,
-                                  profile=self.profile if profile is None else profile)
+                                  profile=self.profile if profile is None else profile, zone=zone)
         self.push_screen(screen, self.add_treatment)
 
     def action_help(self) -> None:

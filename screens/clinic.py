@@ -17,11 +17,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from aftercare.i18n import _
 from aftercare.model import Level
 from aftercare.render import clock_time, zone_label
+from aftercare.screens.footer import AppFooter
 from aftercare.textsafe import clean
 from aftercare.urgency import glyph, label, ordered
 
@@ -158,7 +159,7 @@ class ClinicScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield VerticalScroll(id="clinic")
-        yield Footer(compact=True)
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.refresh_state()

@@ -221,6 +221,16 @@ def test_booked_procedure_within_24_h_is_all_upcoming(cli) -> None:
     assert {i["state"] for i in doc["treatments"][0]["items"]} == {"upcoming"}
 
 
+def test_tomorrow_books_a_procedure_and_previews_with_now(cli) -> None:
+    # Step 10: "tomorrow HH:MM" where the future is allowed (the --help example failed).
+    add(cli, "mesotherapy", "tomorrow 08:00")  # from Sun 08:48 in Seoul: 23 h 12 min ahead
+    preview = cli("status", "--now", "tomorrow 09:00")
+    assert preview.code == 0, preview.err
+    assert preview.out.strip()
+    refused = cli("add", "prp", "--at", "tomorrow 09:00", "--zone", "Asia/Seoul", "--now", NOW)
+    assert refused.code == 2 and "Mon 23 Nov 09:00 Seoul time is 24 hours in the future" in refused.err
+
+
 def test_treatments_lists_ids_newest_first(cli, three: dict[str, str]) -> None:
     result = cli("treatments", "--now", NOW)
     assert result.code == 0
@@ -273,7 +283,8 @@ BAD = [
     (["add", "prp", "--at", "2026-03-08 02:30", "--zone", "America/New_York"], "'2026-03-08 02:30'"),
     (["add", "prp", "--zone", "Mars/Olympus_Mons"], "'Mars/Olympus_Mons'"),
     (["add", "prp", "--zone", ""], "Unknown time zone ''"),
-    (["add", "prp", "--at", "2026-11-25 10:00", "--zone", "Asia/Seoul"], "2026-11-25"),
+    # A refused future time in the patient's words, not UTC ISO (Step 10).
+    (["add", "prp", "--at", "2026-11-25 10:00", "--zone", "Asia/Seoul"], "Wed 25 Nov 10:00 Seoul time"),
     (["add", "prp", "--at", "1900-01-01 10:00"], "'1900-01-01 10:00'"),
     (["status", "--now", "half past nine"], "'half past nine'"),
     (["status", "--now", "9999-12-31T23:59"], "'9999-12-31T23:59'"),

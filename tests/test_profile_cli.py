@@ -238,7 +238,7 @@ def test_markup_and_escapes_are_shown_literally(run_cli, home: Path, tmp_path: P
         assert literal in result.out
     assert "\x1b" not in added.out and literal in added.out
     status = run_cli(["status", "--now", NOW], home).out
-    assert f"{literal} (your clinic) — 23 h left" in status  # the clinic's title, marked
+    assert f"{literal} (your clinic) — 23 h 00 min left" in status  # marked; the unit format of Step 10
     assert f"    - {literal}" in status  # the clinic's warning
 
 

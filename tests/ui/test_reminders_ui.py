@@ -308,8 +308,9 @@ async def test_palette_and_help_lead_to_the_reminders_view(palette, make, seed, 
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         shown = "\n".join(text(w) for w in app.screen.query("Static"))
-        assert "  m        Reminders: What you will be reminded of" in shown
-        assert "space    Off / on" in shown
+        # The key and its text are two columns now (Step 10: lines wrap under their text).
+        assert "  m\nReminders: What you will be reminded of" in shown
+        assert "  space\nOff / on" in shown
         assert "Between 22:00 and 08:00 only urgent ones come" in shown
 
 
