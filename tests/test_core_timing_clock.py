@@ -111,3 +111,12 @@ end = "day 2 08:00"
 """)
     rule = profile.protocols["prp"].rule("no-shampoo")
     assert rule is not None and rule.end == Offset(2, "day", 480)
+
+
+def test_texts_rendered_from_a_day_with_a_time_keep_the_time() -> None:
+    from aftercare.texts import describe, span
+
+    assert describe(Offset.parse("day 2 08:00")) == "day 2, 08:00"
+    assert span(Offset(0, "min"), Offset.parse("day 2 08:00")) == "day 2, 08:00"
+    assert span(Offset.parse("day 1 20:00"), Offset.parse("day 2 08:00")) == "day 1, 20:00 to day 2, 08:00"
+    assert describe(Offset.parse("day 3")) == "day 3"  # unchanged without a time
