@@ -60,7 +60,10 @@ def _sub(sub, name: str, common: argparse.ArgumentParser, help: str, **kw) -> ar
 
 
 def _add_procedures(sub, common) -> None:
-    _sub(sub, "procedures", common, "list the procedures and their ids")
+    pr = _sub(sub, "procedures", common, "list the procedures and their ids")
+    # For clinics: the rule ids a profile changes by (docs/profiles.md has the same table).
+    pr.add_argument("--rules", nargs="?", const="", default=None, metavar="ID",
+                    help="list every rule id with its kind, built-in timing and title (of procedure ID)")
 
 
 def _add_add(sub, common) -> None:
@@ -242,6 +245,14 @@ def cmd_procedures(ctx: Context, args: argparse.Namespace) -> int:
     from aftercare.textsafe import clean
 
     catalog = ctx.catalog()
+    if getattr(args, "rules", None) is not None:
+        from aftercare.protocols import get_protocol
+        from aftercare.rule_list import rule_rows, text_table
+
+        if args.rules:
+            get_protocol(args.rules)  # an unknown id: one sentence listing the known ones, exit 2
+        print("\n".join(text_table(rule_rows(catalog, args.rules or None))))
+        return 0
     width = max(len(p) for p in catalog)
     for pid, protocol in sorted(catalog.items()):
         print(f"{pid:<{width}}  {clean(protocol.name)} — {clean(protocol.summary)}")

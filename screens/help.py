@@ -10,10 +10,11 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from aftercare.i18n import _
-from aftercare.model import Warning
+from aftercare.model import Level, Warning
 from aftercare.screens.footer import AppFooter
 from aftercare.screens.reminders_view import reminders_help
 from aftercare.textsafe import clean
+from aftercare.urgency import glyph, label, ordered
 
 NOT_ADVICE = _(
     "aftercare keeps track of your clinic's aftercare instructions. It is not medical advice and "
@@ -66,7 +67,7 @@ def red_flags(app) -> list[Warning]:
             if w.text not in seen:
                 seen.add(w.text)
                 flags.append(w)
-    return sorted(flags, key=lambda w: not w.urgent)
+    return ordered(flags)
 
 
 def cautions(app) -> list[Warning]:
@@ -102,9 +103,9 @@ class HelpScreen(Screen):
                 yield Static(Content(_("Out of hours: {what}").format(what=emergency)))
             yield Static(Content(_("Contact your clinic if you notice:")), classes="label")
             for w in red_flags(self.app):
-                style = "urgent" if w.urgent else ""
-                yield Static(Content.assemble(("! " if w.urgent else "- ", "bold"), clean(w.text)),
-                             classes=style)
+                style = {Level.EMERGENCY: "urgent", Level.CALL_NOW: "call-now"}.get(w.severity, "")
+                yield Static(Content.assemble((f"{glyph(w.severity)} {label(w.severity)}", "bold"),
+                                              clean(w.text)), classes=style)
             if before := cautions(self.app):
                 yield Static(Content(_("Before a treatment:")), classes="label")
                 for c in before:

@@ -160,9 +160,14 @@ def test_status_json_contract(cli, three: dict[str, str]) -> None:
         assert set(t) == TREATMENT_KEYS
         assert t["procedure"] in load_catalog() and t["zone"] == "Asia/Seoul"
         assert isinstance(t["id"], str) and ISO_WITH_OFFSET.match(t["at"])
-        assert t["warnings"] and all(set(w) == {"text", "urgent", "source"} for w in t["warnings"])
+        assert t["warnings"] and all(set(w) == {"text", "urgent", "level", "source"} for w in t["warnings"])
         assert t["warnings"][0]["urgent"] is True  # urgent first
         assert not any(w["urgent"] for w in t["warnings"][1:])
+        # The level of each sign, most urgent first ("urgent" is the same as level "emergency").
+        levels = [w["level"] for w in t["warnings"]]
+        order = ["emergency", "call-now", "contact"]
+        assert levels == sorted(levels, key=order.index) and set(levels) <= set(order)
+        assert all((w["level"] == "emergency") == w["urgent"] for w in t["warnings"])
         assert {i["id"] for i in t["items"]} == {
             r.id for r in load_catalog()[t["procedure"]].rules if r.kind.value != "maintenance"}
         for item in t["items"]:
