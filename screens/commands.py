@@ -17,7 +17,7 @@ from aftercare.i18n import _
 SKIP = frozenset({"quit", "command_palette"})
 # Bound but never in the footer: offered here, and listed in help. (Reminders and Clinic are
 # footer bindings now, shown when the width allows: see screens/footer.py.)
-PALETTE_ONLY: frozenset[str] = frozenset()
+PALETTE_ONLY: frozenset[str] = frozenset({"journal"})
 # App actions without a key of their own: (name, what it does, action).
 UNBOUND = (
     (_("Import a clinic profile…"),

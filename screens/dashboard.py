@@ -35,7 +35,7 @@ class DashboardScreen(Screen):
         Binding("r", "treatments", _("Treatments"),
                 tooltip=_("Your treatments: the next session, remove a mistake")),
         Binding("a", "add", _("Add"), tooltip=_("Record a procedure: what was done and when")),
-        Binding("down,j", "app.focus_next", show=False),
+        Binding("down", "app.focus_next", show=False),  # j is the journal (app.py)
         Binding("up,k", "app.focus_previous", show=False),
     ]
 

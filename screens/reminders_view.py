@@ -19,7 +19,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -75,6 +75,10 @@ class RemindersScreen(Screen):
         Binding("escape", "app.pop_screen", _("Back")),
         Binding("space", "toggle_mute", _("Off / on"),
                 tooltip=_("Turn the highlighted reminder's rule off or on, for every treatment")),
+        Binding("d", "done", _("Done"),
+                tooltip=_("Mark the highlighted reminder done: it is not shown again")),
+        Binding("z", "snooze", _("Snooze"),
+                tooltip=_("Put the highlighted reminder off: 15 min, 1 h, this evening, tomorrow morning")),
     ]
 
     DEFAULT_CSS = """
@@ -264,6 +268,73 @@ class RemindersScreen(Screen):
                 else _("Reminders for “{rule}” are on again.")).format(rule=self._rule_title(row))
         # The app writes it: the write must finish even if the patient leaves the view.
         self.post_message(ChangeRecord(lambda record: record.with_muted(rule_id, muted), done))
+
+
+    # --- done and snooze (aftercare.reminder_actions: one locked write each) -------------------
+
+    def action_done(self) -> None:
+        row = self._current()
+        if row is not None:
+            self._act(row.key, None)
+
+    def action_snooze(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+
+        def chosen(when: str | None) -> None:
+            if when:
+                self._act(row.key, when)
+
+        self.app.push_screen(SnoozeChoice(), chosen)
+
+    def _act(self, key: str, when: str | None) -> None:
+        app = self.app
+
+        def run() -> None:
+            from aftercare.errors import UserError
+            from aftercare.reminder_actions import done, snooze
+            from aftercare.screens.messages import RecordWritten
+            from aftercare.store import RecordBusy
+
+            try:
+                if when is None:
+                    done(app.ctx, key)
+                    said = _("Done: that reminder will not be shown again.")
+                else:
+                    action = snooze(app.ctx, key, when, app.local_zone)
+                    said = _("Snoozed: it comes back once, {time}.").format(
+                        time=clock_time(action.until, app.local_zone))
+            except (UserError, RecordBusy) as exc:
+                app.call_from_thread(app.notify, clean(str(exc)), severity="error", markup=False)
+                return
+            app.call_from_thread(app.notify, said, markup=False)
+            app.call_from_thread(app.post_message, RecordWritten())
+
+        app.run_worker(run, thread=True, group="record-write")
+
+
+SNOOZES = (("15 min", _("15 minutes")), ("1 h", _("1 hour")), ("tonight", _("This evening (19:00)")),
+           ("tomorrow", _("Tomorrow morning (09:00)")))
+
+
+class SnoozeChoice(ModalScreen[str | None]):
+    """Snooze for how long: four choices, out of quiet hours (the core moves them)."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", _("Cancel"))]
+    DEFAULT_CSS = """
+    SnoozeChoice { align: center middle; }
+    SnoozeChoice OptionList { width: 40; height: auto; border: round $primary; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(*(Option(Content(words), id=value) for value, words in SNOOZES), id="snooze-choice")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
 
 
 def reminders_help(app) -> str:

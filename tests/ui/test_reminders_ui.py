@@ -38,6 +38,13 @@ def no_desktop(monkeypatch):
     monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def plan_reminders_only(home: Path) -> None:
+    """These tests follow the plan's reminders; the daily check-in nudge (on by default) is tested
+    in tests/ui/test_journal_ui.py and tests/test_remind_snooze.py."""
+    Store(home).update(lambda r: r._replace(settings=r.settings._replace(checkin_reminder=False)))
+
+
 @pytest.fixture
 def desktop(tmp_path: Path, monkeypatch) -> Path:
     """A fake `notify-send` (the boundary of the desktop path); returns the file it writes to."""
