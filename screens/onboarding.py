@@ -122,6 +122,8 @@ class OnboardingScreen(Screen[NewTreatment | None]):
                 with Horizontal(classes="buttons"):
                     yield MarkedButton(_("Confirm"), id="confirm", variant="primary", disabled=True)
                     yield MarkedButton(_("Back"), id="back")
+                # Below the form, so the time and zone stay in view at 80x24.
+                yield Static("", id="when-cautions", classes="muted")
         yield AppFooter()
 
     def on_mount(self) -> None:
@@ -175,9 +177,14 @@ class OnboardingScreen(Screen[NewTreatment | None]):
         self._go("clinic-file")
 
     def show_when(self) -> None:
-        name = self.app.ctx.catalog()[self.procedure].name
+        protocol = self.app.ctx.catalog()[self.procedure]
         self.query_one("#when-title", Static).update(
-            Content(_("Your {name}").format(name=clean(name))))
+            Content(_("Your {name}").format(name=clean(protocol.name))))
+        # The procedure's before-treatment cautions (content's own kind, not signs to call about).
+        cautions = [clean(c.text) for c in protocol.cautions]
+        box = self.query_one("#when-cautions", Static)
+        box.display = bool(cautions)
+        box.update(Content("\n".join([_("Before your treatment:")] + [f"- {c}" for c in cautions])))
         self._go("when")
         self.validate()
 

@@ -453,3 +453,27 @@ async def test_adding_under_a_clinic_profile_follows_it(make, home, la, run_cli,
         assert [t.profile for t in record.treatments] == [record.profile]
         assert record.profile
         assert any(text(w).startswith("Your clinic: ") for w in app.screen.query(".treatment"))
+
+
+async def test_recording_a_procedure_shows_its_before_treatment_cautions(make, home, la, text):
+    # Step 6: cautions are their own kind ("discuss with your own doctor first"), shown on the
+    # procedure's page when it is recorded, not as a sign to call the clinic about.
+    app = make(FixedClock(PROCEDURE_AT))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("enter")  # Start
+        procedures = screen.query_one("#procedures")
+        for wanted in ("exosome-injection", "herbal-acupuncture"):
+            procedures.highlighted = next(i for i in range(procedures.option_count)
+                                          if procedures.get_option_at_index(i).id == wanted)
+            await pilot.press("enter")
+            await pilot.pause()
+            box = screen.query_one("#when-cautions")
+            if wanted == "exosome-injection":
+                assert box.display and "immunocompromised" in text(box)
+                assert text(box).startswith("Before your treatment:")
+            else:  # no caution in its source: nothing shown
+                assert not box.display
+            await pilot.press("escape")
+            await pilot.pause()
