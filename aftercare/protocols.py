@@ -23,6 +23,7 @@ from aftercare.model import (
     SCOPES,
     Alternative,
     Kind,
+    Level,
     Protocol,
     ReminderSpec,
     Rule,
@@ -263,8 +264,16 @@ def check_after(c: Checker, rules: list[Rule], path: tuple) -> None:
 
 
 def parse_warning(c: Checker, table: Mapping, path: tuple) -> Warning:
-    c.keys(table, {"text", "source", "urgent"}, path)
-    return Warning(c.text(table, "text", path), c.source(table, path), c.flag(table, "urgent", path))
+    c.keys(table, {"text", "source", "urgent", "level"}, path)
+    urgent = c.flag(table, "urgent", path)
+    level = Level.EMERGENCY if urgent else Level.CONTACT
+    if "level" in table:
+        try:
+            level = Level(table["level"])
+        except ValueError:
+            c.add((*path, "level"), f"found {table['level']!r}, expected one of "
+                                    + ", ".join(lv.value for lv in Level))
+    return Warning(c.text(table, "text", path), c.source(table, path), level is Level.EMERGENCY, level)
 
 
 def parse_protocol(

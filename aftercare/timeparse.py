@@ -2,8 +2,14 @@
 
 Accepted: ISO 8601 with or without seconds and offset (``2026-11-20T14:30``,
 ``2026-11-20 14:30``, ``2026-11-20T14:30+09:00``, ``...Z``), ``now``, ``HH:MM`` (today),
-``today HH:MM``, ``yesterday HH:MM``, ``N min|h|d ago``. A time without an offset is read in the
-given zone; a wall-clock time that a DST change skips or repeats is refused rather than guessed.
+``today HH:MM``, ``yesterday HH:MM``, ``tomorrow HH:MM``, ``N min|h|d ago``. A time without an
+offset is read in the given zone; a wall-clock time that a DST change skips or repeats is refused
+rather than guessed, with the zone's own two offsets to choose from.
+
+Where the future is allowed is the caller's business: ``--now`` previews any time,
+`check_procedure_time` lets a procedure be booked at most 24 h ahead.
+
+Messages lead with examples a patient can copy, not with the names of formats.
 """
 
 from __future__ import annotations
@@ -15,10 +21,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from aftercare.errors import UserError
 
 ACCEPTED_WHEN = (
-    'ISO 8601 such as 2026-11-20T14:30 (optionally with seconds and +09:00 or Z), '
-    '"now", "HH:MM", "today HH:MM", "yesterday HH:MM" or "N min|h|d ago"'
+    "try 'yesterday 10:00', '2 h ago' or '2026-11-30 14:30' "
+    "(also 'now', '14:30' for today, 'tomorrow 09:00' or '3 d ago')"
 )
-_CLOCK_RE = re.compile(r"^(?:(today|yesterday)\s+)?(\d{1,2}):(\d{2})$")
+_CLOCK_RE = re.compile(r"^(?:(today|yesterday|tomorrow)\s+)?(\d{1,2}):(\d{2})$")
+_DAY_SHIFT = {None: 0, "today": 0, "yesterday": -1, "tomorrow": 1}
 _AGO_RE = re.compile(r"^(\d{1,5})\s*(min|mins|minutes?|h|hours?|d|days?)\s+ago$")
 _ISO_RE = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$", re.IGNORECASE
@@ -100,9 +107,12 @@ def localize(naive: datetime, zone: ZoneInfo, shown: str) -> datetime:
     if early.utcoffset() != late.utcoffset():
         round_trip = early.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
         if round_trip != naive:
+            # The zone's own offsets on either side of the jump (for Los Angeles -08:00 and
+            # -07:00), never an example from another zone.
             raise UserError(
                 f"The time {shown!r} does not exist in {zone.key} (the clocks jump over it); "
-                "give an offset such as +09:00 or a time outside the change."
+                f"give a time outside the change, or add the offset, for example "
+                f"{_with_offset(naive, early)} or {_with_offset(naive, late)}."
             )
         raise UserError(
             f"The time {shown!r} happens twice in {zone.key} (the clocks go back); "
@@ -110,6 +120,12 @@ def localize(naive: datetime, zone: ZoneInfo, shown: str) -> datetime:
             f"{late.isoformat(timespec='minutes')}."
         )
     return early.astimezone(UTC)
+
+
+def _with_offset(naive: datetime, reading: datetime) -> str:
+    """'2026-03-08T02:30-08:00': the typed wall time with the offset of one reading of it."""
+    offset = reading.strftime("%z")
+    return f"{naive.isoformat(timespec='minutes')}{offset[:3]}:{offset[3:]}"
 
 
 # A plan reaches two years past the procedure; far beyond these years datetime overflows and a
@@ -142,29 +158,35 @@ def _parse_when(text: str, now: datetime, zone: ZoneInfo) -> datetime:
         hour, minute = int(m.group(2)), int(m.group(3))
         if hour > 23 or minute > 59:
             raise UserError(f"The time {shown!r} is not a clock time; hours go 0–23, minutes 0–59.")
-        day: date = now.astimezone(zone).date()
-        if m.group(1) == "yesterday":
-            day -= timedelta(days=1)
+        day: date = now.astimezone(zone).date() + timedelta(days=_DAY_SHIFT[m.group(1)])
         return localize(datetime.combine(day, time(hour, minute)), zone, shown)
     if _ISO_RE.match(text):
         try:
             parsed = datetime.fromisoformat(text.upper().replace(" ", "T"))
         except ValueError:
             raise UserError(
-                f"The time {shown!r} is not a valid date and time; use {ACCEPTED_WHEN}."
+                f"The time {shown!r} is not a valid date and time; {ACCEPTED_WHEN}."
             ) from None
         if parsed.tzinfo is not None:
             return parsed.astimezone(UTC)
         return localize(parsed, zone, shown)
-    raise UserError(f"Cannot read the time {shown!r}; use {ACCEPTED_WHEN}.")
+    raise UserError(f"Cannot read the time {shown!r}; {ACCEPTED_WHEN}.")
 
 
-def check_procedure_time(at: datetime, now: datetime) -> None:
-    """A procedure may be entered up to 24 h ahead (a booked appointment), not further."""
+def check_procedure_time(at: datetime, now: datetime, zone: ZoneInfo | None = None) -> None:
+    """A procedure may be entered up to 24 h ahead (a booked appointment), not further.
+
+    A refused time is shown as the patient reads it: on the clock of `zone` (the one it was typed
+    in), else on this computer's, never as UTC ISO."""
     if at - now > timedelta(hours=24):
+        from aftercare.render import clock_time, zone_label
+
         ahead = at - now
         amount = f"{ahead.days} days" if ahead.days >= 2 else f"{int(ahead.total_seconds() // 3600)} hours"
+        shown = clock_time(at, zone)
+        if zone is not None:
+            shown += f" {zone_label(zone)} time"
         raise UserError(
-            f"The procedure time {at.isoformat(timespec='minutes')} is {amount} in the future; "
-            "a procedure can be entered at most 24 hours ahead."
+            f"The procedure time {shown} is {amount} in the future; "
+            "a procedure can be entered at most 24 hours ahead (a booked appointment)."
         )
