@@ -25,7 +25,7 @@ def test_before_a_booked_procedure_the_shampoo_answer_says_how_long_the_ban_will
         "Shampoo: fine until your procedure, then not for 2 d")
     herbal = Treatment("h1", "herbal-acupuncture", AT, "Asia/Seoul")
     assert shampoo_answer(views(AT - timedelta(hours=3), herbal)) == (
-        "Shampoo: fine until your procedure, then not for 2 h")
+        "Shampoo: fine until your procedure, then not for 2 h 00 min")
 
 
 def test_once_every_ban_lifted_the_latest_lifted_one_s_words_are_the_answer() -> None:
