@@ -246,6 +246,66 @@ def text_warnings(profile: Profile) -> list[Problem]:
     return out
 
 
+# Procedure times at which an `after` is tried: a calendar start ("day 3") and an elapsed end
+# ("48 h") compare differently early and late in the day.
+_AFTER_PROBES = ((9, 0), (13, 0), (23, 30))
+
+
+def after_warnings(profile: Profile) -> list[Problem]:
+    """Rules the clinic set whose `after` starts them at or past their own end: a restriction or
+    window that is never active, silently. Not an error (the clinic may mean it), but said, with
+    line and column of the key that did it (exit 0)."""
+    from datetime import UTC, date, datetime, time
+    from zoneinfo import ZoneInfo
+
+    from aftercare.model import Treatment
+    from aftercare.plan import build_plan
+    from aftercare.texts import describe
+
+    out: list[Problem] = []
+    zone = ZoneInfo(profile.clinic.timezone)
+    for pid, settings in profile.procedures.items():
+        protocol = profile.protocols[pid]
+        paths = {o.rule_id: (o.path, o.given) for o in settings.overrides}
+        paths |= {rule.id: (rpath, frozenset({"after", "start", "end"}))
+                  for rpath, rule in settings.own_rules}
+        by_id = {rule.id: rule for rule in protocol.rules}
+        empty: set[str] = set()
+        for hour, minute in _AFTER_PROBES:
+            at = datetime.combine(date(2026, 1, 14), time(hour, minute), tzinfo=zone)
+            plan = build_plan(protocol, Treatment("check", pid, at, profile.clinic.timezone))
+            utc = at.astimezone(UTC)
+            for item in plan.items:
+                rule = item.rule
+                if rule.after and rule.end is not None and (rule.id in paths or rule.after in paths):
+                    own_end = rule.end.resolve_from(utc, at, zone)
+                    if rule.start.resolve_from(utc, at, zone) < own_end <= item.starts_at:
+                        empty.add(rule.id)
+        for rule in protocol.rules:
+            if rule.id not in empty:
+                continue
+            if rule.id in paths:  # the clinic set this rule: point at what it gave
+                path, given = paths[rule.id]
+                key = next((k for k in ("after", "end", "start") if k in given), None)
+            else:  # the clinic lengthened the rule a built-in one follows: point at that
+                path, given = paths[rule.after or ""]
+                key = "end" if "end" in given else None
+            before = by_id.get(rule.after or "")
+            ends = describe(before.end) if before is not None and before.end is not None else "?"
+            out.append(Problem((*path, key) if key else path,
+                               f"the rule follows {rule.after!r}, which ends at {ends}: at or past this "
+                               f"rule's own end ({describe(rule.end)}), so it is never active; move its "
+                               "end or drop `after`"))
+    locate(out, profile.raw.decode("utf-8-sig", "replace"))
+    return out
+
+
+def profile_warnings(profile: Profile) -> list[Problem]:
+    """Every warning of a valid profile (`profile check` prints them; exit 0), in file order."""
+    found = text_warnings(profile) + after_warnings(profile)
+    return sorted(found, key=lambda p: (p.line or 0, p.column or 0))
+
+
 def check(raw: bytes, catalog: Mapping[str, Protocol] | None = None,
           size: int | None = None) -> list[Problem]:
     """Every problem of the profile `raw`, each with its position; [] when it is valid.

@@ -187,9 +187,10 @@ def test_status_json_contract(cli, three: dict[str, str]) -> None:
             elif item["state"] == "active":
                 assert item["starts_in_seconds"] is None
                 remaining = item["remaining_seconds"]
-                assert remaining is None or (type(remaining) is int and remaining > 0)
-                if item["ends_at"] is not None:
-                    assert (datetime.fromisoformat(item["ends_at"]) - now).total_seconds() == remaining
+                # Active means a countdown: an end, and whole seconds left (README's contract).
+                assert item["ends_at"] is not None
+                assert type(remaining) is int and remaining > 0
+                assert (datetime.fromisoformat(item["ends_at"]) - now).total_seconds() == remaining
             else:
                 assert item["starts_in_seconds"] is None and item["remaining_seconds"] is None
     herbal = doc["treatments"][0]

@@ -89,12 +89,36 @@ def palette() -> Callable:
     return _run_from_palette
 
 
+async def wait_until(pilot, condition: Callable[[], bool], what: str, limit_s: float = 60.0) -> None:
+    """Let the app run until `condition()` holds: a wait on state, not on time (a busy machine
+    only makes it take longer). `limit_s` only turns a hang into a failure that says `what`."""
+    import time
+
+    deadline = time.monotonic() + limit_s
+    while not condition():
+        assert time.monotonic() < deadline, f"still waiting after {limit_s:.0f} s for {what}"
+        await pilot.pause(0.01)
+
+
 async def _run_from_palette(pilot, query: str) -> None:
     """Open the command palette, type `query`, run the first match."""
+    from textual.command import CommandList, CommandPalette
+    from textual.widgets import Input
+    from textual.worker import WorkerState
+
     await pilot.press("ctrl+p")
-    await pilot.pause()
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette), "the command palette")
+    palette = pilot.app.screen
     await pilot.press(*query)
-    await pilot.pause(0.3)  # the palette searches in the background
+
+    def found() -> bool:  # the search (a worker) ran for the whole query and highlighted a hit
+        commands = palette.query_one(CommandList)
+        searching = any(w.node is palette and w.group == CommandPalette._GATHER_COMMANDS_GROUP
+                        and w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in palette.workers)
+        return (palette.query_one(Input).value == query and not searching
+                and commands.option_count > 0 and commands.highlighted is not None)
+
+    await wait_until(pilot, found, f"the palette to find {query!r}")
     await pilot.press("enter")
     await pilot.pause()
 

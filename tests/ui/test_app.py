@@ -181,7 +181,7 @@ async def test_a_record_written_by_another_process_is_picked_up(make, seed, home
         app.poll_record()  # what the 2-second timer calls
         await settle(app, pilot)
         line = text(app.screen.query_one(".treatment"))
-        assert line.startswith("Platelet-rich plasma") or "PRP" in line, line
+        assert line.startswith("PRP (platelet-rich plasma), scalp"), line
         assert "newest of 2" in line
         # The older mesotherapy still has restrictions running: they stay on the dashboard.
         sections = [text(s) for s in app.screen.query(".section")]

@@ -64,12 +64,21 @@ def notes(app) -> list[tuple[str, str, str]]:
     return [(n.title, n.message, n.severity) for n in app._notifications]
 
 
+async def wait_until(pilot, condition, what: str, limit_s: float = 60.0) -> None:
+    """Let the app run until `condition()` holds (as tests/ui/conftest.py's): a wait on state, not
+    on time; `limit_s` only turns a hang into a failure that says `what`."""
+    import time
+
+    deadline = time.monotonic() + limit_s
+    while not condition():
+        assert time.monotonic() < deadline, f"still waiting after {limit_s:.0f} s for {what}"
+        await pilot.pause(0.01)
+
+
 async def started(app, pilot, settle) -> None:
     """Wait for the first paint, the reminders' start-up look and its worker."""
-    for _ in range(50):
-        await pilot.pause()
-        if app.reminders is not None and app.reminders.scheduler is not None:
-            break
+    await wait_until(pilot, lambda: app.reminders is not None and app.reminders.scheduler is not None,
+                     "the reminders' scheduler to start")
     await settle(app, pilot)
 
 
@@ -102,10 +111,7 @@ async def test_a_reminder_due_while_open_fires_once_as_toast_bell_and_desktop(
 
         clock.advance(timedelta(seconds=0.2))
         # The scheduler, not the test, fires the job (it runs on APScheduler's real clock).
-        for _ in range(60):
-            await pilot.pause(0.05)
-            if notes(app):
-                break
+        await wait_until(pilot, lambda: bool(notes(app)), "the scheduler's job to show the reminder")
         await settle(app, pilot)
         assert notes(app) == [("aftercare — Exosome / growth-factor mesotherapy", MINOXIDIL, "information")]
         assert bells == [1]
