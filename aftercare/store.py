@@ -56,6 +56,8 @@ class Tick(NamedTuple):
 class Settings(NamedTuple):
     quiet_hours: tuple[str, str] = DEFAULT_QUIET_HOURS  # local "HH:MM" start, end
     muted: tuple[str, ...] = ()  # rule ids whose reminders are off
+    language: str = ""  # "en", "ko", "ja" chosen by the patient; "" = the profile's, else the system's
+    glyphs: str = ""  # "ascii" for terminals that draw ambiguous-width symbols double; "" = default
 
 
 class Record(NamedTuple):
@@ -125,7 +127,7 @@ def _to_toml(record: Record) -> dict[str, Any]:
     doc["settings"] = {
         "quiet_hours": list(record.settings.quiet_hours),
         "muted": list(record.settings.muted),
-    }
+    } | {k: v for k in ("language", "glyphs") if (v := getattr(record.settings, k))}
     doc["treatments"] = [
         {"id": t.id, "procedure": t.procedure, "at": t.at.astimezone(UTC), "zone": t.zone}
         | ({"profile": t.profile} if t.profile else {})
@@ -197,7 +199,9 @@ def _from_toml(doc: dict[str, Any]) -> Record:
         raise ValueError("settings.quiet_hours is not two \"HH:MM\" texts")
     settings = Settings(quiet_hours=(quiet[0], quiet[1]),
                         muted=tuple(_text(m, "muted rule")
-                                    for m in _list(raw_settings.get("muted", []), "settings.muted")))
+                                    for m in _list(raw_settings.get("muted", []), "settings.muted")),
+                        language=_text(raw_settings.get("language", ""), "settings.language"),
+                        glyphs=_text(raw_settings.get("glyphs", ""), "settings.glyphs"))
     delivered = tuple(_text(k, "delivered key") for k in _list(doc.get("delivered", []), "delivered"))
     profile = doc.get("profile")
     if profile is not None:

@@ -6,6 +6,7 @@ highlighted item's "why" (the shed's reassurance, for one) shows under the chart
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +16,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from aftercare.agenda import Bucket, bucket_of, covers, timeline_buckets, timeline_end
+from aftercare.glyphs import g
 from aftercare.i18n import _
 from aftercare.model import Kind
 from aftercare.overview import TreatmentView
@@ -27,8 +29,8 @@ from aftercare.textsafe import clean
 BAR_GLYPHS = {
     kind: (bar, GLYPHS[kind][1])
     for kind, bar in {
-        Kind.RESTRICTION: "█", Kind.WINDOW: "▓", Kind.TASK: "▪",
-        Kind.SESSION: "◆", Kind.EXPECT: "░", Kind.MILESTONE: "▒",
+        Kind.RESTRICTION: g("█"), Kind.WINDOW: g("▓"), Kind.TASK: g("▪"),
+        Kind.SESSION: g("◆"), Kind.EXPECT: g("░"), Kind.MILESTONE: g("▒"),
     }.items()
 }
 LEGEND = (
@@ -36,6 +38,15 @@ LEGEND = (
     (Kind.EXPECT, _("normal")), (Kind.MILESTONE, _("results")), (Kind.SESSION, _("session")),
 )
 GROUP_NAMES = {"day": _("Day"), "week": _("Week"), "block": _("4 weeks from week")}
+
+
+def _cells(text: str) -> list[str]:
+    """One list entry per terminal cell: a wide (Korean, Japanese) character fills its first
+    cell and leaves the second empty, so names line up with the bars in columns."""
+    out: list[str] = []
+    for char in text:
+        out.extend([char, ""] if cell_len(char) == 2 else [char])
+    return out
 
 
 def scale_lines(buckets: list[Bucket], cell: int, indent: int, now_index: int | None) -> list[str]:
@@ -46,7 +57,8 @@ def scale_lines(buckets: list[Bucket], cell: int, indent: int, now_index: int | 
     for i, bucket in enumerate(buckets):
         col = indent + i * cell
         if bucket.unit != last_unit:
-            groups[col:col + len(GROUP_NAMES[bucket.unit])] = GROUP_NAMES[bucket.unit]
+            name = _cells(GROUP_NAMES[bucket.unit])
+            groups[col:col + len(name)] = name
             last_unit = bucket.unit
         label = str(bucket.number)
         if col > number_end:
@@ -56,11 +68,11 @@ def scale_lines(buckets: list[Bucket], cell: int, indent: int, now_index: int | 
     if now_index is not None:
         col = indent + now_index * cell
         text = _("▼ now")
-        if col + len(text) <= indent + cell * len(buckets):
+        if col + cell_len(text) <= indent + cell * len(buckets):
             marker = " " * col + text
         else:  # at the right edge the word goes before the arrow
             text = _("now ▼")
-            marker = " " * max(0, col - len(text) + 1) + text
+            marker = " " * max(0, col - cell_len(text) + 1) + text
     return ["".join(groups).rstrip(), "".join(numbers).rstrip(), marker.rstrip()]
 
 

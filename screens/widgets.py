@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.cells import cell_len
 from textual.binding import Binding
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from aftercare.agenda import progress, seconds_until, short_time
+from aftercare.glyphs import g
 from aftercare.i18n import _
 from aftercare.model import ItemStatus, Kind, State
 from aftercare.render import clock_time, countdown, duration
@@ -24,15 +26,15 @@ from aftercare.textsafe import clean
 
 # Meaning is carried by a glyph as well as a colour, so it survives NO_COLOR and colour blindness.
 GLYPHS = {
-    Kind.RESTRICTION: ("✗", "$error"),
-    Kind.WINDOW: ("✓", "$success"),
-    Kind.TASK: ("☐", "$warning"),
-    Kind.SESSION: ("◆", "$accent"),
+    Kind.RESTRICTION: (g("✗"), "$error"),
+    Kind.WINDOW: (g("✓"), "$success"),
+    Kind.TASK: (g("☐"), "$warning"),
+    Kind.SESSION: (g("◆"), "$accent"),
     Kind.EXPECT: ("~", "$secondary"),
-    Kind.MILESTONE: ("★", "$accent"),
+    Kind.MILESTONE: (g("★"), "$accent"),
 }
-ALLOWED_GLYPH = ("✓", "$success")
-NEXT_GLYPH = ("→", "$text-muted")
+ALLOWED_GLYPH = (g("✓"), "$success")
+NEXT_GLYPH = (g("→")[-1:], "$text-muted")
 BAR_WIDTH = 10
 
 
@@ -41,14 +43,24 @@ def bar(fraction: float, width: int = BAR_WIDTH) -> str:
     fraction = max(0.0, min(1.0, fraction))
     # Started means at least one block: an empty bar would read "not begun".
     filled = max(1 if fraction > 0 else 0, round(fraction * width))
-    return "█" * filled + "░" * (width - filled)
+    return g("█") * filled + g("░") * (width - filled)
 
 
 def fit(title: str, width: int) -> str:
-    """Cut a title to `width` cells with an ellipsis; the whole text is on the Details screen."""
+    """Cut a title to `width` terminal cells with an ellipsis, on a cell boundary (a Korean or
+    Japanese character is two cells); the whole text is on the Details screen."""
     if width <= 1:
         return ""
-    return title if len(title) <= width else title[: width - 1].rstrip() + "…"
+    if cell_len(title) <= width:
+        return title
+    ellipsis = g("…")
+    room, out = width - cell_len(ellipsis), []
+    for char in title:
+        room -= cell_len(char)
+        if room < 0:
+            break
+        out.append(char)
+    return "".join(out).rstrip() + ellipsis
 
 
 class ItemRow(Widget, can_focus=True):
