@@ -22,7 +22,7 @@ from aftercare.model import Kind
 from aftercare.overview import TreatmentView
 from aftercare.render import clock_time
 from aftercare.screens.messages import ItemChosen
-from aftercare.screens.widgets import GLYPHS, fit
+from aftercare.screens.widgets import GLYPHS, fit, pad
 from aftercare.textsafe import clean
 
 # The bar's glyph per kind; its colour is the dashboard's for that kind (widgets.GLYPHS).
@@ -147,11 +147,11 @@ class TimelineScreen(Screen):
             glyph, colour = BAR_GLYPHS[status.rule.kind]
             title = clean(status.rule.title)
             mark = " " + _("(clinic)") if status.rule.from_clinic else ""
-            if mark and title_width >= len(mark) + 6:  # marked as the dashboard marks it, never cut
-                title = fit(title, title_width - len(mark)) + mark
+            if mark and title_width >= cell_len(mark) + 6:  # marked as the dashboard marks it, never cut
+                title = fit(title, title_width - cell_len(mark)) + mark
             else:
                 title = fit(title, title_width)
-            title = title.ljust(title_width)
+            title = pad(title, title_width)
             parts: list[str | tuple[str, str]] = [title, " "]
             for i, on in enumerate(covers(buckets, item.starts_at, item.ends_at)):
                 if on:

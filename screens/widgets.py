@@ -63,6 +63,12 @@ def fit(title: str, width: int) -> str:
     return "".join(out).rstrip() + ellipsis
 
 
+def pad(text: str, width: int, right: bool = False) -> str:
+    """`text` padded with spaces to `width` terminal cells (str.ljust counts a CJK character as one)."""
+    room = " " * max(0, width - cell_len(text))
+    return room + text if right else text + room
+
+
 class ItemRow(Widget, can_focus=True):
     """One plan item on the dashboard; Enter opens its details."""
 
@@ -113,9 +119,9 @@ class ItemRow(Widget, can_focus=True):
         width = max(10, self.size.width)  # the content width: padding already excluded
         right = self._shown = self.right_part(now)
         glyph, colour = self.glyph()
-        title_width = width - 2 - (len(right) + 2 if right else 0)
+        title_width = width - 2 - (cell_len(right) + 2 if right else 0)
         title = fit(self.marked(self.title()), title_width)
-        gap = " " * max(1, width - 2 - len(title) - len(right))
+        gap = " " * max(1, width - 2 - cell_len(title) - cell_len(right))
         return Content.assemble((glyph + " ", f"bold {colour}"), title, gap, (right, "$text"))
 
 
@@ -130,12 +136,12 @@ class Countdown(ItemRow):
             return _("due now")
         left = countdown(seconds_until(item.ends_at, now))
         wide = self.size.width >= 70
-        parts = [f"{left:>9}"]
+        parts = [pad(left, 9, right=True)]
         if self.size.width >= 56:
             parts.append(bar(progress(item, now), BAR_WIDTH * 2 if self.size.width >= 110 else BAR_WIDTH))
         if wide:
             # Fixed width, so the bars line up whether the end reads "Sun 16:00" or "04 Dec".
-            parts.append(_("until {time}").format(time=short_time(item.ends_at, now)).ljust(15))
+            parts.append(pad(_("until {time}").format(time=short_time(item.ends_at, now)), 15))
         return "  ".join(parts)
 
     def title(self) -> str:
