@@ -126,7 +126,7 @@ def _contact_lines(clinic: Clinic) -> list[tuple[str, str]]:
 def _not_advice() -> str:
     from aftercare.report import NOT_ADVICE
 
-    return NOT_ADVICE
+    return _(NOT_ADVICE)
 
 
 # --- HTML --------------------------------------------------------------------------------------------
