@@ -17,15 +17,15 @@ from zoneinfo import ZoneInfo
 
 from aftercare.i18n import _
 from aftercare.localeforms import day_time, month_day, weekday_time
-from aftercare.model import ItemStatus, Kind, PlanItem, Rule, Treatment
-from aftercare.overview import TreatmentView
-from aftercare.plan import status
+from aftercare.model import ItemStatus, Kind, PlanItem, Rule, State, Treatment
+from aftercare.overview import TreatmentView, settled, views_for
 from aftercare.render import zone_label
 from aftercare.textsafe import clean
 
 # "Right now" leads with what the patient must not do, then what they may, then what is normal.
-KIND_ORDER = (Kind.RESTRICTION, Kind.WINDOW, Kind.TASK, Kind.SESSION, Kind.EXPECT, Kind.MILESTONE)
-TODAY_KINDS = frozenset({Kind.TASK, Kind.SESSION})
+KIND_ORDER = (Kind.RESTRICTION, Kind.WINDOW, Kind.TASK, Kind.SESSION, Kind.MAINTENANCE, Kind.EXPECT,
+              Kind.MILESTONE)
+TODAY_KINDS = frozenset({Kind.TASK, Kind.SESSION, Kind.MAINTENANCE})
 NEXT_SHOWN = 3
 # Lines in one toast; beyond (the laptop slept through many boundaries) the rest are counted.
 MAX_TOAST_LINES = 4
@@ -36,8 +36,13 @@ MAX_TOAST_LINES = 4
 
 def views_at(views: Iterable[TreatmentView], now: datetime) -> list[TreatmentView]:
     """The same plans' status at `now`: the per-second tick reuses the plans built on load,
-    because building a plan resolves every offset in its zone and status alone is cheap."""
-    return [TreatmentView(v.plan, tuple(status(v.plan, now)), now) for v in views]
+    because building a plan resolves every offset in its zone and status alone is cheap; a settled
+    view (nothing left to change) is kept as it is: most of a long record."""
+    views = list(views)
+    ticked = views[0].ticked if views else frozenset()
+    # Settled views hold nothing in force or to come, so leaving them out changes no other view.
+    live = iter(views_for([v.plan for v in views if not settled(v)], now, ticked))
+    return [v if settled(v) else next(live) for v in views]
 
 
 # --- the dashboard ----------------------------------------------------------------------------
@@ -53,27 +58,48 @@ class Section(NamedTuple):
 
 
 def right_now_order(statuses: Iterable[ItemStatus]) -> list[ItemStatus]:
-    return sorted(statuses, key=lambda s: (KIND_ORDER.index(s.rule.kind), s.remaining_seconds or 0,
-                                           s.rule.id))
+    # Open items (no end) after the timed ones of their kind, never counted as "0 s left".
+    return sorted(statuses, key=lambda s: (KIND_ORDER.index(s.rule.kind), s.item.ends_at is None,
+                                           s.remaining_seconds or 0, s.rule.id))
+
+
+def course_views(views: Sequence[TreatmentView]) -> tuple[list[TreatmentView], list[TreatmentView]]:
+    """(the newest treatment's course, newest session first; every other treatment)."""
+    if not views:
+        return [], []
+    course = views[0].course_id
+    return ([v for v in views if v.course_id == course], [v for v in views if v.course_id != course])
 
 
 def dashboard_sections(views: Sequence[TreatmentView]) -> list[Section]:
-    """The newest treatment in full; of older ones only what is still active.
+    """The newest treatment's course in full (every session of it: the course items live on the
+    first); of other treatments only what is still active.
 
-    Views are newest first (`build_views`). Empty sections are left out.
+    Views are newest first (`build_views`). Empty sections are left out. "Right now" holds the
+    timed items and the started instructions without an end (until ticked off); "What is normal"
+    the started expectations without an end, in the source's words and without a countdown.
     """
     if not views:
         return []
-    newest, older = views[0], views[1:]
+    course, older = course_views(views)
+    now_rows = [s for v in course for s in v.active + v.open if s.rule.kind is not Kind.EXPECT
+                or s.state is State.ACTIVE]
+    normal = [s for v in course for s in v.open if s.rule.kind is Kind.EXPECT]
+    allowed = [s for v in course for s in v.allowed_again]
+    upcoming = [s for v in course for s in v.upcoming]
     sections = [
-        Section("now", _("Right now"), tuple(right_now_order(newest.active))),
+        Section("now", _("Right now"), tuple(right_now_order(now_rows))),
+        Section("normal", _("What is normal"), tuple(sorted(normal, key=lambda s: s.item.starts_at))),
         Section("allowed", _("Allowed again"),
-                tuple(sorted(newest.allowed_again, key=lambda s: s.item.ends_at, reverse=True))),
+                tuple(sorted(allowed, key=lambda s: s.item.ends_at or s.item.starts_at, reverse=True))),
         Section("next", _("Next"),
-                tuple(sorted(newest.upcoming, key=lambda s: s.item.starts_at)[:NEXT_SHOWN])),
+                tuple(sorted(upcoming, key=lambda s: s.item.starts_at)[:NEXT_SHOWN])),
     ]
     for view in older:
-        active = [s for s in view.active if s.rule.kind in (Kind.RESTRICTION, Kind.WINDOW)]
+        if settled(view):
+            continue
+        # An instruction without an end stays until ticked off, also under a newer treatment.
+        active = [s for s in view.active + view.open if s.rule.kind in (Kind.RESTRICTION, Kind.WINDOW)]
         allowed = view.allowed_again
         if active or allowed:
             sections.append(Section(
@@ -93,7 +119,10 @@ def layout_key(sections: Iterable[Section]) -> tuple:
 
 
 def progress(item: PlanItem, now: datetime) -> float:
-    """How much of an item's window has passed, 0.0 … 1.0."""
+    """How much of an item's window has passed, 0.0 … 1.0 (an item without an end has no bar:
+    0.0, and callers show none)."""
+    if item.ends_at is None:
+        return 0.0
     total = (item.ends_at - item.starts_at).total_seconds()
     if total <= 0:
         return 1.0
@@ -135,16 +164,20 @@ def crossings(
     """
     found = []
     for view in views:
+        # Settled as of an instant not after `since` (views_at kept it): all its boundaries were
+        # crossed before. One settled only now may have ended while the laptop slept: look.
+        if view.now <= since and settled(view):
+            continue
         for item in view.plan.items:
             rule = item.rule
             if muted is not None and rule.id not in muted and has_reminder_at(
                 rule, "end" if rule.kind is Kind.RESTRICTION else "start"
             ):
                 continue
-            if rule.kind is Kind.RESTRICTION and since < item.ends_at <= now:
+            if rule.kind is Kind.RESTRICTION and item.ends_at is not None and since < item.ends_at <= now:
                 text = rule.allowed or _("{title}: this restriction has ended").format(title=rule.title)
                 found.append(Crossing(item.treatment_id, rule, item.ends_at, clean(text)))
-            elif rule.kind is Kind.WINDOW and since < item.starts_at <= now < item.ends_at:
+            elif rule.kind is Kind.WINDOW and since < item.starts_at <= now:
                 found.append(Crossing(item.treatment_id, rule, item.starts_at,
                                       clean(rule.allowed or rule.title)))
     return sorted(found, key=lambda c: (c.at, c.rule.id))
@@ -200,7 +233,12 @@ def today_tasks(views: Iterable[TreatmentView], ticked: Iterable[tuple[str, str]
     tasks = []
     for view in views:
         for item in view.plan.items:
-            if item.rule.kind in TODAY_KINDS and item.starts_at < end and item.ends_at > start:
+            # No end given (or a due session): every day from its start, until ticked off.
+            ends = item.ends_at if item.ends_at is not None and item.rule.kind not in (
+                Kind.SESSION, Kind.MAINTENANCE) else None
+            # What has no end in its source leaves when ticked off: so it is on the checklist.
+            tickable = item.rule.kind in TODAY_KINDS or item.ends_at is None
+            if tickable and item.starts_at < end and (ends is None or ends > start):
                 key = (item.treatment_id, item.rule.id)
                 tasks.append(TodayTask(item.treatment_id, item, key in done))
     return sorted(tasks, key=lambda t: (t.item.starts_at, t.rule.id, t.treatment_id))
@@ -255,11 +293,14 @@ def timeline_buckets(treatment: Treatment, last: datetime) -> list[Bucket]:
 
 
 def timeline_end(items: Iterable[PlanItem]) -> datetime:
-    return max(i.ends_at for i in items)
+    return max(i.ends_at or i.starts_at for i in items)
 
 
-def covers(buckets: Sequence[Bucket], starts_at: datetime, ends_at: datetime) -> list[bool]:
-    """For each bucket: does the window [starts_at, ends_at) touch it?"""
+def covers(buckets: Sequence[Bucket], starts_at: datetime, ends_at: datetime | None) -> list[bool]:
+    """For each bucket: does the window [starts_at, ends_at) touch it? (No end: its start only,
+    the timeline never draws an end the source does not give.)"""
+    if ends_at is None:
+        ends_at = starts_at
     return [starts_at < b.end and ends_at > b.start or starts_at == ends_at and b.start <= starts_at < b.end
             for b in buckets]
 

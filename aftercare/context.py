@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from aftercare.clock import Clock, SystemClock
 from aftercare.errors import UserError
-from aftercare.model import Protocol, Treatment
+from aftercare.model import Plan, Protocol, Treatment
 from aftercare.overview import TreatmentView, build_views
 from aftercare.protocols import get_protocol, load_catalog
 from aftercare.store import Record, Store
@@ -50,14 +50,18 @@ class Context:
             protocol = kept_protocol(self.store.home, treatment.profile, protocol)
         return protocol
 
-    def views(self, record: Record, now: datetime | None = None) -> tuple[list[TreatmentView], list[str]]:
-        """Views of every treatment this version can plan, and a sentence for each it cannot."""
+    def views(self, record: Record, now: datetime | None = None,
+              known: Mapping[str, Plan] | None = None) -> tuple[list[TreatmentView], list[str]]:
+        """Views of every treatment this version can plan, and a sentence for each it cannot;
+        `known` plans are reused where nothing changed (see build_views)."""
         now = now or self.now()
-        known, problems = [], []
+        protocols: dict[str, Protocol] = {}  # treatment id -> its protocol, looked up once
+        problems = []
         for t in record.treatments:
             try:
-                self.protocol_for(t)
-                known.append(t)
+                protocols[t.id] = self.protocol_for(t)
             except UserError as exc:
                 problems.append(f"Treatment {t.id} cannot be shown: {exc}")
-        return build_views(known, now, self.protocol_for), problems
+        plannable = [t for t in record.treatments if t.id in protocols]
+        ticked = [(k.treatment, k.rule) for k in record.ticks]
+        return build_views(plannable, now, lambda t: protocols[t.id], ticked, known), problems

@@ -1,6 +1,8 @@
 """`aftercare remind`: deliver reminders with the app closed.
 
-* `run_once` claims what is due (`delivery.claim_due`, exactly once across processes) and shows it.
+* `run_once` claims what is due (`delivery.claim_due`: pending, exactly once across processes),
+  shows it, then confirms it (`delivery.settle`); what could not be shown is released and
+  `DeliveryFailed` says why, so the command exits 1 and the next run shows it.
 * `run_forever` stays running: it sleeps until the next reminder in bounded steps (at most
   `MAX_SLEEP_S`), recomputing from the wall clock at each wake, so a laptop that slept through a
   reminder delivers it (as a catch-up summary) within seconds of waking; it notices a changed
@@ -15,7 +17,6 @@ This module imports neither Textual nor APScheduler: the daemon is a plain loop 
 
 from __future__ import annotations
 
-import json
 import os
 import plistlib
 import shutil
@@ -30,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 from aftercare.atomic import write_atomic
 from aftercare.context import Context
-from aftercare.delivery import Delivery, claim_due, reminders_of
+from aftercare.delivery import Delivery, claim_due, needs_look, reminders_of, settle
 from aftercare.i18n import _
 from aftercare.notify import Notifier
 from aftercare.quiet import from_settings
@@ -50,8 +51,18 @@ TIMER_PERIOD_MIN = 5
 # --- delivering --------------------------------------------------------------------------------
 
 
+class DeliveryFailed(Exception):
+    """Some of a delivery could not be shown; `shown` are the keys that were."""
+
+    def __init__(self, shown: tuple[str, ...], reason: str) -> None:
+        super().__init__(reason)
+        self.shown = shown
+        self.reason = reason
+
+
 class Deliverer:
-    """Shows a Delivery: as notifications (desktop or terminal), or as JSON lines for scripts."""
+    """Shows a Delivery: as notifications (desktop or terminal), or as JSON lines for scripts.
+    Raises DeliveryFailed when something could not be shown (closed or full output)."""
 
     def __init__(self, notifier: Notifier | None = None, json_out: TextIO | None = None,
                  zone: ZoneInfo | None = None) -> None:
@@ -59,23 +70,63 @@ class Deliverer:
         self.json_out = json_out  # set: print JSON lines here instead of notifying
         self.zone = zone
 
-    def __call__(self, delivery: Delivery) -> None:
+    def __call__(self, delivery: Delivery,
+                 on_shown: Callable[[tuple[str, ...]], None] | None = None) -> None:
+        """Show it; `on_shown(keys)` after each line or notification, so that a crash in the
+        middle repeats at most the one being shown."""
+        from aftercare.output import json_text
+
+        shown: list[str] = []
+        on_shown = on_shown or (lambda keys: None)
         if self.json_out is not None:
+            if delivery.clock_note:
+                _say(None, f"aftercare: {delivery.clock_note}")
             for r in delivery.summarized + delivery.reminders:
                 line = {"at": iso(r.at, self.zone), "treatment": r.treatment_id, "rule": r.rule_id,
                         "message": r.message, "key": r.key, "catch_up": r in delivery.summarized}
-                print(json.dumps(line, ensure_ascii=False), file=self.json_out, flush=True)
+                try:
+                    print(json_text(line), file=self.json_out, flush=True)
+                except (OSError, ValueError, UnicodeError) as exc:
+                    raise DeliveryFailed(tuple(shown), _describe(exc)) from None
+                shown.append(r.key)
+                on_shown((r.key,))
             return
         for note in delivery.notes():
-            self.notifier.send(note.title, note.body, note.urgent)
+            sent = self.notifier.send(note.title, note.body, note.urgent)
+            if not sent.shown:
+                raise DeliveryFailed(tuple(shown), sent.reason or _("it could not be shown"))
+            keys = tuple(r.key for r in note.reminders)
+            shown.extend(keys)
+            if keys:
+                on_shown(keys)
+
+
+def _describe(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
 
 def run_once(ctx: Context, deliver: Callable[[Delivery], None], zone: ZoneInfo | None = None,
-             record_claims: bool = True) -> Delivery:
-    delivery = claim_due(ctx, zone, record_claims=record_claims)
+             record_claims: bool = True, check_clock: bool = True) -> Delivery:
+    """Claim, show, confirm. Raises DeliveryFailed (after releasing what was not shown)."""
+    delivery = claim_due(ctx, zone, record_claims=record_claims, check_clock=check_clock)
     if delivery:
-        deliver(delivery)
+        _show(ctx, deliver, delivery)
     return delivery
+
+
+def _show(ctx: Context, deliver: Callable[[Delivery], None], delivery: Delivery) -> None:
+    try:
+        if isinstance(deliver, Deliverer):  # confirmed one by one: a crash repeats one at most
+            deliver(delivery, lambda keys: settle(ctx, delivery, keys, release=False))
+        else:
+            deliver(delivery)
+    except DeliveryFailed as exc:
+        settle(ctx, delivery, exc.shown)  # the rest back to due: the next look shows it
+        raise
+    except BaseException:
+        settle(ctx, delivery, ())  # a notifier bug or ^C mid-show: nothing counts as shown
+        raise
+    settle(ctx, delivery)
 
 
 def run_forever(
@@ -106,11 +157,15 @@ def run_forever(
             quiet = from_settings(record.settings.quiet_hours)
             delivered = frozenset(record.delivered)
             # Cheap check on the cached record; the claim re-decides under the lock.
-            if due(reminders, delivered, now, quiet, zone):
+            if due(reminders, delivered, now, quiet, zone) or needs_look(record, now):
                 delivery = claim_due(ctx, zone)
-                if delivery:
-                    deliver(delivery)
                 seen_mtime = object()  # we (or someone) wrote: read it again
+                if delivery:
+                    try:
+                        _show(ctx, deliver, delivery)
+                    except DeliveryFailed as exc:
+                        _say(err, _failed_sentence(exc))
+                        sleep(MAX_SLEEP_S)  # released: retried at the next wake, not in a spin
                 continue
             upcoming = next_due(reminders, delivered, now, quiet, zone)
         except RecordUnreadable as exc:
@@ -120,6 +175,10 @@ def run_forever(
         except RecordBusy as exc:
             _say(err, f"aftercare: {exc}")
             upcoming = None
+        except OSError as exc:  # a full or read-only disk: say it, keep running, try again
+            _say(err, _("aftercare: the record could not be used ({error}); trying again.").format(
+                error=_describe(exc)))
+            seen_mtime, upcoming = object(), None
         wait = MAX_SLEEP_S
         if upcoming is not None:
             wait = min(MAX_SLEEP_S, max(MIN_SLEEP_S, (upcoming - now).total_seconds()))
@@ -127,7 +186,14 @@ def run_forever(
 
 
 def _say(err: TextIO | None, text: str) -> None:
-    print(text, file=err or sys.stderr, flush=True)
+    from aftercare.output import say
+
+    say(text, err or sys.stderr)
+
+
+def _failed_sentence(exc: DeliveryFailed) -> str:
+    return _("aftercare: a reminder could not be shown ({reason}); it stays due and comes again "
+             "at the next run.").format(reason=exc.reason)
 
 
 # --- one daemon at a time ----------------------------------------------------------------------
@@ -152,18 +218,38 @@ def single_instance(home: Path) -> Iterator[None]:
     so a crashed daemon never blocks the next; the pid file is only for the message."""
     import filelock
 
-    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    from aftercare.atomic import private_folder
+    from aftercare.errors import UserError
+
+    def cannot(exc: OSError, what: Path) -> UserError:
+        return UserError(f"aftercare remind cannot start: {str(what)!r} cannot be written "
+                         f"({exc.strerror or exc}); check that the aftercare data folder {str(home)!r} "
+                         "belongs to you and the disk has room.")
+
+    try:
+        private_folder(home)
+    except OSError as exc:
+        raise cannot(exc, home) from None
     lock = filelock.FileLock(str(home / LOCK_NAME), timeout=0, mode=0o600)
     pid_path = home / PID_NAME
     try:
         lock.acquire()
     except filelock.Timeout:
         raise AlreadyRunning(_read_pid(pid_path)) from None
+    except OSError as exc:  # a lock file owned by root, a read-only home
+        raise cannot(exc, home / LOCK_NAME) from None
     try:
-        write_atomic(pid_path, f"{os.getpid()}\n".encode())
+        try:
+            write_atomic(pid_path, f"{os.getpid()}\n".encode())
+        except OSError as exc:  # `remind.pid` a folder, a full disk: only the message needs it
+            raise cannot(exc, pid_path) from None
         yield
     finally:
-        pid_path.unlink(missing_ok=True)
+        try:
+            if pid_path.is_file():
+                pid_path.unlink()
+        except OSError:
+            pass
         lock.release()
 
 
@@ -209,7 +295,20 @@ def _systemd_quote(arg: str) -> str:
     return f'"{escaped}"' if any(c in arg for c in " \t'\"\\") or escaped != arg else escaped
 
 
+def _check_unit_text(command: list[str], env: Mapping[str, str]) -> None:
+    """Refuse a path with a line break or another control character: in a unit file a newline
+    would start a new directive (`ExecStartPre=...` run at every timer tick)."""
+    from aftercare.errors import UserError
+
+    for value in [*command, env.get("AFTERCARE_HOME") or ""]:
+        if any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in value):
+            raise UserError(f"Cannot set up reminders for the path {value!r}: it contains a line break "
+                            "or another control character; move aftercare or its data folder "
+                            "(AFTERCARE_HOME) to a path without one.")
+
+
 def systemd_units(command: list[str], env: Mapping[str, str]) -> dict[str, str]:
+    _check_unit_text(command, env)
     exec_start = " ".join(_systemd_quote(a) for a in command)
     environment = ""
     if env.get("AFTERCARE_HOME"):  # keep using the same data folder as the one installing it
@@ -237,6 +336,7 @@ def systemd_units(command: list[str], env: Mapping[str, str]) -> dict[str, str]:
 
 
 def launchd_plist(command: list[str], env: Mapping[str, str]) -> str:
+    _check_unit_text(command, env)
     job: dict[str, object] = {
         "Label": LAUNCHD_LABEL,
         "ProgramArguments": command,
@@ -359,6 +459,11 @@ def command_remind(ctx: Context, args) -> int:
         setup = install() if args.install else uninstall()
         print(describe_setup(setup, args.install))
         return 1 if setup.problem else 0
+    from aftercare.errors import UserError
+
+    if args.json and sys.stdout is None:
+        raise UserError("The standard output is closed, so --json has nowhere to write; nothing was "
+                        "claimed. Run it with its output going to a file or a pipe.")
     deliver = Deliverer(json_out=sys.stdout if args.json else None)
     when = getattr(args, "now", None)
     if args.once or when is not None:
@@ -373,7 +478,12 @@ def command_remind(ctx: Context, args) -> int:
                 record_claims = False
                 print(_("(preview: {when} is in the future, so nothing is recorded as delivered)")
                       .format(when=when), file=sys.stderr)
-        run_once(ctx, deliver, record_claims=record_claims)
+        try:
+            # Under --now the pretended time may be earlier than real claims: no clock check.
+            run_once(ctx, deliver, record_claims=record_claims, check_clock=when is None)
+        except DeliveryFailed as exc:
+            _say(None, _failed_sentence(exc))
+            return 1
         return 0
     import signal
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from aftercare.errors import UserError
-from aftercare.i18n import _
+from aftercare.i18n import _, language
 from aftercare.model import Kind, Protocol, Rule, Warning
 from aftercare.profile_format import Clinic, Profile, is_clinic_warning
 from aftercare.protocols import CLINIC_SOURCE, known_sources
@@ -42,7 +42,16 @@ def relative_when(rule: Rule, protocol: Protocol | None = None) -> str:
     """When a rule applies, relative to the procedure: 'first 48 hours', 'from day 3',
     'weeks 2–4', '24–48 hours after', 'after 2 weeks', 'on the day of the procedure'."""
     start, end = rule.start, rule.end
-    if end is None:
+    if rule.kind is Kind.WINDOW:  # a start, never a close
+        text = _("from {start}").format(start=start.describe())
+        if end is not None:
+            text = _("{text} (your clinic may say up to {end})").format(text=text, end=end.describe())
+    elif end is None and rule.kind in (Kind.RESTRICTION, Kind.EXPECT):
+        text = (_("from the procedure") if _is_zero(start)
+                else _("from {start}").format(start=start.describe()) if start.unit != "day"
+                else _("from day {n}").format(n=start.amount))
+        text = _("{text}, no end given").format(text=text)
+    elif end is None:
         if _is_zero(start):
             text = _("on the day of the procedure")
         elif start.unit == "day":
@@ -66,6 +75,10 @@ def relative_when(rule: Rule, protocol: Protocol | None = None) -> str:
             text = _("{unit} {a}–{b}").format(unit=_UNIT_PLURAL[start.unit], a=start.amount, b=end.amount)
     else:
         text = _("from {start} to {end}").format(start=start.describe(), end=end.describe())
+    if rule.kind is Kind.MAINTENANCE:
+        text = _("{when} after the last session of the course").format(when=text)
+    elif rule.scope == "course":
+        text = _("{when}, from the first session of the course").format(when=text)
     if rule.after and protocol is not None and (before := protocol.rule(rule.after)) is not None:
         text = _("{when}, once “{title}” has ended").format(when=text, title=clean(before.title))
     return text
@@ -91,12 +104,45 @@ SECTIONS: list[tuple[str, tuple[Kind, ...]]] = [
     ("Do", (Kind.TASK, Kind.WINDOW)),
     ("What is normal", (Kind.EXPECT,)),
     ("Results", (Kind.MILESTONE,)),
-    ("Next session", (Kind.SESSION,)),
+    ("Next visit", (Kind.SESSION, Kind.MAINTENANCE)),
 ]
 KIND_LABEL = {
     Kind.RESTRICTION: "do not", Kind.WINDOW: "may resume", Kind.TASK: "to do",
-    Kind.EXPECT: "normal", Kind.MILESTONE: "results", Kind.SESSION: "next session",
+    Kind.EXPECT: "normal", Kind.MILESTONE: "results", Kind.SESSION: "next visit",
+    Kind.MAINTENANCE: "maintenance",
 }
+
+
+def sentence(text: str) -> str:
+    """A text as a full sentence: ends with a full stop (sheets run texts together otherwise)."""
+    text = clean(text).strip()
+    return text if not text or text[-1] in ".!?…" else text + "."
+
+
+def rule_source(rule: Rule, clinic: Clinic) -> str:
+    if rule.from_clinic and rule.source == CLINIC_SOURCE:
+        return _("{clinic} (your clinic)").format(clinic=clinic.name)
+    title = known_sources().get(rule.source, rule.source)
+    return title + (_(", as your clinic chose") if rule.from_clinic else "")
+
+
+def rule_sentences(rule: Rule, clinic: Clinic) -> list[str]:
+    """What the sheet says about a rule, each a full sentence; never a maintainer's note."""
+    out = [sentence(rule.why)]
+    if rule.allowed:
+        out.append(sentence(_("Then: {allowed}").format(allowed=rule.allowed)))
+    if rule.note:
+        out.append(sentence(rule.note))
+    out.append(sentence(_("Source: {source}").format(source=rule_source(rule, clinic))))
+    return out
+
+
+def treatment_line(at: datetime | None, zone: ZoneInfo) -> str:
+    if at is None:
+        return _("Treatment date: ____________________  (the times below count from it)")
+    from aftercare.localeforms import dated_time
+
+    return _("Treatment date: {when}").format(when=dated_time(at.astimezone(zone)))
 
 
 def _sources(protocol: Protocol, clinic: Clinic) -> list[str]:
@@ -156,13 +202,14 @@ def _h(text: str) -> str:
     return html.escape(clean(text), quote=True)
 
 
-def handout_html(profile: Profile, protocol: Protocol) -> str:
+def handout_html(profile: Profile, protocol: Protocol, at: datetime | None = None) -> str:
     clinic = profile.clinic
     rules = sorted(protocol.rules, key=timeline_order)
     clinic_tag = f'<span class="tag">{_h(_("your clinic"))}</span>'
     out = [
         "<!DOCTYPE html>",
-        f'<html lang="{_h(clinic.language)}">',
+        # The language the sheet is printed in (the patient's), so readers and fonts pick the right one.
+        f'<html lang="{_h(language())}">',
         "<head>",
         '<meta charset="utf-8">',
         # Nothing in this page may run or load anything: a profile is untrusted text.
@@ -182,6 +229,12 @@ def handout_html(profile: Profile, protocol: Protocol) -> str:
     for label, value in _contact_lines(clinic)[1:]:
         out.append(f"<dt>{_h(label)}</dt><dd>{_h(value)}</dd>")
     out += ["</dl>", "</section>"]
+    out.append(f"<p><strong>{_h(treatment_line(at, ZoneInfo(clinic.timezone)))}</strong></p>")
+    if protocol.cautions:
+        out.append(f"<h2>{_h(_('Before your treatment'))}</h2>")
+        out.append("<ul>")
+        out += [f"<li>{_h(sentence(c.text))}</li>" for c in protocol.cautions]
+        out.append("</ul>")
 
     out.append(f"<h2>{_h(_('Timeline'))}</h2>")
     out.append(f"<table><thead><tr><th>{_h(_('When'))}</th><th>{_h(_('What'))}</th></tr></thead><tbody>")
@@ -198,22 +251,17 @@ def handout_html(profile: Profile, protocol: Protocol) -> str:
         out.append(f"<h2>{_h(_(heading))}</h2>")
         out.append("<ul>")
         for rule in chosen:
-            why, then = rule.why, rule.allowed
             tag = clinic_tag if rule.from_clinic else ""
             parts = [f"<strong>{_h(rule.title)}</strong>{tag} — {_h(relative_when(rule, protocol))}"]
             if course := course_text(rule):
                 parts.append(f" ({_h(course)})")
-            parts.append(f'<br><span class="why">{_h(why)}</span>')
-            if then:
-                parts.append(f"<br><em>{_h(_('Then:'))}</em> {_h(then)}")
-            if rule.note:
-                parts.append(f'<br><span class="why">{_h(rule.note)}</span>')
+            parts += [f'<br><span class="why">{_h(s)}</span>' for s in rule_sentences(rule, clinic)]
             out.append(f"<li>{''.join(parts)}</li>")
         out.append("</ul>")
 
     out.append(f"<h2>{_h(_('Contact the clinic if'))}</h2>")
     out.append("<ul>")
-    for w in protocol.warnings:
+    for w in protocol.warnings_urgent_first():
         out.append(_warning_html(w, clinic_tag))
     out.append("</ul>")
     out.append(f"<p>{_h(_('Clinic phone'))}: <strong>{_h(clinic.phone)}</strong>"
@@ -245,7 +293,7 @@ def md_escape(text: str) -> str:
     return _MD_ACTIVE.sub(r"\\\1", clean(text))
 
 
-def handout_markdown(profile: Profile, protocol: Protocol) -> str:
+def handout_markdown(profile: Profile, protocol: Protocol, at: datetime | None = None) -> str:
     clinic = profile.clinic
     rules = sorted(protocol.rules, key=timeline_order)
     mark = " " + _("(your clinic)")
@@ -253,6 +301,10 @@ def handout_markdown(profile: Profile, protocol: Protocol) -> str:
     out.append(f"**{md_escape(clinic.name)}**  ")
     for label, value in _contact_lines(clinic):
         out.append(f"{md_escape(label)}: {md_escape(value)}  ")
+    out += ["", f"**{md_escape(treatment_line(at, ZoneInfo(clinic.timezone)))}**"]
+    if protocol.cautions:
+        out += ["", f"## {md_escape(_('Before your treatment'))}", ""]
+        out += [f"- {md_escape(sentence(c.text))}" for c in protocol.cautions]
     out += ["", f"## {md_escape(_('Timeline'))}", "", f"| {_('When')} | {_('What')} |", "|---|---|"]
     for rule in rules:
         tag = md_escape(mark) if rule.from_clinic else ""
@@ -264,19 +316,14 @@ def handout_markdown(profile: Profile, protocol: Protocol) -> str:
             continue
         out += ["", f"## {md_escape(_(heading))}", ""]
         for rule in chosen:
-            why, then = rule.why, rule.allowed
             tag = md_escape(mark) if rule.from_clinic else ""
             line = f"- **{md_escape(rule.title)}**{tag} — {md_escape(relative_when(rule, protocol))}"
             if course := course_text(rule):
                 line += f" ({md_escape(course)})"
-            line += f". {md_escape(why)}"
-            if then:
-                line += f" *{md_escape(_('Then:'))}* {md_escape(then)}"
-            if rule.note:
-                line += f" {md_escape(rule.note)}"
+            line += ". " + " ".join(md_escape(s) for s in rule_sentences(rule, clinic))
             out.append(line)
     out += ["", f"## {md_escape(_('Contact the clinic if'))}", ""]
-    for w in protocol.warnings:
+    for w in protocol.warnings_urgent_first():
         tag = md_escape(mark) if is_clinic_warning(w) else ""
         urgent = f"**{md_escape(_('Urgent:'))}** " if w.urgent else ""
         out.append(f"- {urgent}{md_escape(w.text)}{tag}")
@@ -290,8 +337,9 @@ def handout_markdown(profile: Profile, protocol: Protocol) -> str:
 # --- writing ------------------------------------------------------------------------------------------
 
 
-def handout(profile: Profile, protocol: Protocol, fmt: str) -> str:
-    return handout_html(profile, protocol) if fmt == "html" else handout_markdown(profile, protocol)
+def handout(profile: Profile, protocol: Protocol, fmt: str, at: datetime | None = None) -> str:
+    return (handout_html(profile, protocol, at) if fmt == "html"
+            else handout_markdown(profile, protocol, at))
 
 
 def output_format(out: Path) -> str:
@@ -303,7 +351,10 @@ def output_format(out: Path) -> str:
 
 
 def write_handout(text: str, out: Path) -> None:
-    """Write atomically; a missing or unwritable folder is one sentence (UserError), nothing written."""
+    """Write atomically; a missing or unwritable folder is one sentence (UserError), nothing written.
+    A symlink at `out` is written through (its target replaced), never replaced by a file."""
+    if out.is_symlink():
+        out = Path(os.path.realpath(out))
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise UserError(f"The folder {str(folder)!r} for the handout does not exist; create it or "

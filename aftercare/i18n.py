@@ -40,6 +40,7 @@ def env_language() -> str:
     for var in ("AFTERCARE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
         if value and value not in ("C", "POSIX"):
+            # "C.UTF-8" (containers, CI) is the C locale too: English, with no catalog to look for.
             return normalize(value) or "en"
     return "en"
 
@@ -65,6 +66,8 @@ def set_resolver(resolver: Callable[[], str | None] | None) -> None:
 
 
 def language() -> str:
+    """The language to show, worked out once per process (every `_()` asks: 1000 treatments in
+    `status` are tens of thousands of calls); `reset()` forgets it."""
     global _current
     if _current is None:
         lang = _chosen
@@ -75,6 +78,12 @@ def language() -> str:
                 lang = None
         _current = lang or env_language()
     return _current
+
+
+def reset() -> None:
+    """Forget the choice and the cached answer (tests that change $LANG, `--lang` per run)."""
+    global _chosen, _resolver, _current
+    _chosen = _resolver = _current = None
 
 
 @cache

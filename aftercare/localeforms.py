@@ -49,6 +49,17 @@ def day_time(local: datetime, lang: str | None = None, sep: str = " ") -> str:
     return day(local, lang) + (sep if lang == "en" else " ") + local.strftime("%H:%M")
 
 
+def dated_time(local: datetime, lang: str | None = None) -> str:
+    """With the year, for a printed sheet kept for weeks: 'Sun 29 Nov 2026, 10:00',
+    '2026년 11월 29일 (일) 10:00', '2026年11月29日(日) 10:00'."""
+    lang = _lang(lang)
+    if lang == "ko":
+        return f"{local.year}년 {day(local, lang)} {local:%H:%M}"
+    if lang == "ja":
+        return f"{local.year}年{day(local, lang)} {local:%H:%M}"
+    return f"{day(local, lang)} {local.year}, {local:%H:%M}"
+
+
 def weekday_time(local: datetime, lang: str | None = None) -> str:
     """A time within the week: 'Sat 14:30', '(토) 14:30', '(土) 14:30'."""
     lang = _lang(lang)

@@ -11,21 +11,31 @@ from aftercare.timing import Offset
 
 class Kind(StrEnum):
     RESTRICTION = "restriction"  # do not do X until T
-    WINDOW = "window"  # X may resume between T1 and T2
+    WINDOW = "window"  # X may resume from T1 (a clinic may say as late as T2): a start, never a close
     TASK = "task"  # do X at or from T
     EXPECT = "expect"  # what is normal, and when it passes
     MILESTONE = "milestone"  # when results can show
     SESSION = "session"  # when the next session is due
+    MAINTENANCE = "maintenance"  # after the last session of a course: when maintenance is due
+
+
+# "Scope": a session rule is planned from every session of a course; a course rule once, from the
+# course's first session (the source counts the shed, results and photos from the start).
+SCOPES = ("session", "course")
 
 
 # Kinds whose end must be given: a restriction without an end would never lift.
-KINDS_NEEDING_END = frozenset({Kind.RESTRICTION, Kind.WINDOW, Kind.MILESTONE})
+# A window (may resume from) needs only its start: its end is the latest start a clinic may choose.
+# A restriction whose source gives no end ("protect the scalp from the sun") has none: it stays
+# until the patient ticks it off or a clinic profile gives it an end (never an invented one).
+KINDS_NEEDING_END = frozenset({Kind.MILESTONE})
 
 
 class State(StrEnum):
     UPCOMING = "upcoming"
     ACTIVE = "active"
     DONE = "done"
+    OPEN = "open"  # started, and the source gives no end: until ticked off or the clinic sets one
 
 
 class ReminderSpec(NamedTuple):
@@ -37,13 +47,27 @@ class ReminderSpec(NamedTuple):
     urgent: bool = False  # delivered even in quiet hours
 
 
+class RuleTexts(NamedTuple):
+    """A rule's texts as written, with placeholders (`{start}`, `{end}`, `{latest}`, `{span}`,
+    `{sessions}`, `{lead}`): `aftercare.texts` renders them from the rule's effective timing, so
+    a number is only ever written in the timing. Empty fields of an alternative's texts are not
+    given (the rule keeps its own)."""
+
+    title: str = ""
+    why: str = ""
+    allowed: str = ""
+    note: str = ""
+    reminders: tuple[str, ...] | None = None  # per reminder, in order; None: not given
+
+
 class Alternative(NamedTuple):
     """A timing another source gives for the same rule (sources disagree; a clinic chooses)."""
 
     start: Offset
     end: Offset | None
     source: str
-    note: str = ""
+    note: str = ""  # what this source says, in words (a template, rendered from this timing)
+    texts: RuleTexts = RuleTexts()  # this source's own wording, used when a clinic picks it
 
 
 class Rule(NamedTuple):
@@ -53,7 +77,7 @@ class Rule(NamedTuple):
     why: str
     source: str
     start: Offset
-    end: Offset | None = None  # None: lasts until the end of the calendar day it starts
+    end: Offset | None = None  # None: the source gives no end (open until ticked off)
     allowed: str = ""  # what the patient may do again when it ends (restriction) or starts
     note: str = ""
     alternatives: tuple[Alternative, ...] = ()
@@ -61,6 +85,11 @@ class Rule(NamedTuple):
     sessions: tuple[int, int] | None = None  # course length (min, max), session rules only
     after: str = ""  # id of a rule this one never starts before the end of
     from_clinic: bool = False
+    scope: str = "session"  # or "course": planned once, from the course's first session
+    templates: RuleTexts | None = None  # the texts before rendering (None: already plain text)
+    # {"timing"} when a clinic profile set its timing (or course): the patient is then shown the
+    # clinic's timing only, not the other sources' (`profile show` still lists them).
+    clinic_set: frozenset[str] = frozenset()
 
 
 class Warning(NamedTuple):
@@ -78,6 +107,10 @@ class Protocol(NamedTuple):
     rules: tuple[Rule, ...]
     warnings: tuple[Warning, ...]
     sources: tuple[str, ...] = ()
+    cautions: tuple[Warning, ...] = ()  # before the treatment ("discuss with your doctor first")
+
+    def warnings_urgent_first(self) -> list[Warning]:
+        return sorted(self.warnings, key=lambda w: not w.urgent)
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -89,6 +122,7 @@ class Treatment(NamedTuple):
     at: datetime  # aware, UTC
     zone: str  # IANA name where it happened
     profile: str | None = None  # file name of the clinic profile it follows
+    new_course: bool = False  # starts a new course even within the reach of an earlier session
 
 
 def treatment_id(procedure: str, at_iso: str) -> str:
@@ -103,13 +137,23 @@ class PlanItem(NamedTuple):
     rule: Rule
     treatment_id: str
     starts_at: datetime  # aware, UTC
-    ends_at: datetime  # aware, UTC; always known (a rule without an end lasts its start day)
+    ends_at: datetime | None  # aware, UTC; None when the source gives no end (never invented)
+
+
+class CoursePosition(NamedTuple):
+    """Where a session stands in its course: session 2 of [4, 6]."""
+
+    session: int
+    of: tuple[int, int] | None  # the course length (min, max), when the content gives one
+    first_id: str  # the treatment id of the course's first session
+    last: bool  # no later session of this course is recorded
 
 
 class Plan(NamedTuple):
     treatment: Treatment
     protocol: Protocol
     items: tuple[PlanItem, ...] = ()
+    course: CoursePosition | None = None
 
 
 class ItemStatus(NamedTuple):

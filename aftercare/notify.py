@@ -24,7 +24,6 @@ from a thread worker in the app.
 from __future__ import annotations
 
 import base64
-import html
 import os
 import shutil
 import subprocess
@@ -56,6 +55,9 @@ $toast = [Windows.UI.Notifications.ToastNotification]::new($xml)
 class Sent(NamedTuple):
     desktop: bool  # shown as a desktop notification
     reason: str | None = None  # why it went to the terminal instead
+    # False when it was not shown at all: the terminal fallback could not take it (closed, full).
+    # The reminder must then stay pending. (With fallback=False the caller's toast shows it.)
+    shown: bool = True
 
 
 class _Command(NamedTuple):
@@ -87,7 +89,7 @@ class Notifier:
         self._told: set[str] = set()
 
     @property
-    def out(self) -> TextIO:
+    def out(self) -> TextIO | None:
         return self._out or sys.stdout  # looked up late: tests and the CLI may swap sys.stdout
 
     def send(self, title: str, body: str, urgent: bool = False) -> Sent:
@@ -102,7 +104,9 @@ class Notifier:
                         return Sent(True)
             except Exception as exc:  # a notification must never take the reminder down with it
                 reason = _("the desktop notification failed ({error})").format(error=clean(str(exc)))
-        self._terminal(title, body, reason)
+        problem = self._terminal(title, body, reason)
+        if problem is not None:
+            return Sent(False, problem, False)
         return Sent(False, reason)
 
     # --- backends ------------------------------------------------------------------------------
@@ -146,7 +150,7 @@ class Notifier:
             return None, _("notify-send is not installed")
         # The body may carry simple markup for some notification servers: escape it, it is text.
         argv = [exe, f"--app-name={APP_NAME}", f"--urgency={'critical' if urgent else 'normal'}",
-                "--", title, html.escape(body, quote=False)]
+                "--", title, _escape_markup(body)]
         return _Command(argv, env, "notify-send"), None
 
     def _run(self, command: _Command) -> str | None:
@@ -167,18 +171,23 @@ class Notifier:
 
     # --- fallback ------------------------------------------------------------------------------
 
-    def _terminal(self, title: str, body: str, reason: str | None) -> None:
-        if not self.fallback:
-            return
+    def _terminal(self, title: str, body: str, reason: str | None) -> str | None:
+        """None when printed, else why it could not be (the caller keeps the reminder pending)."""
+        if not self.fallback:  # the app: its toast is the showing, `shown` is its business
+            return None
         out = self.out
+        if out is None:  # started with stdout closed (`>&-`): print() would drop it silently
+            return _("there is no desktop session and the standard output is closed")
         try:
             if reason and reason not in self._told:
-                self._told.add(reason)
                 print(_("({reason}: showing reminders here)").format(reason=reason), file=out)
+                self._told.add(reason)
             bell = "\a" if _isatty(out) else ""
             print(f"{bell}{title}: {body}", file=out, flush=True)
-        except (OSError, ValueError):  # a closed terminal: nothing left to tell
-            pass
+        except (OSError, ValueError, UnicodeError) as exc:  # closed, full, or cannot encode it
+            return _("the terminal could not show it ({error})").format(
+                error=clean(getattr(exc, "strerror", None) or str(exc) or type(exc).__name__))
+        return None
 
 
 def _isatty(stream: TextIO) -> bool:
@@ -186,3 +195,9 @@ def _isatty(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def _escape_markup(text: str) -> str:
+    """`html.escape(text, quote=False)` without importing `html`, whose entity tables (for
+    unescaping, never used here) cost the app about half a MiB."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -5,13 +5,13 @@ Shared by `aftercare status` and the dashboard so both say the same thing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from aftercare.i18n import _
-from aftercare.model import ItemStatus, Kind, Plan, Protocol, State, Treatment
-from aftercare.plan import build_plan, next_change, status
+from aftercare.model import CoursePosition, ItemStatus, Kind, Plan, Protocol, State, Treatment
+from aftercare.plan import next_change, status
 from aftercare.render import duration
 from aftercare.textsafe import clean
 
@@ -23,6 +23,18 @@ class TreatmentView(NamedTuple):
     plan: Plan
     statuses: tuple[ItemStatus, ...]
     now: datetime
+    ticked: frozenset[tuple[str, str]] = frozenset()  # (treatment id, rule id) ticked off
+    # Rule ids of restrictions active in any treatment now: a later session renewed them, so
+    # the same restriction of an earlier session is not "allowed again" (never both at once).
+    renewed: frozenset[str] = frozenset()
+
+    @property
+    def course(self) -> CoursePosition | None:
+        return self.plan.course
+
+    @property
+    def course_id(self) -> str:
+        return self.plan.course.first_id if self.plan.course else self.treatment.id
 
     @property
     def treatment(self) -> Treatment:
@@ -44,30 +56,68 @@ class TreatmentView(NamedTuple):
         return self.in_state(State.UPCOMING)
 
     @property
+    def open(self) -> list[ItemStatus]:
+        """Started, no end in the source (or due): until ticked off, or the next session recorded."""
+        return self.in_state(State.OPEN)
+
+    @property
     def allowed_again(self) -> list[ItemStatus]:
-        """Restrictions that lifted within the last 24 h: what the patient may do again."""
-        return [
+        """Restrictions that lifted, and resume rules past their latest start, within the last
+        24 h: what the patient may do again. What a later session renewed is left out."""
+        found = [
             s for s in self.statuses
-            if s.state is State.DONE and s.rule.kind is Kind.RESTRICTION
+            if s.state is State.DONE and s.item.ends_at is not None and s.rule.id not in self.renewed
+            and s.rule.kind in (Kind.RESTRICTION, Kind.WINDOW)
             and self.now - s.item.ends_at < RECENTLY_ALLOWED
         ]
+        # "Gentle shampoo from day 3" that opened the moment "no shampoo" lifted says the same
+        # thing as that restriction's own "you may shampoo gently": once is enough.
+        lifted = {s.rule.id: s.item.ends_at for s in found if s.rule.kind is Kind.RESTRICTION}
+        return [s for s in found if not (s.rule.kind is Kind.WINDOW and s.rule.after in lifted
+                                         and lifted[s.rule.after] == s.item.starts_at)]
 
     @property
     def next_change(self) -> datetime | None:
         return next_change(self.statuses, self.now)
 
 
+def settled(view: TreatmentView) -> bool:
+    """Nothing of this view can change any more: every item is done and every restriction lifted
+    more than RECENTLY_ALLOWED ago (out of "Allowed again"). Later instants see the same view, so
+    the per-second tick skips it, which is most of a long record."""
+    return all(s.state is State.DONE and (s.rule.kind is not Kind.RESTRICTION
+                                          or s.item.ends_at is None  # ticked off: no end to lift
+                                          or view.now - s.item.ends_at >= RECENTLY_ALLOWED)
+               for s in view.statuses)
+
+
 def build_views(
     treatments: Iterable[Treatment],
     now: datetime,
     protocol_for: Callable[[Treatment], Protocol],
+    ticked: Iterable[tuple[str, str]] = (),
+    known: Mapping[str, Plan] | None = None,
 ) -> list[TreatmentView]:
-    """One view per treatment, newest first."""
-    views = []
-    for treatment in sorted(treatments, key=lambda t: t.at, reverse=True):
-        plan = build_plan(protocol_for(treatment), treatment)
-        views.append(TreatmentView(plan, tuple(status(plan, now)), now))
-    return views
+    """One view per treatment, newest first, each planned within its course (`known` plans are
+    reused where nothing changed: see aftercare.course.plans)."""
+    from aftercare.course import plans
+
+    done = frozenset(ticked)
+    ordered = sorted(treatments, key=lambda t: t.at, reverse=True)
+    return views_for(plans(ordered, protocol_for, known), now, done)
+
+
+def views_for(plans: Iterable[Plan], now: datetime,
+              ticked: frozenset[tuple[str, str]] = frozenset()) -> list[TreatmentView]:
+    """The plans' views at `now` (also the per-second tick: plans are built once per change)."""
+    views = [TreatmentView(plan, tuple(status(plan, now, ticked)), now, ticked) for plan in plans]
+    # Renewed: a restriction in force now, or a resume rule of a session already done that has
+    # not reached its start again ("minoxidil from 24 h" after today's session).
+    renewed = frozenset(
+        s.rule.id for v in views for s in v.statuses
+        if s.rule.kind is Kind.RESTRICTION and s.state in (State.ACTIVE, State.OPEN)
+        or s.rule.kind is Kind.WINDOW and s.state is State.UPCOMING and v.treatment.at <= now)
+    return [v._replace(renewed=renewed) for v in views]
 
 
 def shampoo_answer(views: Iterable[TreatmentView]) -> str | None:

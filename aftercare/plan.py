@@ -1,52 +1,97 @@
 """The plan (absolute windows) and its status at an instant: pure functions, no I/O.
 
-plan  = build_plan(protocol, treatment)       — depends on nothing else
-state = status(plan, now)                      — depends on nothing else
+plan  = build_plan(protocol, treatment, course)   — depends on nothing else
+state = status(plan, now, ticked)                  — depends on nothing else
+
+No end is ever invented: a rule whose source gives no end has `ends_at = None`, and its item is
+*open* once started — until the patient ticks it off (kept in the record) or a clinic profile
+gives it an end. A window ("may resume from") without a latest start is allowed from its start.
+A next session (or maintenance) is a due date: once due it stays due until the next session is
+recorded (then it is no longer in the plan), never "over".
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime, timedelta
+from collections.abc import Collection, Iterable
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from aftercare.model import ItemStatus, Plan, PlanItem, Protocol, Rule, State, Treatment
-from aftercare.timing import end_of_day
+from aftercare.model import CoursePosition, ItemStatus, Kind, Plan, PlanItem, Protocol, Rule, State, Treatment
+
+DUE_KINDS = frozenset({Kind.SESSION, Kind.MAINTENANCE})
 
 
-def build_plan(protocol: Protocol, treatment: Treatment) -> Plan:
+def in_plan(rule: Rule, course: CoursePosition | None) -> bool:
+    """Whether this session's plan holds `rule` (see aftercare.course for the reasons)."""
+    if course is None:  # a treatment on its own: session 1 of its course, and the last
+        course = CoursePosition(1, None, "", True)
+    if rule.kind is Kind.SESSION:
+        return course.last and (course.of is None or course.session < course.of[1])
+    if rule.kind is Kind.MAINTENANCE:
+        return course.last and course.of is not None and course.session >= course.of[0]
+    if rule.scope == "course":
+        return course.session == 1
+    return True
+
+
+def build_plan(protocol: Protocol, treatment: Treatment, course: CoursePosition | None = None) -> Plan:
     zone = ZoneInfo(treatment.zone)
+    utc = treatment.at.astimezone(UTC)
+    local = utc.astimezone(zone)
     by_id = {rule.id: rule for rule in protocol.rules}
-    resolved: dict[str, tuple[datetime, datetime]] = {}
+    resolved: dict[str, tuple[datetime, datetime | None]] = {}
 
-    def window(rule: Rule) -> tuple[datetime, datetime]:
-        if rule.id not in resolved:
-            starts_at = rule.start.resolve(treatment.at, zone)
-            if rule.after in by_id:
-                # "From day 3" must not start inside "the first 48 hours" when the procedure
-                # was late in the day: the content says which restriction it follows.
-                starts_at = max(starts_at, window(by_id[rule.after])[1])
-            # A rule without an end ("do X on day 3", "numb for some hours") lasts the calendar
-            # day it starts on, in the treatment's zone: how a patient reads such an instruction.
-            ends_at = rule.end.resolve(treatment.at, zone) if rule.end else end_of_day(starts_at, zone)
-            resolved[rule.id] = (starts_at, max(starts_at, ends_at))
+    def resolve(rule: Rule, after_end: datetime | None) -> tuple[datetime, datetime | None]:
+        starts_at = rule.start.resolve_from(utc, local, zone)
+        if after_end is not None:
+            # "From day 3" must not start inside "the first 48 hours" when the procedure
+            # was late in the day: the content says which restriction it follows.
+            starts_at = max(starts_at, after_end)
+        ends_at: datetime | None = None
+        if rule.end is not None:
+            ends_at = max(starts_at, rule.end.resolve_from(utc, local, zone))
+        elif rule.kind is Kind.WINDOW:
+            ends_at = starts_at  # may resume from its start: allowed from then on
+        return starts_at, ends_at
+
+    def window(rule: Rule) -> tuple[datetime, datetime | None]:
+        # Iterative, not recursive: profiles bound `after` chains, but a plan must never be able
+        # to hit the recursion limit (a chain of 1,000 broke every command). A cycle (refused by
+        # validation) is cut where it closes.
+        chain: list[Rule] = []
+        current: Rule | None = rule
+        on_chain: set[str] = set()
+        while current is not None and current.id not in resolved and current.id not in on_chain:
+            chain.append(current)
+            on_chain.add(current.id)
+            current = by_id.get(current.after) if current.after else None
+        for link in reversed(chain):
+            before = by_id.get(link.after) if link.after else None
+            after_end = resolved[before.id][1] if before is not None and before.id in resolved else None
+            resolved[link.id] = resolve(link, after_end)
         return resolved[rule.id]
 
-    items = [PlanItem(rule, treatment.id, *window(rule)) for rule in protocol.rules]
-    items.sort(key=lambda i: (i.starts_at, i.ends_at, i.rule.id))
-    return Plan(treatment, protocol, tuple(items))
+    items = [PlanItem(rule, treatment.id, *window(rule)) for rule in protocol.rules
+             if in_plan(rule, course)]
+    items.sort(key=lambda i: (i.starts_at, i.ends_at or i.starts_at, i.rule.id))
+    return Plan(treatment, protocol, tuple(items), course)
 
 
-def item_status(item: PlanItem, now: datetime) -> ItemStatus:
+def item_status(item: PlanItem, now: datetime, ticked: bool = False) -> ItemStatus:
     if now < item.starts_at:
         return ItemStatus(item, State.UPCOMING, _seconds(item.starts_at - now), None)
+    if item.rule.kind in DUE_KINDS:
+        return ItemStatus(item, State.OPEN, None, None)  # due (since its start) until recorded
+    if item.ends_at is None:
+        return ItemStatus(item, State.DONE if ticked else State.OPEN, None, None)
     if now < item.ends_at:
         return ItemStatus(item, State.ACTIVE, None, _seconds(item.ends_at - now))
     return ItemStatus(item, State.DONE, None, None)
 
 
-def status(plan: Plan, now: datetime) -> list[ItemStatus]:
-    return [item_status(item, now) for item in plan.items]
+def status(plan: Plan, now: datetime, ticked: Collection[tuple[str, str]] = ()) -> list[ItemStatus]:
+    """`ticked`: (treatment id, rule id) the patient ticked off — how an open item leaves."""
+    return [item_status(item, now, (item.treatment_id, item.rule.id) in ticked) for item in plan.items]
 
 
 def next_change(statuses: Iterable[ItemStatus], now: datetime) -> datetime | None:
@@ -55,7 +100,7 @@ def next_change(statuses: Iterable[ItemStatus], now: datetime) -> datetime | Non
     for s in statuses:
         if s.state is State.UPCOMING:
             moments.append(s.item.starts_at)
-        elif s.state is State.ACTIVE:
+        elif s.state is State.ACTIVE and s.item.ends_at is not None:
             moments.append(s.item.ends_at)
     future = [m for m in moments if m > now]
     return min(future, default=None)

@@ -6,8 +6,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from aftercare.model import KINDS_NEEDING_END, Alternative, Kind, Protocol, ReminderSpec, Rule, Warning
+from aftercare.model import (
+    KINDS_NEEDING_END,
+    Alternative,
+    Kind,
+    Protocol,
+    ReminderSpec,
+    Rule,
+    RuleTexts,
+    Warning,
+)
 from aftercare.profile_format import (
+    MAX_AFTER_CHAIN,
+    NO_END,
     SAME_DAY,
     SCHEMA_VERSION,
     SESSION_RULE,
@@ -21,6 +32,7 @@ from aftercare.profile_format import (
     shown,
 )
 from aftercare.protocols import CLINIC_SOURCE, _did_you_mean, known_sources, load_catalog, start_after_end
+from aftercare.texts import merged, texts_of, with_texts
 from aftercare.timing import Offset
 
 # --- applying a procedure's settings to its built-in protocol ----------------------------------------
@@ -100,24 +112,44 @@ def _overridden(c: ProfileChecker, rule: Rule, o: RuleOverride) -> Rule:
         c.add((*o.path, "sessions"), f"only a session rule has sessions; {rule.id!r} is a "
                                      f"{rule.kind.value} rule")
     timing_changed = (start, end) != (rule.start, rule.end)
-    text_changed = any(v is not None and v != getattr(rule, k)
-                       for k, v in (("title", o.title), ("why", o.why), ("allowed", o.allowed)))
+    texts = texts_of(rule)
     source, alternatives = rule.source, rule.alternatives
+    clinic_set = set(rule.clinic_set)
     if timing_changed:
+        chosen = _chosen(rule, start, end)
         source, alternatives = _retimed(rule, start, end)
+        # The clinic settled what the sources disagree on: the note about that disagreement (or
+        # about how the source's words were read) no longer applies, and a cited alternative
+        # brings its own wording, so sentence and source never mix.
+        texts = texts._replace(note="")
+        if chosen is not None:
+            texts = merged(texts, chosen.texts)
+        clinic_set.add("timing")
+    shown_now = with_texts(rule._replace(start=start, end=end), texts)
+    text_changed = any(v is not None and v != getattr(shown_now, k) and v != getattr(texts, k)
+                       for k, v in (("title", o.title), ("why", o.why), ("allowed", o.allowed)))
     if text_changed:
         source = CLINIC_SOURCE
-    return rule._replace(
+    given = RuleTexts(o.title or "", o.why or "", o.allowed or "", "",
+                      tuple(r.text for r in o.reminders) if o.reminders is not None else None)
+    texts = merged(texts, given)
+    if o.allowed == "":
+        texts = texts._replace(allowed="")
+    if o.note is not None:
+        texts = texts._replace(note=o.note)
+    new = rule._replace(
         start=start, end=end,
-        title=o.title if o.title is not None else rule.title,
-        why=o.why if o.why is not None else rule.why,
-        allowed=o.allowed if o.allowed is not None else rule.allowed,
-        note=o.note if o.note is not None else rule.note,
         reminders=o.reminders if o.reminders is not None else rule.reminders,
         sessions=o.sessions if o.sessions is not None else rule.sessions,
         after=o.after if o.after is not None else rule.after,
         source=source, alternatives=alternatives, from_clinic=True,
+        clinic_set=frozenset(clinic_set),
     )
+    return with_texts(new, texts)
+
+
+def _chosen(rule: Rule, start: Offset, end: Offset | None) -> Alternative | None:
+    return next((a for a in rule.alternatives if (a.start, a.end) == (start, end)), None)
 
 
 def _retimed(rule: Rule, start: Offset, end: Offset | None) -> tuple[str, tuple[Alternative, ...]]:
@@ -125,9 +157,9 @@ def _retimed(rule: Rule, start: Offset, end: Offset | None) -> tuple[str, tuple[
 
     The clinic settled what sources disagree on: if it picked a cited alternative, the rule now
     cites that source; the built-in timing stays on record as an alternative with its source."""
-    chosen = next((a for a in rule.alternatives if (a.start, a.end) == (start, end)), None)
-    alternatives = tuple(a for a in rule.alternatives if a is not chosen) + (
-        Alternative(rule.start, rule.end, rule.source, "built-in default"),)
+    chosen = _chosen(rule, start, end)
+    default = Alternative(rule.start, rule.end, rule.source, "{span} (the built-in default)", texts_of(rule))
+    alternatives = tuple(a for a in rule.alternatives if a is not chosen) + (default,)
     return (chosen.source if chosen else CLINIC_SOURCE), alternatives
 
 
@@ -153,40 +185,43 @@ def _apply_course(c: ProfileChecker, base: Protocol, settings: ProcedureSettings
               f"{field_path((*settings.path, 'rules', override.rule_id, 'sessions'))}; keep one")
         return
     sessions = course.sessions
-    count = ""
-    if sessions:
-        count = (f"{sessions[0]} sessions" if sessions[0] == sessions[1]
-                 else f"{sessions[0]}–{sessions[1]} sessions")
-    every = f"one every {course.interval.describe()}" if course.interval else ""
-    if course.interval_end is not None and course.interval is not None:
-        every = f"one every {course.interval.describe()} to {course.interval_end.describe()}"
-    why = "Your clinic runs this treatment as a course" + (f" of {count}" if count else "") + (
-        f", {every}" if every else "") + ". Your clinic sets the exact dates."
+    # Placeholders, rendered from the timing the course sets (aftercare.texts).
+    why = ("Your clinic runs this treatment as a course" + (" of {sessions} sessions" if sessions else "")
+           + (", one every {span}" if course.interval else "") + ". Your clinic sets the exact dates.")
     if session is None:
         if course.interval is None:
             c.add((*course.path, "interval"),
                   f"is missing: {base.id} has no built-in next-session rule, so the course needs an "
                   "interval such as \"2 w\"")
             return
-        rules[SESSION_RULE] = Rule(
-            id=SESSION_RULE, kind=Kind.SESSION, title="Next session due", why=why,
+        rules[SESSION_RULE] = with_texts(Rule(
+            id=SESSION_RULE, kind=Kind.SESSION, title="Next session", why=why,
             source=CLINIC_SOURCE, start=course.interval, end=course.interval_end,
-            sessions=sessions, from_clinic=True,
-        )
+            sessions=sessions, from_clinic=True, clinic_set=frozenset({"timing"}),
+        ), RuleTexts("Next session", why))
         where[SESSION_RULE] = course.path
         return
     changes: dict[str, Any] = {"from_clinic": True}
+    texts = texts_of(session)
+    clinic_set = set(session.clinic_set)
     if course.interval is not None and (course.interval, course.interval_end) != (session.start, session.end):
+        chosen = _chosen(session, course.interval, course.interval_end)
         source, alternatives = _retimed(session, course.interval, course.interval_end)
         changes.update(start=course.interval, end=course.interval_end, alternatives=alternatives,
                        source=source)
+        texts = texts._replace(note="") if override is None or override.note is None else texts
+        if chosen is not None:
+            texts = merged(texts, chosen.texts)
+        clinic_set.add("timing")
     if sessions is not None:
         changes["sessions"] = sessions
         changes["source"] = CLINIC_SOURCE
+        clinic_set.add("timing")
     if override is None or override.why is None:
-        changes["why"] = why
+        texts = texts._replace(why=why)
         changes["source"] = CLINIC_SOURCE
-    rules[session.id] = session._replace(**changes)
+    changes["clinic_set"] = frozenset(clinic_set)
+    rules[session.id] = with_texts(session._replace(**changes), texts)
     where.setdefault(session.id, course.path)
 
 
@@ -204,6 +239,10 @@ def _check_after(c: ProfileChecker, rules: Mapping[str, Rule], where: Mapping[st
             if current.after in seen:
                 c.add(path, f"{current.after!r} leads back to {rid!r}; rules cannot follow each other "
                             "in a circle")
+                break
+            if len(seen) > MAX_AFTER_CHAIN:
+                c.add(path, f"starts a chain of more than {MAX_AFTER_CHAIN} rules that follow one "
+                            "another (after = ...); shorten it")
                 break
             seen.add(current.after)
             current = rules[current.after]
@@ -241,10 +280,15 @@ def _rule_table(rule: Rule) -> dict[str, Any]:
     table: dict[str, Any] = {"id": rule.id, "kind": rule.kind.value, "start": str(rule.start)}
     if rule.end is not None:
         table["end"] = str(rule.end)
-    table |= {"title": rule.title, "why": rule.why, "source": rule.source}
-    for key in ("allowed", "note", "after"):
-        if getattr(rule, key):
-            table[key] = getattr(rule, key)
+    texts = texts_of(rule)  # the templates: written back, they render the same
+    table |= {"title": texts.title, "why": texts.why, "source": rule.source}
+    for key in ("allowed", "note"):
+        if getattr(texts, key):
+            table[key] = getattr(texts, key)
+    if rule.after:
+        table["after"] = rule.after
+    if rule.scope != "session":
+        table["scope"] = rule.scope
     if rule.sessions:
         table["sessions"] = list(rule.sessions)
     if rule.alternatives:
@@ -254,8 +298,14 @@ def _rule_table(rule: Rule) -> dict[str, Any]:
             for a in rule.alternatives
         ]
     if rule.reminders:
-        table["reminders"] = [_reminder_table(r) for r in rule.reminders]
+        table["reminders"] = _reminder_tables(rule)
     return table
+
+
+def _reminder_tables(rule: Rule) -> list[dict[str, Any]]:
+    templates = texts_of(rule).reminders or ()
+    return [_reminder_table(r._replace(text=templates[i] if i < len(templates) else r.text))
+            for i, r in enumerate(rule.reminders)]
 
 
 def _reminder_table(r: ReminderSpec) -> dict[str, Any]:
@@ -289,12 +339,13 @@ def profile_document(profile: Profile, catalog: Mapping[str, Protocol] | None = 
             if new is None:
                 overrides[rule.id] = {"enabled": False}
             elif new.from_clinic:
+                texts = texts_of(new)
                 o: dict[str, Any] = {
-                    "start": str(new.start), "end": str(new.end) if new.end else SAME_DAY,
-                    "title": new.title, "why": new.why, "allowed": new.allowed, "note": new.note,
-                    "reminders": [_reminder_table(r) for r in new.reminders],
+                    "start": str(new.start), "end": str(new.end) if new.end else NO_END,
+                    "title": texts.title, "why": texts.why, "allowed": texts.allowed,
+                    "note": texts.note, "reminders": _reminder_tables(new),
                 }
-                if rule.kind is Kind.SESSION and new.sessions:
+                if new.kind is Kind.SESSION and new.sessions:
                     o["sessions"] = list(new.sessions)
                 if new.after:
                     o["after"] = new.after

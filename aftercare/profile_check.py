@@ -20,6 +20,8 @@ from aftercare.profile_format import (
     _TOML_END_RE,
     _TOML_POS_RE,
     MAX_BYTES,
+    MAX_ITEMS,
+    MAX_KEY_PARTS,
     MAX_NESTING,
     SCHEMA_VERSION,
     TOP_KEYS,
@@ -54,28 +56,84 @@ def _decode(c: ProfileChecker, raw: bytes, size: int) -> str | None:
         return None
 
 
-def _too_deep(text: str) -> int | None:
-    """Index where arrays/inline tables nest deeper than MAX_NESTING (tomllib would recurse)."""
-    depth, quote, i, n = 0, "", 0, len(text)
+def _string_end(text: str, i: int) -> int:
+    """Index just past the string that starts at `i` (basic, literal, or their multi-line forms);
+    len(text) when it never closes (tomllib then reports it)."""
+    n = len(text)
+    quote = text[i]
+    if text.startswith(quote * 3, i):  # """…""" or '''…''': may hold newlines and lone quotes
+        j = i + 3
+        while j < n:
+            if quote == '"' and text[j] == "\\":
+                j += 2
+                continue
+            if text.startswith(quote * 3, j):
+                j += 3
+                extra = 0
+                while j < n and text[j] == quote and extra < 2:  # """a""""" ends in a quote or two
+                    j += 1
+                    extra += 1
+                return j
+            j += 1
+        return n
+    j = i + 1
+    while j < n:
+        ch = text[j]
+        if ch == "\\" and quote == '"':
+            j += 2
+            continue
+        if ch == quote:
+            return j + 1
+        if ch == "\n":  # a one-line string never spans lines: tomllib reports it
+            return j
+        j += 1
+    return n
+
+
+def _too_deep(text: str) -> tuple[int, str] | None:
+    """Where (index) and why the text is a shape `tomllib` recurses or runs away on: arrays and
+    inline tables nested more than MAX_NESTING deep, a dotted key of more than MAX_KEY_PARTS
+    parts (parsing those is quadratic), or more than MAX_ITEMS items in lists and inline tables.
+    Strings and comments are skipped, so a dot or bracket inside them never counts. Linear in the text."""
+    # `opened` holds, per open bracket, the dotted parts of the key it is the value of (`key`):
+    # in `a.b.c = {d.e = [...]}` every part is a level of tables, so they count as nesting too.
+    depth, dots, key, commas, i, n = 0, 0, 0, 0, 0, len(text)
+    opened: list[int] = []
     while i < n:
         ch = text[i]
-        if quote:
-            if ch == "\\" and quote == '"':
-                i += 1
-            elif ch == quote or (ch == "\n" and len(quote) == 1):
-                quote = ""
-        elif ch in "\"'":
-            quote = ch
-        elif ch == "#":
+        if ch in "\"'":
+            i = _string_end(text, i)
+            continue
+        if ch == "#":
             end = text.find("\n", i)
             i = n if end < 0 else end
             continue
+        if ch == ".":
+            # Dots between separators: a float or a date-time has one, only a key has more.
+            dots += 1
+            if dots >= MAX_KEY_PARTS:
+                return i, (f"a key has more than {MAX_KEY_PARTS} dotted parts; a profile needs at "
+                           "most 5 (procedures.ID.rules.ID.end)")
         elif ch in "[{":
-            depth += 1
+            opened.append(key)
+            depth += 1 + key
+            dots = key = 0
             if depth > MAX_NESTING:
-                return i
+                return i, (f"arrays or tables are nested more than {MAX_NESTING} levels deep; a "
+                           "profile needs only a few")
         elif ch in "]}":
-            depth = max(0, depth - 1)
+            if opened:
+                depth -= 1 + opened.pop()
+            dots = key = 0
+        elif ch == "=":
+            key, dots = dots, 0
+        elif ch in ",\n":
+            dots = key = 0
+            if ch == ",":
+                commas += 1
+                if commas > MAX_ITEMS:  # tomllib and the position scan take ~3 µs an item each
+                    return i, (f"the file has more than {MAX_ITEMS} list or table items; a "
+                               "profile needs only a few hundred")
         i += 1
     return None
 
@@ -83,9 +141,8 @@ def _too_deep(text: str) -> int | None:
 def _load_toml(c: ProfileChecker, text: str) -> dict[str, Any] | None:
     deep = _too_deep(text)
     if deep is not None:
-        line, column = where(text, deep)
-        c.problems.append(Problem((), f"arrays or tables are nested more than {MAX_NESTING} levels "
-                                      "deep; a profile needs only a few", line, column))
+        line, column = where(text, deep[0])
+        c.problems.append(Problem((), deep[1], line, column))
         return None
     try:
         return tomllib.loads(text)
@@ -155,6 +212,35 @@ def _validate(raw: bytes, catalog: Mapping[str, Protocol], size: int | None
     return profile, []
 
 
+
+
+def text_warnings(profile: Profile) -> list[Problem]:
+    """The clinic's own texts that state a duration its timing does not have ("wait 24 hours"
+    on a rule the clinic set to 48 h): not an error (exit 0), but said, with line and column.
+    A text can name the timing instead: `{end}`, `{start}`, `{span}` (docs/profiles.md)."""
+    from aftercare.texts import contradictions, describe, rule_texts, span
+
+    out: list[Problem] = []
+    for pid, settings in profile.procedures.items():
+        protocol = profile.protocols[pid]
+        paths = {o.rule_id: (o.path, o.given) for o in settings.overrides}
+        paths |= {rule.id: (rpath, frozenset({"title", "why", "allowed", "note", "reminders"}))
+                  for rpath, rule in settings.own_rules}
+        for rule in protocol.rules:
+            if rule.id not in paths:
+                continue
+            path, given = paths[rule.id]
+            for field, text in rule_texts(rule):
+                if field.split("[")[0] not in given:
+                    continue  # the built-in wording, rendered from the clinic's timing
+                for stated in contradictions(text, rule):
+                    timing = span(rule.start, rule.end) if rule.end else describe(rule.start)
+                    fpath = (*path, "reminders") if field.startswith("reminders") else (*path, field)
+                    out.append(Problem(fpath, f"the text says {stated.text!r}, but the rule's timing "
+                                              f"is {timing}; write {{start}}, {{end}} or {{span}} to "
+                                              "name the timing"))
+    locate(out, profile.raw.decode("utf-8-sig", "replace"))
+    return out
 
 
 def check(raw: bytes, catalog: Mapping[str, Protocol] | None = None,

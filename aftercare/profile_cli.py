@@ -44,6 +44,9 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     ho.add_argument("--procedure", metavar="ID", required=True, help="procedure id, e.g. mesotherapy")
     ho.add_argument("--out", metavar="PATH", required=True,
                     help="where to write it; .html for a printable page, .md for Markdown")
+    ho.add_argument("--at", metavar="WHEN", default=None,
+                    help="the treatment date and time, printed on the sheet (in the clinic's zone "
+                    "unless it says otherwise); left blank to fill in by hand when not given")
 
 
 def cmd_profile(ctx: Context, args: argparse.Namespace) -> int:
@@ -121,7 +124,7 @@ def _clear(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _check(ctx: Context, args: argparse.Namespace) -> int:
-    from aftercare.profile_check import check, parse_profile
+    from aftercare.profile_check import check, parse_profile, text_warnings
     from aftercare.profile_format import format_problem
     from aftercare.profile_store import read_profile_file
     from aftercare.textsafe import clean
@@ -140,6 +143,9 @@ def _check(ctx: Context, args: argparse.Namespace) -> int:
             print(_("{file}: {n} problem(s); not a valid clinic profile.").format(file=clean(file), n=n))
         else:
             profile = parse_profile(raw)
+            for problem in text_warnings(profile):
+                print(f"{clean(file)}:{problem.line}:{problem.column}: "
+                      + _("warning: {text}").format(text=clean(str(problem))))
             print(_("{file}: valid — {clinic}; offers: {offers}.").format(
                 file=clean(file), clinic=clean(profile.clinic.name), offers=", ".join(profile.offered)))
     return worst
@@ -149,6 +155,7 @@ def describe_protocol(protocol: Protocol, indent: str = "  ") -> list[str]:
     """Lines for one effective protocol: each rule with its relative timing, then the warnings."""
     from aftercare.handout import KIND_LABEL, course_text, relative_when, timeline_order
     from aftercare.profile_format import is_clinic_warning
+    from aftercare.texts import alternative_note
     from aftercare.textsafe import clean
 
     lines = []
@@ -156,10 +163,17 @@ def describe_protocol(protocol: Protocol, indent: str = "  ") -> list[str]:
     for rule in sorted(protocol.rules, key=timeline_order):
         extra = f" — {course_text(rule)}" if course_text(rule) else ""
         tag = f"  {mark}" if rule.from_clinic else ""
-        lines.append(f"{indent}{relative_when(rule):<28} {_(KIND_LABEL[rule.kind])}: "
+        lines.append(f"{indent}{relative_when(rule):<32} {_(KIND_LABEL[rule.kind])}: "
                      f"{clean(rule.title)}{extra}{tag}")
+        # For the clinic: what the other sources say (a patient is shown its choice only).
+        for i, alt in enumerate(rule.alternatives):
+            lines.append(f"{indent}    " + _("other source: {words} ({source})").format(
+                words=clean(alternative_note(rule, i)), source=alt.source))
+    if protocol.cautions:
+        lines.append(indent + _("Before the treatment:"))
+        lines += [f"{indent}  - {clean(c.text)}" for c in protocol.cautions]
     lines.append(indent + _("Contact your clinic if:"))
-    for w in protocol.warnings:
+    for w in protocol.warnings_urgent_first():
         urgent = _("URGENT: ") if w.urgent else ""
         tag = f"  {mark}" if is_clinic_warning(w) else ""
         lines.append(f"{indent}  - {urgent}{clean(w.text)}{tag}")
@@ -221,6 +235,11 @@ def _handout(ctx: Context, args: argparse.Namespace) -> int:
     if not profile.offers(args.procedure):
         raise UserError(f"The profile does not offer {clean(args.procedure)!r}; it offers: "
                         f"{', '.join(profile.offered)}.")
-    write_handout(handout(profile, profile.protocols[args.procedure], fmt), out)
+    at = None
+    if args.at is not None:
+        from aftercare.timeparse import parse_when, parse_zone
+
+        at = parse_when(args.at, ctx.now(), parse_zone(profile.clinic.timezone))
+    write_handout(handout(profile, profile.protocols[args.procedure], fmt, at), out)
     print(_("Wrote the {procedure} handout to {out}.").format(procedure=args.procedure, out=out))
     return 0

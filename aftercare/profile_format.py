@@ -40,11 +40,18 @@ from aftercare.toml_positions import scan_positions
 MAX_BYTES = 256 * 1024
 SCHEMA_VERSION = 1
 PROFILES_DIR = "profiles"
-SAME_DAY = "same day"  # an override's `end` that removes the built-in end (lasts the day it starts)
+NO_END = "none"  # an override's `end` that removes the built-in end: the rule then has no end
+SAME_DAY = "same day"  # the older spelling of NO_END (rules no longer last "the same day")
 MAX_NAME = 100  # the clinic name is shown on every screen
 MAX_PHONE = 40
 MAX_MESSAGE = 300  # a problem message quoting a huge value is cut here
 MAX_NESTING = 100  # arrays/inline tables; deeper text is refused before tomllib recurses on it
+# tomllib is quadratic in the parts of one dotted key (`a.a.a.….b = 1`, `[a.a.….b]`): a 32 KB chain
+# took 1.5 GB. A profile's longest path has 5 parts (procedures.ID.rules.ID.end).
+MAX_KEY_PARTS = 8
+MAX_ITEMS = 10_000  # commas outside strings: lists and inline tables; a profile has a few hundred
+MAX_OWN_RULES = 200  # per procedure; the built-in procedures have about 20 rules each
+MAX_AFTER_CHAIN = 20  # rules that follow one another ("after"); the content's longest chain is 3
 
 TOP_KEYS = {"schema", "clinic", "procedures", "contact_if", "reminders"}
 CLINIC_KEYS = {"name", "phone", "email", "address", "hours", "emergency", "timezone", "language"}
@@ -249,9 +256,9 @@ class ProfileChecker(Checker):
 
     def offset(self, table: Mapping, key: str, path: tuple, required: bool) -> Offset | None:
         value = table.get(key)
-        if key == "end" and value == SAME_DAY:
+        if key == "end" and value in (NO_END, SAME_DAY):
             if required:
-                self.add((*path, key), f"found {SAME_DAY!r}, but this kind of rule needs an end time")
+                self.add((*path, key), f"found {value!r}, but this kind of rule needs an end time")
             return None
         if key in table and not isinstance(value, str):
             self.add((*path, key), f"found {_type(value)}, expected a timing: {ACCEPTED}")
@@ -275,13 +282,21 @@ class ProfileChecker(Checker):
     def nonempty(self, table: Mapping, key: str, path: tuple, limit: int | None = None) -> str:
         present = key in table
         value = self.text(table, key, path, required=True)
-        if present and isinstance(table.get(key), str) and not value.strip():
-            self.add((*path, key), "is empty; a text is required")
+        if present and isinstance(table.get(key), str) and not _visible(value):
+            self.add((*path, key), "is empty or only invisible characters; a text is required")
             return ""
         if limit is not None and len(value) > limit:
             self.add((*path, key), f"is {len(value)} characters long, at most {limit} allowed")
             return ""
         return value
+
+def _visible(text: str) -> bool:
+    """Whether `text` keeps a visible character once cleaned for the terminal (a clinic name of
+    zero-width or bidi characters shows as nothing)."""
+    from aftercare.textsafe import clean
+
+    return bool(clean(text).strip())
+
 
 def locate(problems: list[Problem], text: str) -> None:
     """Give each problem the line and column of the deepest part of its path found in the text."""
@@ -404,7 +419,7 @@ def _parse_override(c: ProfileChecker, rule_id: str, table: Mapping, path: tuple
               f"the rule is turned off, so its other keys ({others}) would be ignored; remove them "
               "or remove enabled = false")
     start = c.offset(table, "start", path, required=False)
-    end_same_day = table.get("end") == SAME_DAY
+    end_same_day = table.get("end") in (NO_END, SAME_DAY)
     end = None if end_same_day else c.offset(table, "end", path, required=False)
 
     def text(key: str, empty_ok: bool) -> str | None:
@@ -469,12 +484,17 @@ def parse_procedure(c: ProfileChecker, pid: str, table: Mapping, path: tuple) ->
                 continue
             overrides.append(_parse_override(c, rule_id, otable, opath))
     own = []
-    for rpath, rtable in c.table_list(table, "own_rules", path):
+    own_tables = c.table_list(table, "own_rules", path)
+    if len(own_tables) > MAX_OWN_RULES:
+        c.add((*path, "own_rules"), f"has {len(own_tables)} rules; a procedure may have at most "
+                                    f"{MAX_OWN_RULES} of the clinic's own rules")
+        own_tables = []
+    for rpath, rtable in own_tables:
         if "source" not in rtable:  # a clinic's own rule cites the clinic unless it says otherwise
             rtable = {**rtable, "source": CLINIC_SOURCE}
         rule = parse_rule(c, rtable, rpath, from_clinic=True)
-        if rule is not None:
-            own.append((rpath, rule))
+        if rule is not None:  # the clinic's timing, all of it
+            own.append((rpath, rule._replace(clinic_set=frozenset({"timing"}))))
     course_table = c.table(table, "course", path, required=False)
     course = _parse_course(c, course_table, (*path, "course")) if course_table is not None else None
     return ProcedureSettings(pid, path, tuple(overrides), tuple(own), course,

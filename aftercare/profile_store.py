@@ -52,10 +52,19 @@ def read_profile_file(path: Path) -> tuple[bytes, int]:
     """(bytes, real size) of a profile file the user named; at most MAX_BYTES + 1 bytes are read.
 
     Raises UserError (one sentence) when it is missing or cannot be read."""
+    import stat
+
     try:
-        with open(path, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            return f.read(MAX_BYTES + 1), size
+        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as f:
+            st = os.fstat(f.fileno())
+            if stat.S_ISDIR(st.st_mode):
+                raise IsADirectoryError(path)
+            if not stat.S_ISREG(st.st_mode):
+                raise UserError(f"{str(path)!r} is not a regular file (a pipe or a device); give the "
+                                "path of the .toml file your clinic sent you.")
+            return f.read(MAX_BYTES + 1), st.st_size
     except FileNotFoundError:
         raise UserError(f"The profile file {str(path)!r} does not exist; give the path of the .toml "
                         "file your clinic sent you.") from None
@@ -67,7 +76,10 @@ def read_profile_file(path: Path) -> tuple[bytes, int]:
 
 
 def _write_private(folder: Path, name: str, data: bytes) -> None:
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    from aftercare.atomic import private_folder
+
+    private_folder(folder.parent)  # the data folder itself, when `profile use` runs first
+    private_folder(folder)
     write_atomic(folder / name, data)
 
 
@@ -105,7 +117,12 @@ def use_profile(store: Store, raw: bytes, size: int | None = None) -> tuple[Prof
     if size is not None and size > len(raw):  # only the first bytes of a too large file were read
         raise ProfileError(check(raw, size=size))
     profile = parse_profile(raw)
-    name = keep_copy(store.home, profile)
+    try:
+        name = keep_copy(store.home, profile)
+    except OSError as exc:  # a full disk, a read-only or foreign data folder
+        raise UserError(f"The clinic profile could not be kept in {str(store.home)!r} "
+                        f"({exc.strerror or exc}); free some space or check that the folder belongs "
+                        "to you. Nothing was changed.") from None
 
     def activate(record: Record) -> Record:
         settings = record.settings

@@ -20,13 +20,16 @@ from aftercare.content import content_path
 from aftercare.errors import ContentError
 from aftercare.model import (
     KINDS_NEEDING_END,
+    SCOPES,
     Alternative,
     Kind,
     Protocol,
     ReminderSpec,
     Rule,
+    RuleTexts,
     Warning,
 )
+from aftercare.texts import with_texts
 from aftercare.timing import Offset, TimingError
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
@@ -41,9 +44,13 @@ _REFERENCE_ZONE = ZoneInfo("UTC")
 
 RULE_KEYS = {
     "id", "kind", "start", "end", "title", "why", "allowed", "source", "note",
-    "alternatives", "reminders", "sessions", "after",
+    "alternatives", "reminders", "sessions", "after", "scope", "maintainer_note",
 }
-PROTOCOL_KEYS = {"schema", "id", "name", "summary", "sources", "rules", "warnings"}
+# An alternative gives its own timing, source and (optionally) its own wording: when a clinic
+# picks it, its texts replace the default's, so the sentence and the source never mix.
+ALTERNATIVE_KEYS = {"start", "end", "source", "note", "title", "why", "allowed", "reminders",
+                    "maintainer_note"}
+PROTOCOL_KEYS = {"schema", "id", "name", "summary", "sources", "rules", "warnings", "cautions"}
 
 
 class Problem(NamedTuple):
@@ -188,13 +195,20 @@ def parse_rule(c: Checker, table: Mapping, path: tuple, from_clinic: bool = Fals
         c.add((*path, "end"), f"ends ({end}) before it starts ({start})")
     alternatives = []
     for apath, atable in c.table_list(table, "alternatives", path):
-        c.keys(atable, {"start", "end", "source", "note"}, apath)
+        c.keys(atable, ALTERNATIVE_KEYS, apath)
         astart = c.offset(atable, "start", apath, required=False) or Offset(0, "min")
         aend = c.offset(atable, "end", apath, required=False)
         if aend is not None and start_after_end(astart, aend):
             c.add((*apath, "end"), f"ends ({aend}) before it starts ({astart})")
+        areminders = atable.get("reminders")
+        if areminders is not None and not (isinstance(areminders, list)
+                                           and all(isinstance(t, str) for t in areminders)):
+            c.add((*apath, "reminders"), "expected a list of texts, one per reminder of the rule")
+            areminders = None
+        texts = RuleTexts(*(c.text(atable, k, apath, required=False) for k in ("title", "why", "allowed")),
+                          reminders=tuple(areminders) if areminders is not None else None)
         alternatives.append(Alternative(astart, aend, c.source(atable, apath),
-                                        c.text(atable, "note", apath, required=False)))
+                                        c.text(atable, "note", apath, required=False), texts))
     reminders = [parse_reminder(c, t, p) for p, t in c.table_list(table, "reminders", path)]
     sessions = table.get("sessions")
     if sessions is not None:
@@ -203,6 +217,10 @@ def parse_rule(c: Checker, table: Mapping, path: tuple, from_clinic: bool = Fals
                 and sessions[0] <= sessions[1]):
             c.add((*path, "sessions"), f"found {sessions!r}, expected [least, most] such as [4, 6]")
             sessions = None
+    scope = table.get("scope", "session")
+    if scope not in SCOPES:
+        c.add((*path, "scope"), f"found {scope!r}, expected \"session\" or \"course\"")
+        scope = "session"
     rule = Rule(
         id=rule_id,
         kind=kind or Kind.TASK,
@@ -218,8 +236,13 @@ def parse_rule(c: Checker, table: Mapping, path: tuple, from_clinic: bool = Fals
         sessions=tuple(sessions) if sessions else None,
         after=c.text(table, "after", path, required=False),
         from_clinic=from_clinic,
+        scope=scope,
     )
-    return rule if len(c.problems) == before else None
+    c.text(table, "maintainer_note", path, required=False)  # checked, kept out of every output
+    if len(c.problems) != before:
+        return None
+    return with_texts(rule, RuleTexts(rule.title, rule.why, rule.allowed, rule.note,
+                                      tuple(r.text for r in rule.reminders)))
 
 
 def check_after(c: Checker, rules: list[Rule], path: tuple) -> None:
@@ -268,16 +291,17 @@ def parse_protocol(
         c.add(("rules",), "a procedure needs at least one rule")
     check_after(c, rules, ("rules",))
     warnings = [parse_warning(c, t, p) for p, t in c.table_list(data, "warnings", ())]
+    cautions = [parse_warning(c, t, p) for p, t in c.table_list(data, "cautions", ())]
     sources = data.get("sources", [])
     if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
         c.add(("sources",), "expected a list of source ids")
         sources = []
     if c.problems:
         return None, c.problems
-    return Protocol(pid, name, summary, tuple(rules), tuple(warnings), tuple(sources)), []
+    return Protocol(pid, name, summary, tuple(rules), tuple(warnings), tuple(sources),
+                    tuple(cautions)), []
 
 
-@cache
 @cache
 def known_sources() -> Mapping[str, str]:
     """Source id (or address) -> title (read once per process; every protocol checks against it)."""
@@ -286,11 +310,13 @@ def known_sources() -> Mapping[str, str]:
     return MappingProxyType({key: value["title"] for key, value in data["sources"].items()})
 
 
-def procedure_ids() -> list[str]:
-    """Ids of the shipped procedures, from the file names alone (nothing parsed)."""
+@cache
+def procedure_ids() -> tuple[str, ...]:
+    """Ids of the shipped procedures, from the file names alone (nothing parsed); listed once per
+    process, since every treatment's protocol is looked up through it."""
     import os
 
-    return sorted(n[:-5] for n in os.listdir(content_path("procedures")) if n.endswith(".toml"))
+    return tuple(sorted(n[:-5] for n in os.listdir(content_path("procedures")) if n.endswith(".toml")))
 
 
 @cache

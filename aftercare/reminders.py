@@ -52,6 +52,7 @@ class Reminder(NamedTuple):
     item_ends_at: datetime | None = None  # when the thing it is about is over (UTC)
     phrase: str = ""  # how it reads in a catch-up summary, without the time
     procedure: str = ""  # the procedure's name, for a notification title
+    kind: str = ""  # the rule's kind: a resume rule or a due session is never "over"
 
 
 def reminders_for(plan: Plan, muted: Collection[str] = ()) -> list[Reminder]:
@@ -61,13 +62,15 @@ def reminders_for(plan: Plan, muted: Collection[str] = ()) -> list[Reminder]:
         if item.rule.id in muted:
             continue
         for index, spec in enumerate(item.rule.reminders):
+            if spec.moment == "end" and item.ends_at is None:
+                continue  # no end in the source (a clinic removed it): no moment to remind at
             out.append(_reminder(plan, item, index, spec))
     out.sort(key=lambda r: (r.at, r.key))
     return out
 
 
 def _reminder(plan: Plan, item: PlanItem, index: int, spec: ReminderSpec) -> Reminder:
-    moment_at = item.starts_at if spec.moment == "start" else item.ends_at
+    moment_at = item.starts_at if spec.moment == "start" or item.ends_at is None else item.ends_at
     at = moment_at
     if spec.lead is not None:  # content allows elapsed leads only ("1 d"), so this is exact
         at = moment_at - (spec.lead.resolve(moment_at, _UTC_ZONE) - moment_at)
@@ -78,14 +81,24 @@ def _reminder(plan: Plan, item: PlanItem, index: int, spec: ReminderSpec) -> Rem
         treatment_id=plan.treatment.id,
         rule_id=item.rule.id,
         key=f"{plan.treatment.id}/{item.rule.id}/{spec.moment}/{index}",
-        message=clean(spec.text),
+        message=clean(_with_course(spec.text, item.rule, plan)),
         urgent=spec.urgent,
         moment=spec.moment,
         moment_at=moment_at,
         item_ends_at=item.ends_at,
         phrase=_phrase(item.rule, spec.moment),
         procedure=clean(plan.protocol.name),
+        kind=item.rule.kind.value,
     )
+
+
+def _with_course(text: str, rule: Rule, plan: Plan) -> str:
+    """A next-session reminder says which session is due: "(session 3 of 4–6)"."""
+    from aftercare.course import next_label
+
+    if rule.kind is Kind.SESSION and plan.course is not None and (label := next_label(plan.course)):
+        return f"{text} ({label})"
+    return text
 
 
 def _phrase(rule: Rule, moment: str) -> str:
@@ -161,21 +174,40 @@ def next_due(
     return min(future, default=None)
 
 
+# Sentences in one catch-up summary; beyond, the earlier ones are only counted.
+MAX_SUMMARIZED = 6
+
+
 def summary_text(reminders: Iterable[Reminder], now: datetime, zone: ZoneInfo) -> str:
-    """'While you were away: you may shampoo again since 06:30; …' — one line, plain text."""
+    """'While you were away: you may shampoo again since 06:30; …' — one line, plain text.
+
+    At most MAX_SUMMARIZED of them, the latest; the earlier ones are counted. A long record first
+    seen by the reminders (or years of a laptop asleep) would otherwise make one toast and one
+    desktop notification of hundreds of sentences."""
     today = now.astimezone(zone).date()
+    reminders = list(reminders)
+    earlier = max(0, len(reminders) - MAX_SUMMARIZED)
+    if earlier:
+        reminders = sorted(reminders, key=lambda r: r.moment_at or r.at)[earlier:]
     parts = []
     for r in reminders:
         moment = r.moment_at or r.at
         shown = clock_time(moment, zone, with_day=moment.astimezone(zone).date() != today)
         phrase = _lower_first(r.phrase or r.message.rstrip(". "))
-        if r.moment == "end" or moment <= now:
+        if r.moment == "end" and r.kind == Kind.EXPECT.value and r.at < moment:
+            # "A shed may start around now": reminded ahead of the end of what is normal.
+            part = _("{what} (until {time})").format(what=phrase, time=shown)
+        elif r.moment == "end" or moment <= now:
             part = _("{what} since {time}").format(what=phrase, time=shown)
         else:
             part = _("{what} from {time}").format(what=phrase, time=shown)
-        if r.moment == "start" and r.item_ends_at is not None and now >= r.item_ends_at:
+        # "May resume" is a start and a session a due date: neither is ever "over".
+        if (r.moment == "start" and r.item_ends_at is not None and now >= r.item_ends_at
+                and r.kind not in (Kind.WINDOW, Kind.SESSION, Kind.MAINTENANCE)):
             part += " " + _("(now over)")
         parts.append(part)
+    if earlier:
+        parts.append(_("{n} earlier reminders").format(n=earlier))
     return _("While you were away: {items}.").format(items="; ".join(parts))
 
 

@@ -58,13 +58,16 @@ def clock_time(instant: datetime, zone: ZoneInfo | None = None, with_day: bool =
 
 def both_times(instant: datetime, clinic_zone: ZoneInfo) -> str:
     """The local time, and the clinic's too when its clock differs at that instant."""
+    # Each conversion once: `status` writes this for every treatment in the record.
     local = instant.astimezone()
     clinic = instant.astimezone(clinic_zone)
-    shown = clock_time(instant)
+    from aftercare.localeforms import day_time  # the day in the patient's language
+
+    shown = day_time(local)
     if local.utcoffset() != clinic.utcoffset():
         same_day = local.date() == clinic.date()
         shown += " " + _("({time} {zone} time)").format(
-            time=clock_time(instant, clinic_zone, with_day=not same_day), zone=zone_label(clinic_zone)
+            time=clinic.strftime("%H:%M") if same_day else day_time(clinic), zone=zone_label(clinic_zone)
         )
     return shown
 

@@ -6,9 +6,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from aftercare.course import course_label, next_label
 from aftercare.i18n import _
-from aftercare.model import ItemStatus, Kind
+from aftercare.model import CoursePosition, ItemStatus, Kind, Protocol, Rule, State
 from aftercare.overview import TreatmentView, shampoo_answer
+from aftercare.plan import DUE_KINDS
 from aftercare.render import both_times, duration, iso
 from aftercare.textsafe import clean
 
@@ -20,36 +22,65 @@ NOT_ADVICE = (
 )
 NEXT_SHOWN = 5
 # "Right now" leads with what the patient must not do, then what they may, then what is normal.
-KIND_ORDER = [Kind.RESTRICTION, Kind.WINDOW, Kind.TASK, Kind.SESSION, Kind.EXPECT, Kind.MILESTONE]
+KIND_ORDER = [Kind.RESTRICTION, Kind.WINDOW, Kind.TASK, Kind.SESSION, Kind.MAINTENANCE, Kind.EXPECT,
+              Kind.MILESTONE]
+
+
+JSON_VERSION = 2
+
+
+def alternatives_shown(rule: Rule) -> list[tuple[str, str]]:
+    """(timing in words, source) of the other sources' timings a patient may be offered: none
+    when the clinic set this rule's timing (it chose; `profile show` still lists them)."""
+    from aftercare.texts import span
+
+    if "timing" in rule.clinic_set:
+        return []
+    return [(span(a.start, a.end), a.source) for a in rule.alternatives]
+
+
+def _course_json(course: CoursePosition | None) -> dict[str, Any] | None:
+    if course is None or (course.of is None and course.session == 1):
+        return None
+    return {"session": course.session, "of": list(course.of) if course.of else None}
 
 
 def status_json(views: list[TreatmentView], now: datetime) -> dict[str, Any]:
     treatments = []
     for view in views:
         zone = ZoneInfo(view.treatment.zone)
-        items = [
-            {
+        course = _course_json(view.course)
+        items = []
+        for s in view.statuses:
+            item = {
                 "id": s.rule.id,
                 "kind": s.rule.kind.value,
                 "title": s.rule.title,
                 "state": s.state.value,
                 "starts_at": iso(s.item.starts_at, zone),
-                "ends_at": iso(s.item.ends_at, zone),
+                "ends_at": iso(s.item.ends_at, zone) if s.item.ends_at is not None else None,
                 "starts_in_seconds": s.starts_in_seconds,
                 "remaining_seconds": s.remaining_seconds,
                 "source": s.rule.source,
+                "note": s.rule.note,
+                "alternatives": [{"timing": t, "source": src} for t, src in alternatives_shown(s.rule)],
+                "from_clinic": s.rule.from_clinic,
             }
-            for s in view.statuses
-        ]
+            if course is not None:
+                item["course"] = course
+            items.append(item)
         treatments.append({
             "id": view.treatment.id,
             "procedure": view.treatment.procedure,
             "at": iso(view.treatment.at, zone),
             "zone": view.treatment.zone,
+            "course": course,
             "items": items,
-            "warnings": [w.text for w in view.protocol.warnings],
+            "warnings": [{"text": w.text, "urgent": w.urgent, "source": w.source}
+                         for w in view.protocol.warnings_urgent_first()],
+            "cautions": [{"text": w.text, "source": w.source} for w in view.protocol.cautions],
         })
-    return {"now": iso(now), "treatments": treatments}
+    return {"version": JSON_VERSION, "now": iso(now), "treatments": treatments}
 
 
 def _title(s: ItemStatus) -> str:
@@ -58,22 +89,58 @@ def _title(s: ItemStatus) -> str:
     return _("{title} (your clinic)").format(title=title) if s.rule.from_clinic else title
 
 
-def _active_line(s: ItemStatus) -> str:
+def _active_line(s: ItemStatus, zone: ZoneInfo) -> str:
     title = _title(s)
     left = duration(s.remaining_seconds or 0)
+    if s.state is State.OPEN:
+        if s.rule.kind in DUE_KINDS:
+            return _("{title} — due since {date} — book with your clinic").format(
+                title=title, date=both_times(s.item.starts_at, zone))
+        if s.rule.kind is Kind.RESTRICTION:
+            return _("{title} — no end given — ask your clinic").format(title=title)
+        return _("To do: {title}").format(title=title)
     match s.rule.kind:
         case Kind.RESTRICTION:
             return _("{title} — {left} left").format(title=title, left=left)
         case Kind.WINDOW:
-            return _("{title} — from now, window open {left} more").format(title=title, left=left)
+            # A start, never a close: "from 24 h; your clinic may say up to 48 h".
+            assert s.item.ends_at is not None
+            return _("{title}: allowed from {start}; your clinic may say up to {latest}").format(
+                title=title, start=both_times(s.item.starts_at, zone),
+                latest=both_times(s.item.ends_at, zone))
         case Kind.EXPECT:
             return _("Normal: {title} — may last {left} more").format(title=title, left=left)
         case Kind.TASK:
             return _("To do: {title}").format(title=title)
-        case Kind.SESSION:
-            return _("{title} — now").format(title=title)
         case _:
             return _("{title} — this period ends in {left}").format(title=title, left=left)
+
+
+def _next_line(s: ItemStatus, zone: ZoneInfo, course: CoursePosition | None = None) -> str:
+    if s.rule.kind in DUE_KINDS:
+        title = _title(s)
+        if s.rule.kind is Kind.SESSION and (label := next_label(course)):
+            title = f"{title} ({label})"
+        return _("{title} — due {date}").format(title=title, date=both_times(s.item.starts_at, zone))
+    return _("{title} — in {wait}, {time}").format(
+        time=both_times(s.item.starts_at, zone), wait=duration(s.starts_in_seconds or 0), title=_title(s))
+
+
+def differ_lines(rule: Rule) -> list[str]:
+    """Where sources disagree (and the clinic has not chosen), said in a patient's words."""
+    from aftercare.texts import alternative_note
+
+    if not alternatives_shown(rule):
+        return []
+    words = "; ".join(clean(alternative_note(rule, i)) for i in range(len(rule.alternatives)))
+    return ["      " + _("Sources differ — also given: {words}. Ask your clinic which applies.").format(
+        words=words)]
+
+
+def warning_lines(protocol: Protocol) -> list[str]:
+    """Urgent signs first, marked: they are the ones that cannot wait."""
+    return [(_("URGENT: {text}") if w.urgent else "{text}").format(text=clean(w.text))
+            for w in protocol.warnings_urgent_first()]
 
 
 def status_text(
@@ -93,38 +160,46 @@ def status_text(
         t = view.treatment
         zone = ZoneInfo(t.zone)
         out.append("")
-        out.append(f"{clean(view.protocol.name)} — {both_times(t.at, zone)} — id {t.id}")
+        label = course_label(view.course)
+        out.append(f"{clean(view.protocol.name)} — {both_times(t.at, zone)} — id {clean(t.id)}"
+                   + (f" — {label}" if label else ""))
         if t.id in contacts:
             out.append("  " + _("Your clinic: {contact}").format(contact=clean(contacts[t.id])))
-        active = view.active
+        active = [s for s in view.active + view.open if s.rule.kind is not Kind.EXPECT
+                  or s.state is State.ACTIVE]
+        normal = [s for s in view.open if s.rule.kind is Kind.EXPECT]
         allowed = view.allowed_again
         upcoming = view.upcoming
         if active:
             out.append("  " + _("Right now"))
-            for s in sorted(active, key=lambda s: (KIND_ORDER.index(s.rule.kind),
+            for s in sorted(active, key=lambda s: (KIND_ORDER.index(s.rule.kind), s.item.ends_at is None,
                                                    s.remaining_seconds or 0)):
-                out.append(f"    {_active_line(s)}")
+                out.append(f"    {_active_line(s, zone)}")
+                out += differ_lines(s.rule)
+        if normal:
+            out.append("  " + _("What is normal"))
+            for s in normal:  # the source's own words, no countdown: it gives no end
+                out.append("    " + _("{title}: {why}").format(title=_title(s), why=clean(s.rule.why)))
         if allowed:
             out.append("  " + _("Allowed again"))
             for s in allowed:
                 text = clean(s.rule.allowed or s.rule.title)
                 out.append("    " + _("{text} — since {time}").format(
-                    text=text, time=both_times(s.item.ends_at, zone)))
+                    text=text, time=both_times(s.item.ends_at or s.item.starts_at, zone)))
         if upcoming:
             out.append("  " + _("Next"))
             for s in upcoming[:NEXT_SHOWN]:
-                out.append("    " + _("{title} — in {wait}, {time}").format(
-                    time=both_times(s.item.starts_at, zone),
-                    wait=duration(s.starts_in_seconds or 0), title=_title(s)))
+                out.append(f"    {_next_line(s, zone, view.course)}")
+                out += differ_lines(s.rule)
             if len(upcoming) > NEXT_SHOWN:
                 out.append("    " + _("… and {n} more (aftercare status --json lists all)").format(
                     n=len(upcoming) - NEXT_SHOWN))
-        if not active and not upcoming:
+        if not active and not upcoming and not normal:
             out.append("  " + _("Nothing active or upcoming: this plan is complete."))
-        if active or upcoming:
+        if active or upcoming or normal:
             out.append("  " + _("Contact your clinic if:"))
-            for w in view.protocol.warnings:
-                out.append(f"    - {clean(w.text)}")
+            for line in warning_lines(view.protocol):
+                out.append(f"    - {line}")
     for problem in problems:
         out.append("")
         out.append(clean(problem))

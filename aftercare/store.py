@@ -60,12 +60,31 @@ class Settings(NamedTuple):
     glyphs: str = ""  # "ascii" for terminals that draw ambiguous-width symbols double; "" = default
 
 
+class Claim(NamedTuple):
+    """When a delivered key was claimed, and by whom while it is still being shown."""
+
+    key: str
+    at: datetime  # the wall time of the claim (UTC): a later, earlier clock reveals a wrong one
+    owner: str = ""  # "host:pid:token" while pending (claimed, not yet shown); "" once confirmed
+
+
+class Retired(NamedTuple):
+    """A delivered key of a removed treatment, kept so that recording it again repeats nothing."""
+
+    key: str
+    at: datetime  # when the treatment was removed; forgotten a year later
+
+
 class Record(NamedTuple):
     treatments: tuple[Treatment, ...] = ()
     ticks: tuple[Tick, ...] = ()
-    delivered: tuple[str, ...] = ()  # keys of reminders already delivered
+    # Keys of reminders claimed: confirmed as shown, or pending (see `claims`) — never shown again
+    # unless their pending claim goes stale (aftercare.delivery).
+    delivered: tuple[str, ...] = ()
     settings: Settings = Settings()
     profile: str | None = None  # file name of the active clinic profile in the data folder
+    claims: tuple[Claim, ...] = ()  # one per key claimed by this version (older keys have none)
+    retired: tuple[Retired, ...] = ()
 
     def newest_first(self) -> list[Treatment]:
         return sorted(self.treatments, key=lambda t: t.at, reverse=True)
@@ -85,12 +104,19 @@ class Record(NamedTuple):
         rest = tuple(m for m in self.settings.muted if m != rule_id)
         return self._replace(settings=self.settings._replace(muted=rest + ((rule_id,) if muted else ())))
 
-    def without_treatment(self, treatment_id: str) -> Record:
+    def without_treatment(self, treatment_id: str, at: datetime | None = None) -> Record:
+        """The record without that treatment. Its delivered keys move to `retired` (as of `at`,
+        now by default): the id is a hash of procedure and time, so recording the same treatment
+        again gives the same keys, and its past reminders must not come again."""
         prefix = f"{treatment_id}/"
+        at = (at or SystemClock().now()).astimezone(UTC)
+        gone = tuple(Retired(k, at) for k in self.delivered if k.startswith(prefix))
         return self._replace(
             treatments=tuple(t for t in self.treatments if t.id != treatment_id),
             ticks=tuple(t for t in self.ticks if t.treatment != treatment_id),
             delivered=tuple(k for k in self.delivered if not k.startswith(prefix)),
+            claims=tuple(c for c in self.claims if not c.key.startswith(prefix)),
+            retired=tuple(r for r in self.retired if not r.key.startswith(prefix)) + gone,
         )
 
 
@@ -131,10 +157,14 @@ def _to_toml(record: Record) -> dict[str, Any]:
     doc["treatments"] = [
         {"id": t.id, "procedure": t.procedure, "at": t.at.astimezone(UTC), "zone": t.zone}
         | ({"profile": t.profile} if t.profile else {})
+        | ({"new_course": True} if t.new_course else {})
         for t in record.treatments
     ]
     doc["ticks"] = [{"treatment": k.treatment, "rule": k.rule, "at": k.at.astimezone(UTC)}
                     for k in record.ticks]
+    doc["claims"] = [{"key": c.key, "at": c.at.astimezone(UTC)} | ({"owner": c.owner} if c.owner else {})
+                     for c in record.claims]
+    doc["retired"] = [{"key": r.key, "at": r.at.astimezone(UTC)} for r in record.retired]
     return doc
 
 
@@ -165,6 +195,12 @@ def _zone(value: Any) -> str:
     return name
 
 
+def _flag(value: Any, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{what} is not true or false")
+    return value
+
+
 def _list(value: Any, what: str) -> list:
     if not isinstance(value, list):
         raise ValueError(f"{what} is not a list")
@@ -185,6 +221,7 @@ def _from_toml(doc: dict[str, Any]) -> Record:
             at=_instant(t["at"], "treatment time"),
             zone=_zone(t["zone"]),
             profile=None if t.get("profile") is None else _text(t["profile"], "treatment profile"),
+            new_course=_flag(t.get("new_course", False), "treatment new_course"),
         )
         for t in _list(doc.get("treatments", []), "treatments")
     )
@@ -206,7 +243,12 @@ def _from_toml(doc: dict[str, Any]) -> Record:
     profile = doc.get("profile")
     if profile is not None:
         _text(profile, "profile")
-    return Record(treatments, ticks, delivered, settings, profile)
+    claims = tuple(Claim(_text(c["key"], "claim key"), _instant(c["at"], "claim time"),
+                         _text(c.get("owner", ""), "claim owner"))
+                   for c in _list(doc.get("claims", []), "claims"))
+    retired = tuple(Retired(_text(r["key"], "retired key"), _instant(r["at"], "retired time"))
+                    for r in _list(doc.get("retired", []), "retired"))
+    return Record(treatments, ticks, delivered, settings, profile, claims, retired)
 
 
 class _NewerRecord(Exception):
@@ -250,8 +292,10 @@ class Store:
     def _filelock(self):  # -> filelock.FileLock; one per store, so nested use re-enters it
         import filelock  # only on the write path
 
+        from aftercare.atomic import private_folder
+
         try:
-            os.makedirs(self._home, mode=0o700, exist_ok=True)
+            private_folder(self._home)
         except OSError as exc:
             raise self._inaccessible(exc, "create the folder") from None
         lock_path = os.path.join(self._home, "record.lock")
@@ -291,7 +335,7 @@ class Store:
         except OSError as exc:
             raise self._inaccessible(exc, "read") from None
         try:
-            return _from_toml(tomllib.loads(raw.decode("utf-8")))
+            return _from_toml(tomllib.loads(raw.decode("utf-8-sig")))  # a BOM from Notepad is fine
         except _NewerRecord as exc:
             raise RecordInaccessible(
                 f"The record {self._record} was written by a newer aftercare (schema {exc.version}, "
@@ -336,6 +380,7 @@ class Store:
         from aftercare.atomic import write_atomic
 
         try:
-            write_atomic(self._record, tomli_w.dumps(_to_toml(record)).encode("utf-8"))
+            # A symlinked record (kept in a synced folder, say) is written through, not replaced.
+            write_atomic(self._record, tomli_w.dumps(_to_toml(record)).encode("utf-8"), locked=True)
         except OSError as exc:
             raise self._inaccessible(exc, "write") from None

@@ -79,8 +79,54 @@ def parse_zone(name: str) -> ZoneInfo:
     ).format(name=name)) from None
 
 
+def _tz_name() -> str | None:
+    """$TZ as an IANA name (":Asia/Tokyo" and "Asia/Tokyo"), None when unset or a path."""
+    import os
+
+    value = os.environ.get("TZ", "").strip()
+    name = value[1:] if value.startswith(":") else value
+    if not name or name.startswith("/"):  # unset, or a zone file: tzlocal reads those itself
+        return None
+    return name
+
+
+def tz_problem() -> str | None:
+    """One sentence when $TZ is something input, output and quiet hours cannot all follow.
+
+    A POSIX rule such as "JST-9" or "EST5EDT,M3.2.0,M11.1.0" moves the C library's clock (what
+    times are printed in) but has no IANA name to store with a treatment or to read typed times
+    in, so the two would disagree by hours. Refusing it, with the fix, is the honest choice."""
+    name = _tz_name()
+    if name is None:
+        return None
+    try:
+        if name.startswith(".") or ".." in name:
+            raise ValueError(name)
+        ZoneInfo(name)
+        return None
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return (f"The time zone TZ={name!r} is not an IANA zone name, so times would be read and "
+                "shown in different zones; set TZ to a name such as Asia/Tokyo or "
+                "America/New_York (or unset it) and run the command again.")
+
+
+def check_tz() -> None:
+    """Raise UserError (exit 2) when $TZ cannot be followed (see `tz_problem`)."""
+    problem = tz_problem()
+    if problem:
+        raise UserError(problem)
+
+
 def local_zone() -> ZoneInfo:
     """The machine's zone by its IANA name (honours $TZ); UTC when it cannot be told."""
+    name = _tz_name()
+    if name is not None:
+        # tzlocal answers /etc/localtime's zone for TZ=EST5EDT; the C library follows $TZ, and
+        # printed times with it: read typed times in the same zone.
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            pass
     import tzlocal  # only where a zone name must be stored or shown
 
     try:

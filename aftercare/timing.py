@@ -67,9 +67,15 @@ class Offset(NamedTuple):
 
     def resolve(self, at: datetime, zone: ZoneInfo) -> datetime:
         """The UTC instant this offset names for a procedure at `at` in `zone`."""
+        utc = at.astimezone(UTC)
+        return self.resolve_from(utc, utc.astimezone(zone) if self.is_calendar else utc, zone)
+
+    def resolve_from(self, utc: datetime, local: datetime, zone: ZoneInfo) -> datetime:
+        """`resolve` for a procedure instant already converted, `utc` in UTC and `local` in `zone`:
+        a plan resolves every offset of its rules from one instant, and with a thousand
+        treatments in the record the conversions were a good part of `aftercare status`."""
         if self.unit in ELAPSED_UNITS:
-            return (at.astimezone(UTC) + self.amount * ELAPSED_UNITS[self.unit]).astimezone(UTC)
-        local = at.astimezone(zone)
+            return utc + self.amount * ELAPSED_UNITS[self.unit]
         if self.unit == "day":
             day = local.date() + timedelta(days=self.amount - 1)
             return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
@@ -93,8 +99,3 @@ def _days_in_month(year: int, month: int) -> int:
     following = date(year + month // 12, month % 12 + 1, 1)
     return (following - date(year, month, 1)).days
 
-
-def end_of_day(instant: datetime, zone: ZoneInfo) -> datetime:
-    """Midnight that ends the calendar day of `instant` in `zone`, as UTC."""
-    day = instant.astimezone(zone).date() + timedelta(days=1)
-    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)

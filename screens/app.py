@@ -8,7 +8,7 @@ Screens other than the dashboard are imported when first opened, which keeps sta
 
 from __future__ import annotations
 
-import os
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from aftercare.agenda import crossings, toast_message, views_at
 from aftercare.clock import Clock
@@ -42,8 +43,6 @@ from aftercare.textsafe import clean
 TICK_S = 1.0
 # How often the record file is checked for changes by other processes (the CLI, the daemon).
 POLL_S = 2.0
-# Benchmarks set this so both the app and a bare Textual app exit right after their first paint.
-EXIT_AFTER_PAINT_ENV = "AFTERCARE_EXIT_AFTER_FIRST_PAINT"
 
 
 @dataclass(frozen=True)
@@ -79,10 +78,9 @@ class AftercareApp(App[None]):
         Binding("c", "clinic", _("Clinic"), show=False),
     ]
 
-    def __init__(self, ctx: Context, *, exit_after_first_paint: bool = False) -> None:
+    def __init__(self, ctx: Context) -> None:
         super().__init__()
         self.ctx = ctx
-        self.exit_after_first_paint = exit_after_first_paint
         self.record = Record()
         self.views: list[TreatmentView] = []
         self.problems: list[str] = []
@@ -91,6 +89,7 @@ class AftercareApp(App[None]):
         self.clinics: dict[str, object] = {}
         self.profile = None  # aftercare.profile_format.Profile | None
         self.load_error: RecordUnreadable | None = None
+        self._busy: RecordBusy | None = None  # the record could not be opened at start-up
         self.now: datetime = ctx.now()
         self._last_tick = self.now
         self._seen_mtime: int | None = None
@@ -119,7 +118,9 @@ class AftercareApp(App[None]):
     def compute(self, record: Record, now: datetime) -> Loaded:
         """Everything shown that depends on the record (plans are built here, once per change,
         and reused by every tick). Runs in a worker thread except at start-up."""
-        views, problems = self.ctx.views(record, now)
+        # The plans shown now, reused where the treatment did not change (read from a worker:
+        # `self.views` is only ever replaced whole, on the loop).
+        views, problems = self.ctx.views(record, now, {v.treatment.id: v.plan for v in self.views})
         clinics, profile = {}, None
         if record.profile or any(t.profile for t in record.treatments):
             from aftercare.errors import UserError
@@ -218,7 +219,9 @@ class AftercareApp(App[None]):
         self.restart_language = "same"
         self.exit()
 
-    def on_mount(self) -> None:
+    def on_load(self) -> None:
+        # Before the first compose, so the dashboard's first frame already holds the answer (a
+        # frame without it, then a second full one, is what a patient would otherwise wait for).
         self._seen_mtime = self.ctx.store.mtime_ns()
         try:
             record = self.ctx.store.load()
@@ -226,24 +229,37 @@ class AftercareApp(App[None]):
             self.load_error = exc
             record = Record()
         except RecordBusy as exc:  # a folder created with sudo, a newer version's record...
-            self.notify(str(exc), title=_("Record not available"), severity="error", timeout=60,
-                        markup=False)
+            self._busy = exc
             record = Record()
         self._take(self.compute(record, self.now))
         self._applied_mtime = self._seen_mtime
         self.sub_title = clock_time(self.now)
 
+    def get_default_screen(self) -> Screen:
+        # The dashboard is the first screen itself: pushed over a default one, it would only be
+        # composed after that one had been painted.
         from aftercare.screens.dashboard import DashboardScreen
 
-        self.push_screen(DashboardScreen())
+        return DashboardScreen()
+
+    def on_mount(self) -> None:
+        if self._busy is not None:
+            self.notify(str(self._busy), title=_("Record not available"), severity="error", timeout=60,
+                        markup=False)
         if self.load_error is not None:
             self.announce_unreadable(self.load_error)
-        elif not record.treatments:
+        elif not self.record.treatments:
             self.start_onboarding(first_run=True)
         self.set_interval(TICK_S, self.tick)
         self.set_interval(POLL_S, self.poll_record)
+        self.call_after_refresh(self.after_first_frame)
+
+    def after_first_frame(self) -> None:
+        if not gc.isenabled():  # paused for start-up by cli.cmd_ui
+            # Not gc.freeze(): the cycles start-up left would then stay for good (about 0.5 MiB).
+            gc.enable()
         if self.reminders_enabled:
-            self.call_after_refresh(self.start_reminders)
+            self.start_reminders()
 
     def start_reminders(self) -> None:
         """After the first paint: APScheduler and the reminder checks (aftercare.screens.scheduler)."""
@@ -388,7 +404,7 @@ class AftercareApp(App[None]):
         def remove(record: Record) -> Record:
             if record.treatment(treatment_id) is None:
                 raise UserError(_("That treatment is no longer in the record."))
-            return record.without_treatment(treatment_id)
+            return record.without_treatment(treatment_id, self.ctx.now())
 
         self.save(remove, done=_("Treatment removed."))
 
@@ -451,9 +467,6 @@ class AftercareApp(App[None]):
             self.push_screen(ProfileImportScreen(), imported)
 
 
-def make_app(home: Path | None = None, clock: Clock | None = None, *,
-             exit_after_first_paint: bool | None = None) -> AftercareApp:
+def make_app(home: Path | None = None, clock: Clock | None = None) -> AftercareApp:
     """The app on the record in `home` ($AFTERCARE_HOME or the user data folder when None)."""
-    if exit_after_first_paint is None:
-        exit_after_first_paint = os.environ.get(EXIT_AFTER_PAINT_ENV) == "1"
-    return AftercareApp(Context.create(home=home, clock=clock), exit_after_first_paint=exit_after_first_paint)
+    return AftercareApp(Context.create(home=home, clock=clock))

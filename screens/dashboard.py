@@ -14,14 +14,15 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from aftercare.agenda import dashboard_sections, layout_key
+from aftercare.course import course_label
 from aftercare.i18n import _
 from aftercare.overview import shampoo_answer
 from aftercare.render import both_times
 from aftercare.screens.messages import ItemChosen, StartOnboarding
-from aftercare.screens.widgets import ItemRow, row_for
+from aftercare.screens.widgets import ItemRow, QuietFooter, row_for
 from aftercare.textsafe import clean
 
 
@@ -39,34 +40,53 @@ class DashboardScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self._layout: tuple | None = None
+        self._answer: str | None = None
 
     def compose(self) -> ComposeResult:
+        # The app has read the record before the first compose (AftercareApp.on_load), so the
+        # first frame already holds the answer and the rows: no second full frame to wait for.
         yield Header()
-        yield Static("", id="answer", markup=False)
-        yield VerticalScroll(id="body", can_focus=False)
-        yield Footer(compact=True)
+        answer = self._answer = self._answer_text()
+        answer_widget = Static(Content(answer or ""), id="answer", markup=False)
+        answer_widget.display = answer is not None
+        yield answer_widget
+        sections = dashboard_sections(self.app.views)
+        self._layout = self._layout_key(sections)
+        with VerticalScroll(id="body", can_focus=False):
+            yield from self._widgets(sections)
+        yield QuietFooter(compact=True)
 
     def on_mount(self) -> None:
-        self.refresh_state()
-        if self.app.exit_after_first_paint:  # benchmarks: time to the first full dashboard
-            self.call_after_refresh(self.app.exit)
+        self.call_after_refresh(self._restore_focus, None)
 
     def on_screen_resume(self) -> None:
         self.refresh_state()
 
     # --- rendering -------------------------------------------------------------------------------
 
+    def _answer_text(self) -> str | None:
+        answer = shampoo_answer(self.app.views)
+        return None if answer is None else clean(answer)
+
+    def _layout_key(self, sections) -> tuple:
+        app = self.app
+        ticks = tuple(sorted((t.treatment, t.rule) for t in app.record.ticks))
+        return (layout_key(sections), ticks, tuple(app.problems), app.load_error,
+                tuple(t.id for t in app.record.treatments), tuple(app.clinics.items()))
+
     def refresh_state(self) -> None:
         app = self.app
-        answer = shampoo_answer(app.views)
-        answer_widget = self.query_one("#answer", Static)
-        answer_widget.display = answer is not None
-        if answer is not None:
-            answer_widget.update(Content(clean(answer)))
+        answer = self._answer_text()
+        if answer != self._answer:
+            # Only the text changes within the box (its height is fixed): no layout needed,
+            # unless the box appears or goes.
+            shown = (answer is None) != (self._answer is None)
+            self._answer = answer
+            answer_widget = self.query_one("#answer", Static)
+            answer_widget.display = answer is not None
+            answer_widget.update(Content(answer or ""), layout=shown)
         sections = dashboard_sections(app.views)
-        ticks = tuple(sorted((t.treatment, t.rule) for t in app.record.ticks))
-        layout = (layout_key(sections), ticks, tuple(app.problems), app.load_error,
-                  tuple(t.id for t in app.record.treatments), tuple(app.clinics.items()))
+        layout = self._layout_key(sections)
         if layout != self._layout:
             self._layout = layout
             self._rebuild(sections)
@@ -75,9 +95,14 @@ class DashboardScreen(Screen):
                 row.now = app.now
 
     def _rebuild(self, sections) -> None:
-        app = self.app
         body = self.query_one("#body", VerticalScroll)
         focused = self.focused.key if isinstance(self.focused, ItemRow) else None
+        body.remove_children()
+        body.mount_all(self._widgets(sections))
+        self.call_after_refresh(self._restore_focus, focused)
+
+    def _widgets(self, sections) -> list:
+        app = self.app
         widgets = []
         if app.load_error is not None:
             widgets.append(Static(Content.assemble(
@@ -94,6 +119,8 @@ class DashboardScreen(Screen):
             t = newest.treatment
             line = _("{name} · {time}").format(name=clean(newest.protocol.name),
                                                time=both_times(t.at, ZoneInfo(t.zone)))
+            if label := course_label(newest.course):  # "session 2 of 4–6"
+                line += " · " + label
             if len(app.views) > 1:
                 line += " · " + _("newest of {n}").format(n=len(app.views))
             widgets.append(Static(Content(line), classes="treatment"))
@@ -113,9 +140,7 @@ class DashboardScreen(Screen):
             widgets.append(Static(
                 _("Worried about something? Press ? for the signs to contact your clinic."),
                 classes="hint", markup=False))
-        body.remove_children()
-        body.mount_all(widgets)
-        self.call_after_refresh(self._restore_focus, focused)
+        return widgets
 
     def _restore_focus(self, key: tuple[str, str] | None) -> None:
         rows = list(self.query(ItemRow))

@@ -22,7 +22,8 @@ KIND_NAMES = {
     Kind.RESTRICTION: _("Not allowed"),
     Kind.WINDOW: _("Allowed from a moment on"),
     Kind.TASK: _("To do"),
-    Kind.SESSION: _("Next session"),
+    Kind.SESSION: _("Next visit"),
+    Kind.MAINTENANCE: _("Maintenance"),
     Kind.EXPECT: _("What is normal"),
     Kind.MILESTONE: _("When results can show"),
 }
@@ -30,8 +31,19 @@ KIND_NAMES = {
 
 def state_line(status: ItemStatus, now) -> str:
     item, kind = status.item, status.rule.kind
+    if kind in (Kind.SESSION, Kind.MAINTENANCE):
+        if status.state is State.UPCOMING:
+            return _("Due in {left}").format(left=countdown(seconds_until(item.starts_at, now)))
+        return _("Due now — book with your clinic")
     if status.state is State.UPCOMING:
         return _("Starts in {left}").format(left=countdown(seconds_until(item.starts_at, now)))
+    if status.state is State.OPEN:
+        if kind is Kind.EXPECT:
+            return _("Now — the source gives no end; mark it passed on the Today screen")
+        return _("Now — no end given: ask your clinic; tick it off on the Today screen")
+    if kind is Kind.WINDOW:
+        return _("Allowed from its start; your clinic may say later") if status.state is State.ACTIVE \
+            else _("Allowed")
     if status.state is State.ACTIVE:
         left = countdown(seconds_until(item.ends_at, now))
         if kind is Kind.RESTRICTION:
@@ -87,15 +99,24 @@ class DetailsScreen(Screen):
         if rule.kind is Kind.RESTRICTION and rule.allowed:
             yield labelled(_("Afterwards"), rule.allowed)
         start_here, start_there = local_and_clinic(item.starts_at, clinic)
-        end_here, end_there = local_and_clinic(item.ends_at, clinic)
-        yield labelled(_("Your time"), _("{start} → {end}").format(start=start_here, end=end_here))
-        yield labelled(_("Clinic time"), _("{start} → {end} ({zone})").format(
+        if item.ends_at is not None and rule.kind not in (Kind.SESSION, Kind.MAINTENANCE):
+            end_here, end_there = local_and_clinic(item.ends_at, clinic)
+        else:  # a due date, or no end in the source: none is shown, none invented
+            end_here = end_there = _("no end given") if item.ends_at is None else ""
+        arrow = "{start} → {end}" if end_here else "{start}"
+        yield labelled(_("Your time"), _(arrow).format(start=start_here, end=end_here))
+        yield labelled(_("Clinic time"), _(arrow + " ({zone})").format(
             start=start_there, end=end_there, zone=zone_label(clinic)))
         if rule.note:
             yield labelled(_("Note"), rule.note)
-        for alt in rule.alternatives:
-            span = f"{alt.start.describe()} – {alt.end.describe()}" if alt.end else alt.start.describe()
-            yield labelled(_("Elsewhere"), f"{span}: {alt.note} ({_source_title(alt.source)})")
+        from aftercare.report import alternatives_shown
+        from aftercare.texts import alternative_note
+
+        if alternatives_shown(rule):  # never under a clinic's own timing: the clinic chose
+            for i, alt in enumerate(rule.alternatives):
+                words = alternative_note(rule, i)
+                yield labelled(_("Sources differ"), _("{words} ({source})").format(
+                    words=words, source=_source_title(alt.source)))
         source = _("your clinic") if rule.from_clinic else _source_title(rule.source)
         yield labelled(_("Source"), source)
         yield labelled(_("Treatment"), _("{name} · id {id}").format(name=view.protocol.name,

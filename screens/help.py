@@ -69,6 +69,14 @@ def red_flags(app) -> list[Warning]:
     return sorted(flags, key=lambda w: not w.urgent)
 
 
+def cautions(app) -> list[Warning]:
+    """Before-treatment cautions of the recorded procedures (of every procedure when none is):
+    not signs to call about, so they are listed apart."""
+    protocols = [v.protocol for v in app.views] or list(app.ctx.catalog().values())
+    seen: set[str] = set()
+    return [c for p in protocols for c in p.cautions if not (c.text in seen or seen.add(c.text))]
+
+
 def clinic_contact(app) -> tuple[str, str]:
     """("name — phone", what to do out of hours) of the newest treatment's clinic, else of the
     active clinic profile; empty when the built-in content is followed."""
@@ -97,6 +105,10 @@ class HelpScreen(Screen):
                 style = "urgent" if w.urgent else ""
                 yield Static(Content.assemble(("! " if w.urgent else "- ", "bold"), clean(w.text)),
                              classes=style)
+            if before := cautions(self.app):
+                yield Static(Content(_("Before a treatment:")), classes="label")
+                for c in before:
+                    yield Static(Content.assemble(("- ", "bold"), clean(c.text)))
             yield Static("")
             yield Static(Content(_(
                 "Press c for your clinic's phone, hours and address. Did your clinic give you a file "

@@ -14,11 +14,12 @@ The record is the source of truth; this module only decides *when to look*:
   scheduler.
 
 Each look is `aftercare.delivery.claim_due` in a thread worker (file I/O under the record's lock).
-Exactly once is claim_due's business (its claim inside `Store.update`), so overlapping looks, a
-second app and `aftercare remind` may all run at once. What it returns is shown as a toast
-(markup off) with a terminal bell, then as a desktop notification from the same worker thread
-(`Notifier(fallback=False)`: up to 5 s, never prints over the screen). What was missed while
-nothing ran arrives as claim_due's one catch-up summary.
+Exactly once is claim_due's business (its pending claim inside `Store.update`), so overlapping
+looks, a second app and `aftercare remind` may all run at once. What it returns is shown as a toast
+(markup off) with a terminal bell, confirmed with `delivery.settle` once the toast is posted (a
+crash before that leaves it pending, to be shown again), then as a desktop notification from the
+same worker thread (`Notifier(fallback=False)`: up to 5 s, never prints over the screen). What was
+missed while nothing ran arrives as claim_due's one catch-up summary.
 
 APScheduler is imported on the first look, after the first paint, never at start-up.
 """
@@ -126,7 +127,7 @@ class InAppReminders:
 
     def _claim(self, look: int, zone: ZoneInfo) -> None:
         """In a worker thread: the claim (under the record's lock), then showing it."""
-        from aftercare.delivery import claim_due
+        from aftercare.delivery import claim_due, settle
         from aftercare.store import RecordBusy, RecordUnreadable
 
         try:
@@ -140,17 +141,25 @@ class InAppReminders:
             self._call(self.app.notify, _("Reminders could not be checked: {error}").format(
                 error=clean(exc.strerror or str(exc))), severity="error", markup=False)
             return
-        self._call(self._show, look, delivery)
+        # call_from_thread returns once the toasts are posted: only then is it delivered. If the
+        # app closed first, the claim stays pending and `aftercare remind` shows it once we are gone.
+        if not self._call(self._show, look, delivery):
+            return
+        try:
+            settle(self.app.ctx, delivery)
+        except (RecordBusy, OSError):  # stays pending: re-shown by another process after the lease
+            pass
         if delivery:
             notifier = self._desktop()
             for note in delivery.notes():
                 notifier.send(note.title, note.body, note.urgent)
 
-    def _call(self, callback: Callable[..., object], *args: object, **kwargs: object) -> None:
+    def _call(self, callback: Callable[..., object], *args: object, **kwargs: object) -> bool:
         try:
             self.app.call_from_thread(callback, *args, **kwargs)
-        except RuntimeError:  # the app closed meanwhile: the claim stands, the daemon's log has it
-            pass
+            return True
+        except RuntimeError:  # the app closed meanwhile
+            return False
 
     def _desktop(self) -> Notifier:
         if self._notifier is None:

@@ -16,9 +16,10 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from aftercare.agenda import Bucket, bucket_of, covers, timeline_buckets, timeline_end
+from aftercare.course import course_label
 from aftercare.glyphs import g
 from aftercare.i18n import _
-from aftercare.model import Kind
+from aftercare.model import Kind, State
 from aftercare.overview import TreatmentView
 from aftercare.render import clock_time
 from aftercare.screens.messages import ItemChosen
@@ -30,7 +31,7 @@ BAR_GLYPHS = {
     kind: (bar, GLYPHS[kind][1])
     for kind, bar in {
         Kind.RESTRICTION: g("█"), Kind.WINDOW: g("▓"), Kind.TASK: g("▪"),
-        Kind.SESSION: g("◆"), Kind.EXPECT: g("░"), Kind.MILESTONE: g("▒"),
+        Kind.SESSION: g("◆"), Kind.MAINTENANCE: g("◆"), Kind.EXPECT: g("░"), Kind.MILESTONE: g("▒"),
     }.items()
 }
 LEGEND = (
@@ -137,7 +138,8 @@ class TimelineScreen(Screen):
         where = (_("now: day {n}").format(n=buckets[now_index].number) if now_index is not None
                  and buckets[now_index].unit == "day" else "")
         self.query_one("#timeline-title", Static).update(Content(" · ".join(
-            p for p in (clean(view.protocol.name), clock_time(t.at), where) if p)))
+            p for p in (clean(view.protocol.name), clock_time(t.at), course_label(view.course), where)
+            if p)))
         self.query_one("#scale", Static).update(
             Content("\n".join(scale_lines(buckets, cell, title_width + 1, now_index))))
         highlighted = rows.highlighted
@@ -153,7 +155,9 @@ class TimelineScreen(Screen):
                 title = fit(title, title_width)
             title = pad(title, title_width)
             parts: list[str | tuple[str, str]] = [title, " "]
-            for i, on in enumerate(covers(buckets, item.starts_at, item.ends_at)):
+            # Open (no end in the source, or a session due): drawn up to now, never to an end.
+            ends = max(self.app.now, item.starts_at) if status.state is State.OPEN else item.ends_at
+            for i, on in enumerate(covers(buckets, item.starts_at, ends)):
                 if on:
                     parts.append((glyph * cell, f"{colour} reverse" if i == now_index else colour))
                 elif i == now_index:

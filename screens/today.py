@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from aftercare.agenda import TodayTask, next_task, today_tasks
 from aftercare.i18n import _
 from aftercare.localeforms import long_day
+from aftercare.model import Kind
 from aftercare.render import clock_time
 from aftercare.screens.messages import ItemChosen, TickToggled
 from aftercare.textsafe import clean
@@ -84,12 +85,18 @@ class TodayScreen(Screen):
         tasks_list.clear_options()
         for task in self._tasks_shown:
             done = self._ticked.get(task.key, task.ticked)
+            # What has no end in its source leaves the dashboard when ticked: say how.
+            open_rule = task.item.ends_at is None and task.rule.kind is Kind.RESTRICTION
+            normal = task.item.ends_at is None and task.rule.kind is Kind.EXPECT
             # A word and a box, not only a colour: the state must read with NO_COLOR too.
             prompt = Content.assemble(
                 ("[x] " if done else "[ ] ", "bold $success" if done else "bold"),
                 clean(task.rule.title),
                 (" " + _("(your clinic)") if task.rule.from_clinic else "", "$text-muted"),
-                ("  " + _("done") if done else "", "$text-muted"),
+                ("  " + (_("passed") if normal else _("done")) if done
+                 else "  " + _("tick when it has passed") if normal
+                 else "  " + _("no end given: tick when your clinic says") if open_rule else "",
+                 "$text-muted"),
             )
             tasks_list.add_option(Option(prompt))
         if self._tasks_shown:

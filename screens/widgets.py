@@ -14,7 +14,9 @@ from rich.cells import cell_len
 from textual.binding import Binding
 from textual.content import Content
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import Footer
 
 from aftercare.agenda import progress, seconds_until, short_time
 from aftercare.glyphs import g
@@ -30,6 +32,7 @@ GLYPHS = {
     Kind.WINDOW: (g("✓"), "$success"),
     Kind.TASK: (g("☐"), "$warning"),
     Kind.SESSION: (g("◆"), "$accent"),
+    Kind.MAINTENANCE: (g("◆"), "$accent"),
     Kind.EXPECT: ("~", "$secondary"),
     Kind.MILESTONE: (g("★"), "$accent"),
 }
@@ -130,10 +133,19 @@ class Countdown(ItemRow):
 
     def right_part(self, now: datetime) -> str:
         item, kind = self.status.item, self.status.rule.kind
+        if kind in (Kind.SESSION, Kind.MAINTENANCE):
+            # A due date, never a countdown to a close.
+            return _("due since {time}").format(time=short_time(item.starts_at, now))
+        if item.ends_at is None:  # the source gives no end: none is invented
+            if self.ticked:
+                return _("done")
+            if kind is Kind.RESTRICTION:
+                return _("no end given — ask your clinic")
+            return _("to do") if kind is Kind.TASK else ""
         if kind is Kind.TASK:
             return _("done") if self.ticked else _("to do today")
-        if kind is Kind.SESSION:
-            return _("due now")
+        if kind is Kind.WINDOW:  # "may resume" is a start: allowed now, a clinic may say later
+            return _("allowed · clinic may say up to {time}").format(time=short_time(item.ends_at, now))
         left = countdown(seconds_until(item.ends_at, now))
         wide = self.size.width >= 70
         parts = [pad(left, 9, right=True)]
@@ -161,7 +173,8 @@ class AllowedLine(ItemRow):
         return clean(self.status.rule.allowed or self.status.rule.title)
 
     def right_part(self, now: datetime) -> str:
-        return _("since {time}").format(time=short_time(self.status.item.ends_at, now))
+        item = self.status.item
+        return _("since {time}").format(time=short_time(item.ends_at or item.starts_at, now))
 
 
 class NextLine(ItemRow):
@@ -173,6 +186,8 @@ class NextLine(ItemRow):
     def right_part(self, now: datetime) -> str:
         item = self.status.item
         when = clock_time(item.starts_at)
+        if self.status.rule.kind in (Kind.SESSION, Kind.MAINTENANCE):
+            return _("due {time}").format(time=when)
         if self.size.width < 60:
             return when
         return _("in {wait} · {time}").format(wait=duration(seconds_until(item.starts_at, now)), time=when)
@@ -185,3 +200,23 @@ def row_for(status: ItemStatus, section: str, now: datetime, ticked: bool = Fals
     if status.state is State.UPCOMING:
         return NextLine(status, now)
     return Countdown(status, now, ticked=ticked)
+
+
+class QuietFooter(Footer):
+    """Textual's Footer rebuilds all its keys on every bindings signal (each focus move, each
+    screen resume: several times during start-up alone); this one only when the keys change."""
+
+    def __init__(self, *, compact: bool = False) -> None:
+        super().__init__(compact=compact)
+        self._composed: tuple | None = None
+
+    def bindings_changed(self, screen: Screen) -> None:
+        keys = tuple((binding.key, binding.action, binding.description, binding.show, enabled, tooltip)
+                     for _node, binding, enabled, tooltip in screen.active_bindings.values())
+        if self._bindings_ready and keys == self._composed:
+            return
+        self._bindings_ready = True
+        # As Footer does: not while the terminal is unfocused (it asks again on focus).
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._composed = keys
+            self.call_after_refresh(self.recompose)

@@ -40,6 +40,10 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # bus the notifier falls back to the terminal. Tests that fake a bus set these themselves.
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "no-runtime-dir"))
+    # The language is read once per process; a test that sets $AFTERCARE_LANG must be heard.
+    from aftercare.i18n import reset
+
+    reset()
     return path
 
 

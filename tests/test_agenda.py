@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from aftercare import agenda
+from aftercare import agenda, overview
 from aftercare.model import Kind, State, Treatment
 from aftercare.overview import build_views
 from aftercare.protocols import get_protocol
@@ -113,6 +113,46 @@ def test_a_window_opening_is_a_crossing_and_a_late_tick_still_sees_it():
     assert [c.rule.id for c in found] == ["minoxidil-resume"]
 
 
+def test_a_settled_plan_is_kept_as_it_is_by_the_tick():
+    # A middle session of a course, a year on: its restrictions lifted long ago, it holds no
+    # course-level item (the first session does) and no due date (the last one does), and what it
+    # had without an end the patient ticked off. Nothing of it can change any more.
+    year = AT + timedelta(days=365)
+    course = (treatment(), treatment(at=AT + timedelta(weeks=2)), treatment(at=AT + timedelta(weeks=4)))
+    middle = course[1]
+    first_look = {v.treatment.id: v for v in views(year, *course)}[middle.id]
+    ticks = [(middle.id, s.rule.id) for s in first_look.statuses if s.item.ends_at is None]
+    everything = build_views(course, year, lambda t: get_protocol(t.procedure), ticks)
+    old = {v.treatment.id: v for v in everything}[middle.id]
+    running = {v.treatment.id: v for v in everything}[course[2].id]
+    assert overview.settled(old) and not overview.settled(running)
+    tick = year + timedelta(seconds=1)
+    later = agenda.views_at(everything, tick)
+    by_id = {v.treatment.id: v for v in later}
+    assert by_id[middle.id] is old and by_id[course[2].id] is not running
+    # What the dashboard shows is what freshly computed views would show.
+    fresh = build_views(course, tick, lambda t: get_protocol(t.procedure), ticks)
+    assert agenda.dashboard_sections(later) == agenda.dashboard_sections(fresh)
+
+
+def test_known_plans_are_reused_only_for_an_unchanged_treatment():
+    now = AT + timedelta(hours=3)
+    first = views(now, treatment(), treatment("prp"))
+    known = {v.treatment.id: v.plan for v in first}
+    moved = treatment("prp")._replace(zone="America/Los_Angeles")  # same id, edited
+    again = build_views((treatment(), moved), now, lambda t: get_protocol(t.procedure), known=known)
+    by_id = {v.treatment.id: v.plan for v in again}
+    assert by_id[treatment().id] is known[treatment().id]
+    assert by_id[moved.id] is not known[moved.id] and by_id[moved.id].treatment == moved
+
+
+def test_a_laptop_asleep_past_a_plans_end_still_hears_of_its_last_boundaries():
+    # Asleep from 40 h to 400 days: the view is settled at wake-up, but what ended meanwhile is told.
+    wake = AT + timedelta(days=400)
+    found = agenda.crossings(views(wake), AT + timedelta(hours=40), wake)
+    assert "no-shampoo" in [c.rule.id for c in found]
+
+
 def test_toast_message_joins_a_tick_and_counts_the_rest():
     end = AT + timedelta(hours=48)
     found = agenda.crossings(views(end), end - timedelta(seconds=1), end)
@@ -142,7 +182,10 @@ def test_today_shows_ticks_and_long_tasks_every_day():
     t = treatment()
     now = AT + timedelta(weeks=9)
     tasks = agenda.today_tasks(views(now, t), [(t.id, "progress-photo")], now, SEOUL)
-    assert [(x.rule.id, x.ticked) for x in tasks] == [("progress-photo", True)]
+    # The baseline photo has no end in its source, and the next session is due: both stay on
+    # the checklist every day until ticked off (or the next session is recorded).
+    assert [(x.rule.id, x.ticked) for x in tasks] == [
+        ("baseline-photo", False), ("next-session", False), ("progress-photo", True)]
 
 
 def test_day_bounds_on_the_day_clocks_go_back():
@@ -154,7 +197,7 @@ def test_day_bounds_on_the_day_clocks_go_back():
 def test_next_task_points_past_today():
     now = AT + timedelta(hours=1)
     nxt = agenda.next_task(views(now), now, SEOUL)
-    assert nxt is not None and nxt.rule.id == "gentle-shampoo"
+    assert nxt is not None and nxt.rule.id == "next-session"  # "gentle shampoo" is now a resume rule
 
 
 # --- timeline --------------------------------------------------------------------------------------------
@@ -229,5 +272,6 @@ def test_state_of_items_is_the_plans():
     # The agenda never second-guesses status(): an active item there is an active row here.
     now = AT + timedelta(hours=3)
     v = views(now)
-    active_ids = {s.rule.id for s in v[0].statuses if s.state is State.ACTIVE}
+    active_ids = {s.rule.id for s in v[0].statuses if s.state is State.ACTIVE
+                  or s.state is State.OPEN and s.rule.kind is not Kind.EXPECT}
     assert set(ids(agenda.dashboard_sections(v)[0].rows)) == active_ids

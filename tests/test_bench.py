@@ -33,7 +33,22 @@ def test_ui_startup_seeds_twenty_treatments_through_the_store(home: Path) -> Non
                     reason="needs this venv's installed aftercare script")
 def test_status_bench_runs_and_reports_the_ratio_and_the_clinic_case() -> None:
     env = {k: v for k, v in os.environ.items() if k != "AFTERCARE_HOME"}
-    proc = subprocess.run([sys.executable, str(BENCH / "status_bench.py"), "--runs", "2", "--limit", "1000"],
+    proc = subprocess.run([sys.executable, str(BENCH / "status_bench.py"), "--runs", "2", "--limit", "1000",
+                           "--version-limit", "1000", "--many-limit", "1000"],
                           capture_output=True, text=True, env=env, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "ratio" in proc.stdout and "with a clinic profile" in proc.stdout
+    assert "aftercare --version" in proc.stdout and "1000 treatments" in proc.stdout
+
+
+@pytest.mark.skipif(not (Path(sys.executable).parent / "aftercare").exists() or sys.platform != "linux",
+                    reason="needs this venv's installed aftercare script, /proc and a pty")
+def test_ui_startup_runs_and_reports_its_ratios() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "AFTERCARE_HOME"}
+    proc = subprocess.run([sys.executable, str(BENCH / "ui_startup.py"), "--runs", "1", "--idle", "2"],
+                          capture_output=True, text=True, env=env, timeout=300, check=False)
+    # The budgets are not checked here (CI machines vary), only that every ratio line is printed.
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "first answer on screen" in proc.stdout and proc.stdout.count("ratio") == 2, proc.stdout
+    assert "CPU" in proc.stdout, proc.stdout
+

@@ -18,13 +18,15 @@ import pytest
 
 from aftercare import __version__
 from aftercare.protocols import known_sources, load_catalog
-from aftercare.store import RECORD_NAME
+from aftercare.store import RECORD_NAME, Store
 
 NOW = "2026-11-22T08:48+09:00"  # Sunday 08:48 in Seoul
 ISO_WITH_OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
+# Version 2 of the contract: items gain note, alternatives and from_clinic (and `course` where a
+# session is part of a course); warnings are {"text", "urgent", "source"}; cautions are new.
 ITEM_KEYS = {"id", "kind", "title", "state", "starts_at", "ends_at", "starts_in_seconds",
-             "remaining_seconds", "source"}
-TREATMENT_KEYS = {"id", "procedure", "at", "zone", "items", "warnings"}
+             "remaining_seconds", "source", "note", "alternatives", "from_clinic"}
+TREATMENT_KEYS = {"id", "procedure", "at", "zone", "course", "items", "warnings", "cautions"}
 
 
 @pytest.fixture(autouse=True)
@@ -118,11 +120,20 @@ def test_status_text_leads_with_the_countdown(cli, three: dict[str, str]) -> Non
     right_now, allowed, upcoming = (meso_lines.index(h) for h in ("Right now", "Allowed again", "Next"))
     assert right_now < allowed < upcoming
     assert meso_lines[right_now + 1] == "No colour, perm or relaxer — 11 d 1 h left"
-    assert ("You may shampoo gently, with lukewarm water — since Fri 20 Nov 17:00 "
+    assert ("Scalp massage is fine again — since Fri 20 Nov 17:00 "
             "(Sat 21 Nov 10:00 Seoul time)") in meso_lines[allowed + 1: upcoming]
+    # Shampoo is not "allowed again" while the newer herbal treatment forbids it: never both.
+    assert not any(line.startswith("You may shampoo") for line in meso_lines)
     assert "Contact your clinic if:" in meso_lines
-    # A finished treatment is still listed, and says so.
-    assert three["prp"] in prp and "this plan is complete" in prp
+    # An older treatment is still listed. What its source gives no end stays, marked (it was
+    # dropped at midnight, an invented end), and the next session is a due date, not "over".
+    assert three["prp"] in prp
+    assert ("Avoid anti-inflammatory painkillers (NSAIDs); paracetamol is fine — no end given — "
+            "ask your clinic") in prp
+    assert "Next session — due since" in prp and "book with your clinic" in prp
+    # Urgent signs first, marked.
+    assert [line.strip() for line in meso_lines if line.strip().startswith("- ")][0].startswith(
+        "- URGENT: Swelling of the face or lips")
     assert "not medical advice" in result.out
 
 
@@ -137,7 +148,7 @@ def test_status_json_contract(cli, three: dict[str, str]) -> None:
     result = cli("status", "--json", "--now", NOW)
     assert result.code == 0 and result.err == ""
     doc = json.loads(result.out)
-    assert set(doc) == {"now", "treatments"}
+    assert set(doc) == {"version", "now", "treatments"} and doc["version"] == 2
     assert ISO_WITH_OFFSET.match(doc["now"])
     assert datetime.fromisoformat(doc["now"]) == datetime.fromisoformat(NOW)
     # Newest first; the finished PRP treatment is still listed.
@@ -149,13 +160,18 @@ def test_status_json_contract(cli, three: dict[str, str]) -> None:
         assert set(t) == TREATMENT_KEYS
         assert t["procedure"] in load_catalog() and t["zone"] == "Asia/Seoul"
         assert isinstance(t["id"], str) and ISO_WITH_OFFSET.match(t["at"])
-        assert t["warnings"] and all(isinstance(w, str) and w for w in t["warnings"])
-        assert {i["id"] for i in t["items"]} == {r.id for r in load_catalog()[t["procedure"]].rules}
+        assert t["warnings"] and all(set(w) == {"text", "urgent", "source"} for w in t["warnings"])
+        assert t["warnings"][0]["urgent"] is True  # urgent first
+        assert not any(w["urgent"] for w in t["warnings"][1:])
+        assert {i["id"] for i in t["items"]} == {
+            r.id for r in load_catalog()[t["procedure"]].rules if r.kind.value != "maintenance"}
         for item in t["items"]:
-            assert set(item) == ITEM_KEYS
+            assert set(item) - {"course"} == ITEM_KEYS  # course: where a course length is known
             assert all(isinstance(item[k], str) for k in ("id", "kind", "title", "source"))
             assert item["source"] in sources
-            assert item["state"] in ("upcoming", "active", "done")
+            assert item["state"] in ("upcoming", "active", "done", "open")
+            if item["state"] == "open":  # no end in the source (or a due session): no countdown
+                assert item["remaining_seconds"] is None and item["starts_in_seconds"] is None
             assert ISO_WITH_OFFSET.match(item["starts_at"])
             assert item["ends_at"] is None or ISO_WITH_OFFSET.match(item["ends_at"])
             starts = datetime.fromisoformat(item["starts_at"])
@@ -177,10 +193,16 @@ def test_status_json_contract(cli, three: dict[str, str]) -> None:
         "id": "no-shampoo", "kind": "restriction", "title": "No shampoo", "state": "active",
         "starts_at": "2026-11-22T08:00:00+09:00", "ends_at": "2026-11-22T10:00:00+09:00",
         "starts_in_seconds": None, "remaining_seconds": 72 * 60,
-        "source": shampoo["source"],
+        "source": shampoo["source"], "note": shampoo["note"], "alternatives": [], "from_clinic": False,
     }
     assert herbal["at"] == "2026-11-22T08:00:00+09:00"
-    assert {i["state"] for i in doc["treatments"][2]["items"]} == {"done"}
+    prp = doc["treatments"][2]["items"]
+    assert {i["state"] for i in prp} == {"done", "open"}
+    nsaids = next(i for i in prp if i["id"] == "no-nsaids")
+    assert (nsaids["state"], nsaids["ends_at"], nsaids["remaining_seconds"]) == ("open", None, None)
+    shampoo_alts = next(i for i in prp if i["id"] == "no-shampoo")["alternatives"]
+    assert shampoo_alts == [{"timing": "48 hours",
+                             "source": "atlantaprphairgrowth.com/pre-and-post-hair-instructions/"}]
 
 
 def test_status_json_with_nothing_recorded(cli) -> None:
@@ -348,3 +370,17 @@ def test_once_shampoo_is_allowed_the_answer_uses_the_contents_own_words(run_cli,
                     "--now", "2026-05-02T09:00+09:00"], home).code == 0
     out = run_cli(["status", "--now", "2026-11-22T09:00+09:00"], home).out
     assert out.splitlines()[0] == "Shampoo: yes — You may shampoo again"
+
+
+def test_add_says_the_course_position_and_new_course_starts_one(cli, home: Path) -> None:
+    first = cli("add", "mesotherapy", "--at", "2026-11-01 10:00", "--zone", "Asia/Seoul", "--now", NOW)
+    assert first.code == 0 and "session 1 of 4–6" in first.out
+    second = cli("add", "mesotherapy", "--at", "2026-11-15 10:00", "--zone", "Asia/Seoul", "--now", NOW)
+    assert "This is session 2 of 4–6 of the course." in second.out
+    third = cli("add", "mesotherapy", "--at", "2026-11-21 10:00", "--zone", "Asia/Seoul",
+                "--new-course", "--now", NOW)
+    assert third.code == 0 and "session 1 of 4–6" in third.out
+    assert [t.new_course for t in Store(home).load().newest_first()] == [True, False, False]
+    doc = json.loads(cli("status", "--json", "--now", NOW).out)
+    assert [t["course"] for t in doc["treatments"]] == [
+        {"session": 1, "of": [4, 6]}, {"session": 2, "of": [4, 6]}, {"session": 1, "of": [4, 6]}]

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aftercare.model import ItemStatus, Kind, PlanItem, Rule, State, Treatment
+from aftercare.model import CoursePosition, ItemStatus, Kind, PlanItem, Rule, State, Treatment
 from aftercare.plan import build_plan, item_status, next_change, status
 from aftercare.protocols import load_catalog
 from aftercare.timing import Offset
@@ -54,12 +54,15 @@ def expected_instant(offset: Offset, at: datetime, zone: ZoneInfo) -> datetime:
 def expected_window(rules: dict[str, Rule], rule: Rule, at: datetime, zone: ZoneInfo):
     start = expected_instant(rule.start, at, zone)
     if rule.after:
-        start = max(start, expected_window(rules, rules[rule.after], at, zone)[1])
+        before_end = expected_window(rules, rules[rule.after], at, zone)[1]
+        if before_end is not None:
+            start = max(start, before_end)
     if rule.end is not None:
         end = expected_instant(rule.end, at, zone)
-    else:  # lasts the local calendar day it starts on
-        next_day = start.astimezone(zone).date() + timedelta(days=1)
-        end = datetime.combine(next_day, time(0), tzinfo=zone).astimezone(UTC)
+    elif rule.kind is Kind.WINDOW:  # may resume from its start: allowed from then on
+        end = start
+    else:  # no end in the source: none is invented (was: the local calendar day it starts on)
+        end = None
     return start, end
 
 
@@ -70,8 +73,9 @@ def boundary_cases():
                 yield pytest.param(procedure, rule.id, case, id=f"{procedure}:{rule.id}:{case}")
 
 
-def plan_items(procedure: str, at: datetime, zone: str) -> dict[str, PlanItem]:
-    plan = build_plan(load_catalog()[procedure], Treatment("t1", procedure, at, zone))
+def plan_items(procedure: str, at: datetime, zone: str,
+               course: CoursePosition | None = None) -> dict[str, PlanItem]:
+    plan = build_plan(load_catalog()[procedure], Treatment("t1", procedure, at, zone), course)
     return {item.rule.id: item for item in plan.items}
 
 
@@ -81,11 +85,16 @@ def test_every_rule_at_its_boundaries(procedure: str, rule_id: str, case: str) -
     at = wall(text, zone)
     protocol = load_catalog()[procedure]
     rules = {r.id: r for r in protocol.rules}
-    item = plan_items(procedure, at, zone)[rule_id]
+    rule = rules[rule_id]
+    course = None
+    if rule.kind is Kind.MAINTENANCE:  # only after a course has at least its minimum sessions
+        of = next(r.sessions for r in protocol.rules if r.kind is Kind.SESSION)
+        assert of is not None
+        course = CoursePosition(of[0], of, "t1", True)
+    item = plan_items(procedure, at, zone, course)[rule_id]
 
-    assert (item.starts_at, item.ends_at) == expected_window(rules, rules[rule_id], at, ZoneInfo(zone))
-    assert item.starts_at.utcoffset() == timedelta(0) and item.ends_at.utcoffset() == timedelta(0)
-    assert item.ends_at > item.starts_at, "a rule that is never active would never be shown"
+    assert (item.starts_at, item.ends_at) == expected_window(rules, rule, at, ZoneInfo(zone))
+    assert item.starts_at.utcoffset() == timedelta(0)
     assert item.starts_at >= at, "nothing in a plan starts before the procedure"
 
     before = item_status(item, item.starts_at - SECOND)
@@ -93,6 +102,22 @@ def test_every_rule_at_its_boundaries(procedure: str, rule_id: str, case: str) -
     assert before.starts_in_seconds == 1 and before.remaining_seconds is None
 
     at_start = item_status(item, item.starts_at)
+    years_later = item.starts_at + timedelta(days=1100)
+    if rule.kind in (Kind.SESSION, Kind.MAINTENANCE):
+        # A due date: due from its start until the next session is recorded, never "over".
+        assert at_start.state is State.OPEN and item_status(item, years_later).state is State.OPEN
+        return
+    if item.ends_at is None:
+        # No end in the source: open (no countdown) until ticked off, however long it takes.
+        assert (at_start.state, at_start.remaining_seconds) == (State.OPEN, None)
+        assert item_status(item, years_later).state is State.OPEN
+        assert item_status(item, item.starts_at, ticked=True).state is State.DONE
+        return
+    if item.ends_at == item.starts_at:  # a resume rule with no latest start: allowed from its start
+        assert rule.kind is Kind.WINDOW and at_start.state is State.DONE
+        return
+    assert item.ends_at.utcoffset() == timedelta(0)
+    assert item.ends_at > item.starts_at, "a rule that is never active would never be shown"
     assert at_start.state is State.ACTIVE
     assert at_start.remaining_seconds == (item.ends_at - item.starts_at).total_seconds()
     assert at_start.starts_in_seconds is None
@@ -158,8 +183,8 @@ def test_gentle_shampoo_after_a_23_00_procedure_starts_when_the_48_h_end() -> No
     at = wall("2026-11-20T23:00", "Asia/Seoul")
     items = plan_items("mesotherapy", at, "Asia/Seoul")
     assert items["gentle-shampoo"].starts_at == at + timedelta(hours=48)
-    # It then lasts the rest of that calendar day in Seoul.
-    assert items["gentle-shampoo"].ends_at == wall("2026-11-23T00:00", "Asia/Seoul")
+    # "From day 3" is a start: allowed from then on (it no longer "lasts the calendar day").
+    assert items["gentle-shampoo"].ends_at == items["gentle-shampoo"].starts_at
 
 
 def test_plan_is_sorted_by_start() -> None:
@@ -173,7 +198,7 @@ def test_next_change_is_the_earliest_future_boundary() -> None:
     at = wall("2026-11-20T10:00", "Asia/Seoul")
     plan = build_plan(load_catalog()["mesotherapy"], Treatment("t", "mesotherapy", at, "Asia/Seoul"))
     now = at + timedelta(hours=1)
-    boundaries = [m for i in plan.items for m in (i.starts_at, i.ends_at) if m > now]
+    boundaries = [m for i in plan.items for m in (i.starts_at, i.ends_at) if m is not None and m > now]
     assert next_change(status(plan, now), now) == min(boundaries)
     far = at + timedelta(days=800)
     assert next_change(status(plan, far), far) is None
@@ -184,7 +209,7 @@ def test_next_change_is_the_earliest_future_boundary() -> None:
 ZONES = ["UTC", "Asia/Seoul", "Asia/Tokyo", "America/Los_Angeles", "America/New_York",
          "Europe/London", "Australia/Sydney", "Australia/Lord_Howe", "Pacific/Chatham",
          "America/Santiago", "Asia/Kathmandu", "Europe/Dublin"]
-ORDER = {State.UPCOMING: 0, State.ACTIVE: 1, State.DONE: 2}
+ORDER = {State.UPCOMING: 0, State.ACTIVE: 1, State.OPEN: 1, State.DONE: 2}
 
 procedures = st.sampled_from(sorted(load_catalog()))
 # Hypothesis takes naive bounds and attaches `timezones` itself.
@@ -203,9 +228,14 @@ def check_one(s: ItemStatus, now: datetime) -> None:
         assert s.item.starts_at > now
     elif s.state is State.ACTIVE:
         assert s.remaining_seconds is not None and s.remaining_seconds > 0
-        assert s.item.starts_at <= now < s.item.ends_at
+        assert s.item.ends_at is not None and s.item.starts_at <= now < s.item.ends_at
         assert s.starts_in_seconds is None
+    elif s.state is State.OPEN:  # no end in the source, or a due session: no countdown at all
+        assert s.item.starts_at <= now
+        assert s.item.ends_at is None or s.rule.kind in (Kind.SESSION, Kind.MAINTENANCE)
+        assert s.starts_in_seconds is None and s.remaining_seconds is None
     else:
+        assert s.item.ends_at is not None
         assert s.item.ends_at <= now
         assert s.starts_in_seconds is None and s.remaining_seconds is None
 
@@ -215,7 +245,7 @@ def check_one(s: ItemStatus, now: datetime) -> None:
 def test_states_never_go_backwards(procedure: str, at: datetime, zone: str, offsets: list[int]) -> None:
     plan = build_plan(load_catalog()[procedure], Treatment("t", procedure, at, zone))
     for item in plan.items:
-        assert item.starts_at <= item.ends_at
+        assert item.ends_at is None or item.starts_at <= item.ends_at
         assert item.starts_at >= at
     previous: dict[str, State] = {}
     last_remaining: dict[str, int] = {}

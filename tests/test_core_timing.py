@@ -14,7 +14,7 @@ import pytest
 from aftercare.model import Treatment
 from aftercare.plan import build_plan
 from aftercare.protocols import load_catalog, parse_protocol
-from aftercare.timing import Offset, TimingError, end_of_day
+from aftercare.timing import Offset, TimingError
 
 NEW_YORK = ZoneInfo("America/New_York")
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -161,13 +161,6 @@ def test_months_keep_the_wall_clock_time_across_dst() -> None:
 def test_months_are_calendar_months(start: str, months: int, expected: str) -> None:
     end = Offset(months, "mo").resolve(local(start, SEOUL), SEOUL)
     assert end.astimezone(SEOUL).replace(tzinfo=None) == datetime.fromisoformat(expected)
-
-
-def test_end_of_day_is_next_local_midnight_even_on_a_23_hour_day() -> None:
-    at = local("2026-03-08T01:00", NEW_YORK)
-    end = end_of_day(at, NEW_YORK)
-    assert end == datetime(2026, 3, 9, 0, 0, tzinfo=NEW_YORK)
-    assert (end - at) == timedelta(hours=22)  # 23 wall-hours minus the skipped one
 
 
 def test_a_day_3_rule_starts_at_midnight_in_a_plan_across_spring_forward() -> None:

@@ -37,7 +37,10 @@ def used_messages() -> dict[str, str]:
                         and node.args and isinstance(node.args[0], ast.Constant)
                         and isinstance(node.args[0].value, str)):
                     found.setdefault(node.args[0].value, f"{folder}/{path.name}:{node.lineno}")
-    return found | {m: "(indirect)" for m in INDIRECT}
+    from aftercare.texts import _UNIT_PLURAL, _UNITS  # the words of a timing, through a variable
+
+    units = [w for pair in _UNITS.values() for w in pair] + list(_UNIT_PLURAL.values())
+    return found | {m: "(indirect)" for m in (*INDIRECT, *units)}
 
 
 def catalog(lang: str) -> dict:

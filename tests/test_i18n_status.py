@@ -35,10 +35,11 @@ def test_status_in_korean(run_cli, home) -> None:
         "19시간 남음", "5일 19시간 남음"]
     assert any(line.startswith("    정상: ") and line.endswith(" — 1일 19시간 더 계속될 수 있음")
                for line in lines)
-    assert any(line.endswith(" — 26일 19시간 후, 12월 27일 (일) 10:00") for line in lines)
+    assert any(line.endswith(" (3–6회 중 2회차) — 12월 27일 (일) 10:00 예정") for line in lines)
     assert any(line.endswith(" — 11월 30일 (월) 10:00부터") for line in lines)
     assert lines[-1] == "시간은 이 컴퓨터 기준(KST)이며, 병원 시간대가 다르면 괄호 안에 적습니다."
-    assert any(line.endswith("— 11월 29일 (일) 10:00 — id " + line.rsplit(" ", 1)[-1]) for line in lines)
+    assert any(line.endswith(" — 3–6회 중 1회차") and "— 11월 29일 (일) 10:00 — id " in line
+               for line in lines)
     assert "  다음의 경우 병원에 연락하세요:" in lines
     assert lines[-2] == ("aftercare는 병원의 안내를 정리해 보여 줄 뿐, 의학적 조언이 아닙니다. "
                          "걱정되는 점이 있으면 병원에 연락하세요.")
@@ -47,10 +48,10 @@ def test_status_in_korean(run_cli, home) -> None:
 def test_status_in_japanese(run_cli, home) -> None:
     lines = _status(run_cli, home, "--lang", "ja").splitlines()
     assert "  現在" in lines and "  再開してよいこと" in lines and "  次" in lines
-    assert any(line.endswith("— 11月29日(日) 10:00 — id " + line.rsplit(" ", 1)[-1]) for line in lines)
+    assert any(line.endswith(" — 全3–6回中1回目") and "— 11月29日(日) 10:00 — id " in line for line in lines)
     left = [line.rsplit(" — ", 1)[-1] for line in lines if " — 残り" in line]
     assert left == ["残り19時間", "残り5日19時間"]
-    assert any(line.endswith(" — 26日19時間後、12月27日(日) 10:00") for line in lines)
+    assert any(line.endswith(" (全3–6回中2回目) — 12月27日(日) 10:00予定") for line in lines)
     assert lines[-2].startswith("aftercare はクリニックの指示を管理するもので")
 
 

@@ -25,7 +25,7 @@ MESO = {
     "no-shampoo/end/0": 48 * H,
     "no-sweating/end/0": 48 * H,
     "next-session/start/0": 11 * D,
-    "shedding/start/0": 14 * D,
+    "shedding/end/0": 14 * D,  # 2 weeks before the shed's end (4 w from the procedure): "may start"
     "no-chemical-treatments/end/0": 14 * D,
     "progress-photo/start/0": 56 * D,
 }

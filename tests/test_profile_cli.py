@@ -155,8 +155,11 @@ def test_show_and_clear(run_cli, home: Path) -> None:
     assert run_cli(["profile", "use", SEOUL], home).code == 0
     shown = run_cli(["profile", "show"], home).out
     assert "Phone: +82-2-0000-0147" in shown
-    assert re.search(r"48–72 hours after +may resume: Topical minoxidil may be resumed +\(clinic\)", shown)
-    assert re.search(r"after 2 weeks +next session: Next session due — a course of 5 sessions +\(clinic\)",
+    assert re.search(r"from 48 hours \(your clinic may say up to 72 hours\) +may resume: "
+                     r"Topical minoxidil +\(clinic\)", shown)
+    # The clinic still sees what the built-in content said.
+    assert "other source: 24–48 hours (the built-in default) (myeongdong-mesotherapy)" in shown
+    assert re.search(r"after 2 weeks +next visit: Next session — a course of 5 sessions +\(clinic\)",
                      shown)
     assert re.search(r"first 48 hours +do not: No shampoo$", shown, re.M)  # built-in: no mark
     assert "You cannot keep your next session date" in shown
@@ -250,7 +253,7 @@ def test_handout_escapes_every_profile_string(run_cli, home: Path, tmp_path: Pat
     assert "&lt;script&gt;alert(0)&lt;/script&gt;" in page
     assert "\x1b" not in page and "[bold]x[/bold]" in page
     assert "default-src 'none'" in page
-    assert "first 24 hours" in page and "from day 3" in page and "weeks 2–4" in page
+    assert "first 24 hours" in page and "from day 3" in page and "first 4 weeks" in page
     assert "it is not medical advice" in page
     markdown = md_out.read_text()
     assert "\\<script\\>alert(0)\\</script\\>" in markdown
@@ -264,13 +267,14 @@ def test_the_shipped_handouts(run_cli, home: Path, tmp_path: Path) -> None:
     assert run_cli(argv, home).code == 0
     page = out.read_text()
     assert '<html lang="en">' in page and "+82-2-0000-0147" in page
-    assert "48–72 hours after" in page and "a course of 5 sessions" in page
+    assert "from 48 hours (your clinic may say up to 72 hours)" in page
+    assert "a course of 5 sessions" in page
     assert "Hangang Scalp &amp; Hair Clinic (example): the clinic&#x27;s own instructions" in page
     md = tmp_path / "us.md"
     argv = ["profile", "handout", US, "--procedure", "exosome-injection", "--out", str(md)]
     assert run_cli(argv, home).code == 0
     text = md.read_text()
-    assert "| months 6–8 | next session: Next session due (your clinic) |" in text
+    assert "| months 6–8 | next visit: Re-evaluation visit (your clinic) |" in text
     assert "Cooley Hair Center" in text
 
 
@@ -385,3 +389,24 @@ def test_a_clinics_own_rule_with_reminders_can_be_muted(run_cli, home: Path, tmp
     assert muted.code == 0, muted.err
     assert run_cli(["settings", "mute", "call-uss"], home).code == 2
     assert "call-us" in run_cli(["settings"], home).out
+
+
+def test_the_sheet_speaks_in_full_sentences_with_date_cautions_and_sources(run_cli, home: Path,
+                                                                          tmp_path: Path) -> None:
+    out = tmp_path / "sheet.md"
+    result = run_cli(["profile", "handout", US, "--procedure", "exosome-injection", "--out", str(out),
+                      "--at", "2026-11-20 10:00"], home)
+    assert result.code == 0, result.err
+    text = out.read_text()
+    assert "Treatment date: Fri 20 Nov 2026, 10:00" in text
+    assert "## Before your treatment" in text and "immunocompromised" in text
+    # "You may shampoo again We say…" ran on: every part is a sentence, and each rule says its source.
+    assert "You may shampoo again. We say" in text
+    assert "Source: Cooley Hair Center" in text
+    assert "maintainer" not in text.lower() and "no end is set" not in text
+    urgent = text.index("**Urgent:**")
+    assert urgent < text.index("Bleeding that does not stop")
+    blank = tmp_path / "blank.md"
+    assert run_cli(["profile", "handout", US, "--procedure", "exosome-injection", "--out", str(blank)],
+                   home).code == 0
+    assert "Treatment date: \\_\\_\\_" in blank.read_text()

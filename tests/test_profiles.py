@@ -263,7 +263,7 @@ def test_a_course_creates_the_session_rule_where_there_is_none() -> None:
 
 def test_course_and_override_may_not_both_set_the_next_session() -> None:
     text = BASE + ('[procedures.mesotherapy.course]\ninterval = "3 w"\n'
-                   '[procedures.mesotherapy.rules.next-session]\nstart = "4 w"\n')
+                   '[procedures.mesotherapy.rules.next-session]\nstart = "3 w"\n')
     assert problems(text) == [
         "p.toml:10:1: procedures.mesotherapy.course.interval: the next session's timing is set twice, "
         "here and in procedures.mesotherapy.rules.next-session; keep one",
@@ -404,10 +404,12 @@ def test_relative_timeline_phrases() -> None:
     assert relative_when(rule("no-shampoo")) == "first 48 hours"  # type: ignore[arg-type]
     assert relative_when(rule("gentle-shampoo")) == "from day 3"  # type: ignore[arg-type]
     assert relative_when(rule("gentle-shampoo"), meso) == "from day 3, once “No shampoo” has ended"  # type: ignore[arg-type]
-    assert relative_when(rule("shedding")) == "weeks 2–4"  # type: ignore[arg-type]
-    assert relative_when(rule("minoxidil-resume")) == "24–48 hours after"  # type: ignore[arg-type]
-    assert relative_when(rule("baseline-photo")) == "on the day of the procedure"  # type: ignore[arg-type]
-    assert relative_when(rule("next-session")) == "after 2 weeks"  # type: ignore[arg-type]
+    assert relative_when(rule("shedding")) == "first 4 weeks, from the first session of the course"  # type: ignore[arg-type]
+    assert (relative_when(rule("minoxidil-resume"))  # type: ignore[arg-type]
+            == "from 24 hours (your clinic may say up to 48 hours)")
+    assert (relative_when(rule("baseline-photo"))  # type: ignore[arg-type]
+            == "on the day of the procedure, from the first session of the course")
+    assert relative_when(rule("next-session")) == "weeks 2–3"  # type: ignore[arg-type]
     assert relative_when(rule("no-chemical-treatments")) == "first 2 weeks"  # type: ignore[arg-type]
 
 

@@ -45,7 +45,7 @@ EXPECTED = [
     ("mesotherapy", "no-sweating", "end", 48 * H),
     ("mesotherapy", "no-chemical-treatments", "end", 14 * D),
     ("mesotherapy", "minoxidil-resume", "start", 24 * H),
-    ("mesotherapy", "shedding", "start", 14 * D),
+    ("mesotherapy", "shedding", "end", 14 * D),  # the shed runs from the procedure; "may start" at week 2
     ("mesotherapy", "progress-photo", "start", 56 * D),
     ("mesotherapy", "next-session", "start", 14 * D - 3 * D),
     ("herbal-acupuncture", "no-shampoo", "end", 2 * H),
@@ -74,7 +74,9 @@ def test_each_reminder_falls_on_its_moment(procedure: str, rule: str, moment: st
 def test_every_shipped_reminder_is_derived_once_and_nothing_else() -> None:
     for pid, protocol in load_catalog().items():
         got = reminders_for(plan(pid))
-        expected = {(rule.id, i) for rule in protocol.rules for i in range(len(rule.reminders))}
+        # Maintenance follows a course that has its minimum sessions: not in a single session's plan.
+        expected = {(rule.id, i) for rule in protocol.rules for i in range(len(rule.reminders))
+                    if rule.kind.value != "maintenance"}
         assert {(r.rule_id, int(r.key.rsplit("/", 1)[1])) for r in got} == expected, pid
         assert len({r.key for r in got}) == len(got)
         assert got == sorted(got, key=lambda r: (r.at, r.key))
@@ -215,12 +217,26 @@ def test_summary_reads_as_one_line_with_local_times() -> None:
     assert "\n" not in text
 
 
+def test_a_long_summary_tells_the_latest_and_counts_the_earlier_ones() -> None:
+    from aftercare.reminders import MAX_SUMMARIZED
+
+    rs = [r for n in range(5) for r in reminders_for(plan("prp", AT + n * 30 * D, tid=f"t{n}"))]
+    now = AT + 400 * D
+    assert len(rs) > MAX_SUMMARIZED
+    text = summary_text(rs, now, SEOUL)
+    assert text.count(";") == MAX_SUMMARIZED  # the latest ones, then the count
+    assert text.endswith(f"; {len(rs) - MAX_SUMMARIZED} earlier reminders.")
+    latest = max(rs, key=lambda r: r.moment_at or r.at)
+    assert (latest.phrase or latest.message.rstrip(". "))[1:] in text
+
+
 def test_summary_marks_a_start_reminder_whose_item_is_over() -> None:
     rs = [r for r in reminders_for(plan("mesotherapy")) if r.rule_id in ("minoxidil-resume", "shedding")]
     now = AT + 40 * D  # both windows long over
     text = summary_text(rs, now, SEOUL)
-    assert "topical minoxidil may be resumed since Sat 21 Nov 10:00 (now over)" in text
-    assert "some shedding may happen since Fri 04 Dec 10:00 (now over)" in text
+    # "May resume" is a start: never "over". The shed (an expectation) reads until its end.
+    assert "you may resume topical minoxidil since Sat 21 Nov 10:00;" in text
+    assert "some shedding may happen (until Fri 18 Dec 10:00)" in text
 
 
 def test_next_due_is_the_next_undelivered_instant() -> None:

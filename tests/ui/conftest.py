@@ -52,7 +52,7 @@ def make(home: Path):
     from aftercare.screens.app import make_app
 
     def build(clock: FixedClock):
-        return make_app(home=home, clock=clock, exit_after_first_paint=False)
+        return make_app(home=home, clock=clock)
 
     return build
 

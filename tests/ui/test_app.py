@@ -219,7 +219,8 @@ async def test_ticking_a_task_survives_a_restart(make, seed, home, la, text, set
         assert text(tasks.get_option_at_index(0).prompt).startswith("[x] Take a baseline photo")
         await pilot.press("escape")
         await pilot.pause()
-        assert "done" in text(rows(app, "Countdown")["baseline-photo"])
+        # The baseline photo has no end in its source: ticked off, it leaves "Right now".
+        assert "baseline-photo" not in rows(app, "Countdown")
     assert Store(home).load().is_ticked(treatment.id, "baseline-photo")
 
     again = make(FixedClock(PROCEDURE_AT + timedelta(hours=2)))
@@ -337,6 +338,9 @@ async def test_help_states_not_medical_advice_and_red_flags(make, seed, la, text
         assert "not medical advice" in shown
         assert "Contact your clinic if" in shown
         assert "Signs of infection" in shown
+        # Before-treatment cautions are their own list, after the signs, not a sign to call about.
+        assert shown.index("Before a treatment:") > shown.index("Signs of infection")
+        assert "does not replace them" in shown.split("Before a treatment:")[1]
         assert re.search(r"t\s+Today", shown) and re.search(r"l\s+Timeline", shown)
 
 

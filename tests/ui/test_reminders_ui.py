@@ -26,7 +26,7 @@ SIZE = (80, 24)
 AT = datetime(2026, 11, 20, 5, 30, tzinfo=UTC)  # Fri 20 Nov 14:30 in Seoul
 H = timedelta(hours=1)
 D = timedelta(days=1)
-MINOXIDIL = "Topical minoxidil may be resumed from now (check your clinic's preference: 24–48 h)."
+MINOXIDIL = "You may resume topical minoxidil from now, if your clinic agrees (it may say up to 48 hours)."
 SHAMPOO = "You may shampoo now — gently, with lukewarm water."
 INJECTION = "[bold]x[/bold] [/foo]"
 
@@ -197,7 +197,8 @@ async def test_after_three_days_asleep_one_summary_then_nothing(make, seed, home
         [(title, message, severity)] = notes(app)
         assert title == "aftercare: missed reminders" and severity == "information"
         assert message.startswith("While you were away: ")
-        for missed in ("topical minoxidil may be resumed since Fri 20 Nov 21:30 (now over)",
+        # "May resume" is a start: never "(now over)".
+        for missed in ("you may resume topical minoxidil since Fri 20 Nov 21:30;",
                        "you may shampoo gently, with lukewarm water since Sat 21 Nov 21:30",
                        "exercise and sweating are fine again since Sat 21 Nov 21:30"):
             assert missed in message
