@@ -2,9 +2,9 @@
 
 `_("No shampoo")` returns the text in the chosen language when `content/locales/<lang>.toml` has
 it under `[messages]` (keyed by the English message, as `_()` is called), else the English text:
-a missing string falls back to English for that string only. Content texts are keyed by
-procedure id, rule id and field under `[content.<procedure>]` (`content_text`), never by the
-English sentence, so rewording the English does not silently keep a stale translation.
+a missing string falls back to English for that string only. The procedures' texts are
+translated separately, keyed by procedure id, rule id and field, never by the English sentence
+(aftercare.content_locale, `content/locales/<lang>-content.toml`).
 
 Which language: `set_language()` (from `--lang`), else the resolver the command line or the app
 installs (the record's `settings.language`, then the clinic profile's `language`), else
@@ -116,21 +116,6 @@ def _(message: str) -> str:
 def gettext_in(lang: str, message: str) -> str:
     """`message` in `lang` regardless of the chosen language (the printed sheet, tests)."""
     return _messages(lang).get(message, message)
-
-
-def content_text(procedure: str, path: str, english: str, lang: str | None = None) -> str:
-    """A content text by its key: `content_text("prp", "rules.no-shampoo.title", "No shampoo")`.
-
-    `path` is dotted below `[content.<procedure>]`; English (or a missing entry) gives `english`."""
-    lang = lang or language()
-    if lang == "en":
-        return english
-    node: Any = catalog(lang).get("content", {}).get(procedure, {})
-    for part in path.split("."):
-        if not isinstance(node, Mapping):
-            return english
-        node = node.get(part)
-    return node if isinstance(node, str) and node else english
 
 
 def pick(value: str | Mapping[str, str], own_language: str = "en", lang: str | None = None) -> str:
