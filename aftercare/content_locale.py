@@ -44,14 +44,12 @@ def content_catalog(lang: str) -> Mapping[str, Any]:
     Read only when a protocol is loaded in that language: `status` pays for one file."""
     if lang == "en":
         return {}
-    import tomllib
-
+    from aftercare import tomlcache
     from aftercare.content import content_path
 
     try:
-        with open(content_path("locales", f"{lang}-content.toml"), "rb") as f:
-            return tomllib.load(f)
-    except (FileNotFoundError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return tomlcache.load(content_path("locales", f"{lang}-content.toml"))
+    except (FileNotFoundError, ValueError):  # tomllib.TOMLDecodeError and UnicodeDecodeError too
         return {}
 
 

@@ -91,14 +91,12 @@ def catalog(lang: str) -> Mapping[str, Any]:
     """The whole parsed catalog of `lang` (empty for English or when the file is unusable)."""
     if lang == "en":
         return {}
-    import tomllib
-
+    from aftercare import tomlcache
     from aftercare.content import content_path
 
     try:
-        with open(content_path("locales", f"{lang}.toml"), "rb") as f:
-            return tomllib.load(f)
-    except (FileNotFoundError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return tomlcache.load(content_path("locales", f"{lang}.toml"))
+    except (FileNotFoundError, ValueError):  # tomllib.TOMLDecodeError and UnicodeDecodeError too
         return {}
 
 
