@@ -114,15 +114,3 @@ def _(message: str) -> str:
 def gettext_in(lang: str, message: str) -> str:
     """`message` in `lang` regardless of the chosen language (the printed sheet, tests)."""
     return _messages(lang).get(message, message)
-
-
-def pick(value: str | Mapping[str, str], own_language: str = "en", lang: str | None = None) -> str:
-    """A clinic text given as one string (in `own_language`) or as a table language -> string:
-    the patient's language, else English, else the profile's own language, else any."""
-    if isinstance(value, str):
-        return value
-    lang = lang or language()
-    for candidate in (lang, "en", own_language):
-        if value.get(candidate):
-            return value[candidate]
-    return next((v for v in value.values() if v), "")

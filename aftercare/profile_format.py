@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 
 from aftercare.errors import ContentError
 from aftercare.model import Protocol, ReminderSpec, Rule, Warning
+from aftercare.profile_lang import LANGUAGE_RE
 from aftercare.protocols import (
     CLINIC_SOURCE,
     Checker,
@@ -63,7 +64,7 @@ WARNING_KEYS = {"text", "urgent", "source"}
 REMINDER_DEFAULT_KEYS = {"quiet_hours"}
 SESSION_RULE = "next-session"
 
-_LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")
+_LANGUAGE_RE = LANGUAGE_RE
 _EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
 _ZONE_RE = re.compile(r"^[A-Za-z0-9_+\-]{1,40}(/[A-Za-z0-9_+\-]{1,40}){0,3}$")
 _CLOCK_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -155,6 +156,8 @@ class Profile(NamedTuple):
     raw: bytes = b""
     # The built-in protocols `protocols` were computed from (effective_protocol reuses them).
     bases: Mapping[str, Protocol] = MappingProxyType({})
+    # The languages each text was given in, by its path (aftercare.profile_lang; `profile check`).
+    languages: Mapping[tuple[str | int, ...], tuple[str, ...]] = MappingProxyType({})
 
     def __repr__(self) -> str:  # the raw file and the base protocols would bury the clinic
         return f"Profile({self.clinic.name!r}, {self.offered}, sha256={self.sha256[:8]})"
@@ -236,7 +239,49 @@ def shown(value: object) -> str:
 
 
 class ProfileChecker(Checker):
-    """The content checker, with messages for clinic staff and bounds for untrusted values."""
+    """The content checker, with messages for clinic staff and bounds for untrusted values.
+
+    A text may be a table language -> string (aftercare.profile_lang): it is checked, and the one
+    to show picked, here; `languages` keeps which languages each text had, for `profile check`."""
+
+    def __init__(self, known_sources: frozenset[str], own_language: str = "en") -> None:
+        super().__init__(known_sources)
+        self.own_language = own_language
+        self.languages: dict[tuple[str | int, ...], tuple[str, ...]] = {}
+
+    def problems_at(self, path: tuple, key: str) -> bool:
+        """Whether `path.key` (or anything under it) has a problem recorded."""
+        where = (*path, key)
+        return any(p.path[: len(where)] == where for p in self.problems)
+
+    def text(self, table: Mapping, key: str, path: tuple, required: bool = True) -> str:
+        from aftercare.profile_lang import TEXT_KEYS
+
+        value = table.get(key)
+        if key in TEXT_KEYS and isinstance(value, Mapping):
+            return self._per_language(value, (*path, key))
+        found = super().text(table, key, path, required)
+        if key in TEXT_KEYS and found:
+            self.languages[(*path, key)] = (self.own_language,)
+        return found
+
+    def _per_language(self, value: Mapping, path: tuple) -> str:
+        from aftercare.i18n import language
+        from aftercare.profile_lang import LANGUAGE_RE, pick
+
+        before = len(self.problems)
+        if not value:
+            self.add(path, "is an empty table; give the text, or a table such as { en = \"…\" }")
+        for code in value:
+            if not LANGUAGE_RE.match(str(code)):
+                self.add((*path, code), f"found {shown(code)}, expected a language code such as "
+                                        "\"en\", \"ko\" or \"pt-BR\"")
+            elif super().text(value, code, path) and not _visible(value[code]):  # a string, not too long
+                self.add((*path, code), "is empty or only invisible characters; a text is required")
+        if len(self.problems) != before:
+            return ""
+        self.languages[path] = tuple(value)
+        return pick(value, self.own_language, language())
 
     def add(self, path: tuple[str | int, ...], message: str) -> None:
         if len(message) > MAX_MESSAGE:
@@ -426,7 +471,8 @@ def _parse_override(c: ProfileChecker, rule_id: str, table: Mapping, path: tuple
         if key not in table:
             return None
         value = c.text(table, key, path, required=True) if empty_ok else c.nonempty(table, key, path)
-        return value if isinstance(table[key], str) else None
+        # A table of languages gives its picked text; a wrong value (reported) gives none.
+        return value if isinstance(table[key], (str, Mapping)) and not c.problems_at(path, key) else None
 
     reminders = None
     if "reminders" in table:
