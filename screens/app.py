@@ -76,6 +76,9 @@ class AftercareApp(App[None]):
         # Not in the Footer: the dashboard's has no room left at 80 columns. The palette and help
         # list it; the clinic's name and phone themselves head every screen.
         Binding("c", "clinic", _("Clinic"), show=False),
+        # Textual's own, which it adds unless the app has one: its footer label is in English.
+        Binding("ctrl+p", "command_palette", _("palette"), show=False, priority=True,
+                tooltip=_("Open the command palette")),
     ]
 
     def __init__(self, ctx: Context) -> None:

@@ -27,7 +27,7 @@ from aftercare.agenda import describe_when, resolve_zone, search_zones
 from aftercare.errors import UserError
 from aftercare.i18n import _
 from aftercare.render import zone_label
-from aftercare.screens.help import NOT_ADVICE
+from aftercare.screens.help import not_advice
 from aftercare.screens.messages import NewTreatment
 from aftercare.screens.profile_import import ProfileImport
 from aftercare.textsafe import clean
@@ -82,7 +82,7 @@ class OnboardingScreen(Screen[NewTreatment | None]):
                     "After your procedure, aftercare shows at a glance what you may and may not do "
                     "right now and for how long, what to do today, and what comes next — following "
                     "your clinic's instructions.")), classes="para")
-                yield Static(Content(NOT_ADVICE), classes="para")
+                yield Static(Content(not_advice()), classes="para")
                 yield Static(Content(_("Everything stays on this computer; no network is used.")),
                              classes="para muted")
                 with Horizontal(classes="buttons"):
