@@ -14,6 +14,7 @@ from aftercare.model import Warning
 from aftercare.screens.reminders_view import reminders_help
 from aftercare.textsafe import clean
 
+
 def not_advice() -> str:
     # Translated when shown, not at import: the module may be loaded before the language is known.
     return _("aftercare keeps track of your clinic's aftercare instructions. It is not medical advice "
