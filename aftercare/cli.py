@@ -65,7 +65,10 @@ def _sub(sub, name: str, common: argparse.ArgumentParser, help: str, **kw) -> ar
 
 
 def _add_procedures(sub, common) -> None:
-    _sub(sub, "procedures", common, "list the procedures and their ids")
+    pr = _sub(sub, "procedures", common, "list the procedures and their ids")
+    # For clinics: the rule ids a profile changes by (docs/profiles.md has the same table).
+    pr.add_argument("--rules", nargs="?", const="", default=None, metavar="ID",
+                    help="list every rule id with its kind, built-in timing and title (of procedure ID)")
 
 
 def _add_add(sub, common) -> None:
@@ -85,6 +88,9 @@ def _add_add(sub, common) -> None:
 def _add_status(sub, common) -> None:
     st = _sub(sub, "status", common, "what you may and may not do now")
     st.add_argument("--json", action="store_true", help="machine-readable output")
+    st.add_argument("--watch", action="store_true",
+                    help="keep it on screen, redrawn in place when it changes (plain text, no app: "
+                    "for screen readers); Ctrl+C ends it")
 
 
 def _add_treatments(sub, common) -> None:
@@ -127,6 +133,8 @@ def _add_settings(sub, common) -> None:
     from aftercare.langpref import add_settings_parsers
 
     add_settings_parsers(se_sub)
+    se_sub.add_parser("checkin", help="the daily check-in reminder of the first 14 days: on or off"
+                      ).add_argument("switch", choices=("on", "off"))
 
 
 def _add_export(sub, common) -> None:
@@ -147,6 +155,23 @@ def _add_profile(sub, common) -> None:
     add_profile_parser(sub, common)
 
 
+def _journal_adder(name: str) -> Callable[..., None]:
+    def add(sub, common) -> None:
+        from aftercare.journal_cli import add_parsers  # argparse only
+
+        add_parsers(sub, common, _sub, only=name)
+
+    return add
+
+
+def _add_doctor(sub, common) -> None:
+    doc = _sub(sub, "doctor", common, "check that your record is healthy and reminders will reach you",
+               description="Says where your record is and whether it is healthy, how reminders will "
+               "arrive, and this computer's zone, language and glyphs. Exit 1 when reminders cannot "
+               "reach you, with what to do.")
+    doc.add_argument("--notify", action="store_true", help="also send a real test notification")
+
+
 SUBCOMMANDS: dict[str, Callable[..., None]] = {
     "procedures": _add_procedures,
     "add": _add_add,
@@ -158,6 +183,8 @@ SUBCOMMANDS: dict[str, Callable[..., None]] = {
     "settings": _add_settings,
     "export": _add_export,
     "profile": _add_profile,
+    **{name: _journal_adder(name) for name in ("checkin", "journal", "reminders", "snooze", "done")},
+    "doctor": _add_doctor,
 }
 _TAKES_VALUE = {"--now", "--profile", "--lang"}
 
@@ -226,6 +253,14 @@ def cmd_procedures(ctx: Context, args: argparse.Namespace) -> int:
     from aftercare.textsafe import clean
 
     catalog = ctx.catalog()
+    if getattr(args, "rules", None) is not None:
+        from aftercare.protocols import get_protocol
+        from aftercare.rule_list import rule_rows, text_table
+
+        if args.rules:
+            get_protocol(args.rules)  # an unknown id: one sentence listing the known ones, exit 2
+        print("\n".join(text_table(rule_rows(catalog, args.rules or None))))
+        return 0
     width = max(len(p) for p in catalog)
     for pid, protocol in sorted(catalog.items()):
         print(f"{pid:<{width}}  {clean(protocol.name)} — {clean(protocol.summary)}")
@@ -247,7 +282,7 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
         parse_zone(clinic[1].clinic.timezone) if clinic else local_zone())
     now = ctx.now()
     at = parse_when(args.at, now, zone).replace(microsecond=0)
-    check_procedure_time(at, now)
+    check_procedure_time(at, now, zone)
     treatment = Treatment(
         id=treatment_id(protocol.id, at.isoformat()), procedure=protocol.id, at=at, zone=zone.key,
         profile=clinic[0] if clinic else None,  # kept with the treatment: later profiles never change it
@@ -261,7 +296,9 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
             raise UserError(
                 f"This {protocol.id} at {at.isoformat()} is already recorded as {treatment.id}."
             )
-        return record._replace(treatments=record.treatments + (treatment,))
+        # The zone of this computer now: the baseline of the travel notice (aftercare.travel).
+        return record._replace(treatments=record.treatments + (treatment,),
+                               last_zone=record.last_zone or local_zone().key)
 
     record = ctx.store.update(add)
     print(_("Recorded {name} at {time} — id {id}.").format(
@@ -281,12 +318,55 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+WATCH_EVERY_S = 5.0
+
+
+def _watch_status(ctx: Context, args: argparse.Namespace) -> int:
+    """Redraw only when the text changes, so a screen reader reads each change once; in place on
+    a terminal (cursor home, clear), as blocks separated by a blank line elsewhere."""
+    import time
+
+    args.watch = False
+    shown = None
+    try:
+        while True:
+            import io
+            from contextlib import redirect_stdout
+
+            buffer = io.StringIO()
+            with redirect_stdout(buffer):
+                cmd_status(ctx, args)
+            text = buffer.getvalue()
+            if text != shown:
+                prefix = "\x1b[H\x1b[2J" if _is_terminal() else ("\n" if shown is not None else "")
+                sys.stdout.write(prefix + text)
+                sys.stdout.flush()
+                shown = text
+            time.sleep(WATCH_EVERY_S)
+    except KeyboardInterrupt:
+        return 0
+
+
 def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
     from aftercare.report import status_json, status_text
+
+    if getattr(args, "watch", False):
+        return _watch_status(ctx, args)
 
     record = ctx.store.load()
     now = ctx.now()
     views, problems = ctx.views(record, now)
+    moved = None
+    # No baseline yet: nothing to compare, nothing to import. JSON readers are scripts: the
+    # notice waits for a person.
+    if record.last_zone and not getattr(args, "json", False):
+        from aftercare.travel import here_zone, notice, seen
+
+        here = here_zone()
+        # Said once to a person: stored only when a terminal shows it. Piped output (a script,
+        # `status | head`) repeats it, and stays a read-only command without the write path.
+        if (moved := notice(record, here)) and _is_terminal():
+            seen(ctx.store, here)
     if getattr(args, "json", False):
         from aftercare.output import json_text  # json (~1 ms): only for --json
 
@@ -299,6 +379,8 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
             for t in record.treatments:
                 if (clinic := clinic_for(ctx.store.home, t)) is not None:
                     contacts[t.id] = clinic.contact
+        if moved:
+            print(moved + "\n")
         print(status_text(views, now, problems, contacts))
     return 0
 
@@ -400,6 +482,13 @@ def _restart_ui() -> None:
     os.execv(sys.executable, [sys.executable, "-m", "aftercare", *argv])
 
 
+def _is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def _default_command() -> str:
     """A person at a terminal gets the app; a pipe or a script gets the status text."""
     return "ui" if sys.stdin.isatty() and sys.stdout.isatty() else "status"
@@ -409,6 +498,21 @@ def cmd_profile(ctx: Context, args: argparse.Namespace) -> int:
     from aftercare.profile_cli import cmd_profile as run
 
     return run(ctx, args)
+
+
+def _journal_command(name: str) -> Callable[[Context, argparse.Namespace], int]:
+    def run(ctx: Context, args: argparse.Namespace) -> int:
+        from aftercare.journal_cli import COMMANDS as JOURNAL_COMMANDS
+
+        return JOURNAL_COMMANDS[name](ctx, args)
+
+    return run
+
+
+def cmd_doctor(ctx: Context, args: argparse.Namespace) -> int:
+    from aftercare.doctor import command_doctor
+
+    return command_doctor(ctx, args)
 
 
 COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
@@ -422,6 +526,8 @@ COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
     "export": cmd_export,
     "profile": cmd_profile,
     "ui": cmd_ui,
+    **{name: _journal_command(name) for name in ("checkin", "journal", "reminders", "snooze", "done")},
+    "doctor": cmd_doctor,
 }
 
 

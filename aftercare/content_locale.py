@@ -18,6 +18,8 @@ completeness test (tests/test_i18n_content.py) lists what a new field lacks.
   [procedures.prp.rules.no-shampoo.alternatives.<alternative id>]
   note = "…"  why = "…"  title = "…"  allowed = "…"  reminders = { at-end = "…" }
   [procedures.prp.warnings]        # a procedure's own wording of a shared warning, if ever needed
+  [signs]                          # the check-in's sign table (content/triage.toml), by sign id
+  bleeding = "…"                   # (applied by aftercare.triage.signs)
 
 A translation is a template with the same placeholders as the English ({end}, {span}, ...), so
 the number still comes from the rule's effective timing (aftercare.texts). A missing entry keeps

@@ -37,6 +37,7 @@ from aftercare.notify import Notifier
 from aftercare.quiet import from_settings
 from aftercare.reminders import due, next_due
 from aftercare.render import iso
+from aftercare.snooze import live
 from aftercare.store import Record, RecordBusy, RecordUnreadable
 
 MAX_SLEEP_S = 30.0  # wake at least this often: asyncio-free, but sleep() also stops in a suspend
@@ -156,8 +157,11 @@ def run_forever(
                 seen_mtime = mtime
             quiet = from_settings(record.settings.quiet_hours)
             delivered = frozenset(record.delivered)
+            # A check-in nudge's day can end between two looks: asked at `now`, as claim_due asks,
+            # so the cheap check never sees one that the claim would leave out (a spin).
+            current = live(reminders, delivered, now)
             # Cheap check on the cached record; the claim re-decides under the lock.
-            if due(reminders, delivered, now, quiet, zone) or needs_look(record, now):
+            if due(current, delivered, now, quiet, zone) or needs_look(record, now):
                 delivery = claim_due(ctx, zone)
                 seen_mtime = object()  # we (or someone) wrote: read it again
                 if delivery:
@@ -167,7 +171,7 @@ def run_forever(
                         _say(err, _failed_sentence(exc))
                         sleep(MAX_SLEEP_S)  # released: retried at the next wake, not in a spin
                 continue
-            upcoming = next_due(reminders, delivered, now, quiet, zone)
+            upcoming = next_due(current, delivered, now, quiet, zone)
         except RecordUnreadable as exc:
             _say(err, _("aftercare: your record could not be read ({reason}); it was moved to "
                         "{path}.").format(reason=exc.reason, path=exc.moved_to))
@@ -484,6 +488,9 @@ def command_remind(ctx: Context, args) -> int:
         except DeliveryFailed as exc:
             _say(None, _failed_sentence(exc))
             return 1
+        held = held_line(ctx)
+        if held:  # on stderr with --json, where stdout is one JSON object a line
+            print(held, file=sys.stderr if args.json else sys.stdout)
         return 0
     import signal
 
@@ -497,6 +504,30 @@ def command_remind(ctx: Context, args) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def held_line(ctx: Context, zone: ZoneInfo | None = None) -> str | None:
+    """'2 reminders held until 08:00 (quiet hours)' when quiet hours hold due reminders now, else
+    None: a `--once` that showed nothing must not read as a reminder that broke."""
+    from aftercare.quiet import shift
+    from aftercare.reminders import held_text
+
+    if zone is None:
+        from aftercare.timeparse import local_zone
+
+        zone = local_zone()
+    try:
+        record = ctx.store.load()
+    except (RecordUnreadable, RecordBusy):  # claim_due has already said so
+        return None
+    now = ctx.now()
+    quiet = from_settings(record.settings.quiet_hours)
+    # What claim_due treats as taken: delivered or pending, and the keys of removed treatments.
+    taken = frozenset(record.delivered) | {r.key for r in record.retired}
+    decision = due(live(reminders_of(record, ctx.protocol_for), taken, now), taken, now, quiet, zone)
+    if not decision.held:
+        return None
+    return held_text(len(decision.held), shift(now, quiet, zone), zone)
 
 
 def describe_setup(setup: Setup, installing: bool) -> str:

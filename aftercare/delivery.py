@@ -46,6 +46,7 @@ from aftercare.i18n import _
 from aftercare.model import Protocol, Treatment
 from aftercare.quiet import QuietHours, from_settings
 from aftercare.reminders import Due, Reminder, due, due_at, next_due, reminders_for, summary_text
+from aftercare.snooze import extra_reminders, live
 from aftercare.store import Claim, Record, Store
 
 APP_TITLE = "aftercare"
@@ -147,7 +148,8 @@ class Delivery(NamedTuple):
 
 
 def reminders_of(record: Record, protocol_for: Callable[[Treatment], Protocol]) -> list[Reminder]:
-    """Every reminder of every treatment this version can plan, muted rules left out."""
+    """Every reminder of every treatment this version can plan, muted rules left out, with the
+    daily check-in nudges and the snoozed returns (aftercare.snooze)."""
     out: list[Reminder] = []
     muted = frozenset(record.settings.muted)
     known = []
@@ -159,6 +161,7 @@ def reminders_of(record: Record, protocol_for: Callable[[Treatment], Protocol]) 
         known.append(treatment)
     for plan in plans(known, protocol_for):  # each session knows its course (aftercare.course)
         out.extend(reminders_for(plan, muted))
+    out.extend(extra_reminders(record, out))
     out.sort(key=lambda r: (r.at, r.key))
     return out
 
@@ -194,7 +197,7 @@ def claim_due(ctx: Context, zone: ZoneInfo | None = None, record_claims: bool = 
 
     def claim(record: Record) -> Record:
         record, clock_wrong = _tidy(record, now, me, check_clock)
-        reminders = reminders_of(record, ctx.protocol_for)
+        reminders = live(reminders_of(record, ctx.protocol_for), frozenset(record.delivered), now)
         quiet = from_settings(record.settings.quiet_hours)
         taken = frozenset(record.delivered) | {r.key for r in record.retired}
         decision = due(reminders, taken, now, quiet, zone)
@@ -258,7 +261,7 @@ def reminder_list(ctx: Context, record: Record | None = None, zone: ZoneInfo | N
     quiet = from_settings(record.settings.quiet_hours)
     delivered = frozenset(record.delivered)
     return [Listed(r, due_at(r, quiet, zone), r.key in delivered)
-            for r in reminders_of(record, ctx.protocol_for)]
+            for r in live(reminders_of(record, ctx.protocol_for), delivered, ctx.now())]
 
 
 def remindable_rules(ctx: Context, record: Record | None = None) -> list[str]:
@@ -302,6 +305,11 @@ def command_settings(ctx: Context, args) -> int:
                             'clock times HH:MM such as "22:00 08:00", or "off".')
         set_quiet(ctx.store, quiet)
         print(_describe_quiet(quiet))
+        return 0
+    if setting == "checkin":
+        on = args.switch == "on"
+        ctx.store.update(lambda r: r._replace(settings=r.settings._replace(checkin_reminder=on)))
+        print(_("The daily check-in reminder is on.") if on else _("The daily check-in reminder is off."))
         return 0
     if setting in ("mute", "unmute"):
         known = remindable_rules(ctx)

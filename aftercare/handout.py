@@ -18,9 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from aftercare import urgency
 from aftercare.errors import UserError
 from aftercare.i18n import _, language
-from aftercare.model import Kind, Protocol, Rule, Warning
+from aftercare.model import Kind, Level, Protocol, Rule, Warning
 from aftercare.profile_format import Clinic, Profile, is_clinic_warning
 from aftercare.protocols import CLINIC_SOURCE, known_sources
 from aftercare.textsafe import clean
@@ -35,7 +36,7 @@ FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 
 
 def _is_zero(offset: Offset) -> bool:
-    return offset.amount == 0 or (offset.unit == "day" and offset.amount == 1)
+    return offset.amount == 0 or (offset.unit == "day" and offset.amount == 1 and not offset.clock)
 
 
 def relative_when(rule: Rule, protocol: Protocol | None = None) -> str:
@@ -54,18 +55,22 @@ def relative_when(rule: Rule, protocol: Protocol | None = None) -> str:
     elif end is None:
         if _is_zero(start):
             text = _("on the day of the procedure")
+        elif start.unit == "day" and start.clock is not None:
+            text = _("from {when}").format(when=start.describe())  # "from day 2, 08:00"
         elif start.unit == "day":
             text = _("from day {n}").format(n=start.amount)
         else:
             text = _("after {span}").format(span=start.describe())
     elif _is_zero(start):
-        if end.unit == "day":
+        if end.unit == "day" and end.clock is not None:
+            text = _("until {when}").format(when=end.describe())  # "until day 2, 08:00"
+        elif end.unit == "day":
             text = _("until day {n}").format(n=end.amount)
         elif end.amount == 1:
             text = _("first {unit}").format(unit=_UNIT_ONE[end.unit])
         else:
             text = _("first {span}").format(span=end.describe())
-    elif start.unit == end.unit:
+    elif start.unit == end.unit and start.clock is None and end.clock is None:
         if start.unit in ("min", "h"):
             text = _("{a}–{b} {unit} after").format(a=start.amount, b=end.amount,
                                                    unit=_UNIT_PLURAL[start.unit])
@@ -177,8 +182,14 @@ def _not_advice() -> str:
 
 # --- HTML --------------------------------------------------------------------------------------------
 
+# Latin fonts first, then fonts that have Japanese, Korean and Chinese glyphs: a printer driver that
+# falls back to a Latin-only font prints a Japanese sheet as empty boxes.
+FONTS = ('system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK JP", '
+         '"Noto Sans JP", "Noto Sans CJK KR", "Noto Sans KR", "Noto Sans CJK SC", "Hiragino Sans", '
+         '"Hiragino Kaku Gothic ProN", "Yu Gothic", "Meiryo", "Apple SD Gothic Neo", "Malgun Gothic", '
+         '"Microsoft YaHei", "PingFang SC", sans-serif')
 _CSS = """
-body { font: 11pt/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #111;
+body { font: 11pt/1.45 FONTS; color: #111;
        max-width: 46em; margin: 2em auto; padding: 0 1em; }
 h1 { font-size: 1.6em; margin: 0 0 .2em; } h2 { font-size: 1.15em; margin: 1.4em 0 .4em;
      border-bottom: 1px solid #999; padding-bottom: .15em; }
@@ -190,12 +201,12 @@ table { border-collapse: collapse; width: 100%; } th, td { text-align: left; ver
         padding: .25em .5em; border-bottom: 1px solid #ccc; }
 th { border-bottom: 2px solid #111; } td.when { white-space: nowrap; }
 .tag { font-size: .8em; border: 1px solid #555; border-radius: 3px; padding: 0 .3em; margin-left: .3em; }
-li { margin: .3em 0; } .why { color: #333; } .urgent { font-weight: bold; }
+li { margin: .3em 0; } .why { color: #333; } .urgent, .call-now strong { font-weight: bold; }
 .advice { margin-top: 1.5em; padding: .5em .8em; border-left: 4px solid #111; background: #f3f3f3; }
 .sources { font-size: .85em; color: #333; }
 @media print { body { margin: 0; max-width: none; font-size: 10pt; } h2 { break-after: avoid; }
   li, tr { break-inside: avoid; } .advice { background: none; } }
-"""
+""".replace("FONTS", FONTS)
 
 
 def _h(text: str) -> str:
@@ -208,8 +219,10 @@ def handout_html(profile: Profile, protocol: Protocol, at: datetime | None = Non
     clinic_tag = f'<span class="tag">{_h(_("your clinic"))}</span>'
     out = [
         "<!DOCTYPE html>",
-        # The language the sheet is printed in (the patient's), so readers and fonts pick the right one.
-        f'<html lang="{_h(language())}">',
+        # The language the sheet is printed in (the patient's Korean or Japanese), so readers and
+        # fonts pick the right one; a sheet in English, the fallback, takes the clinic's tag (its own
+        # texts are written in it, and the tag picks the fonts).
+        f'<html lang="{_h(language() if language() != "en" else clinic.language or "en")}">',
         "<head>",
         '<meta charset="utf-8">',
         # Nothing in this page may run or load anything: a profile is untrusted text.
@@ -261,8 +274,8 @@ def handout_html(profile: Profile, protocol: Protocol, at: datetime | None = Non
 
     out.append(f"<h2>{_h(_('Contact the clinic if'))}</h2>")
     out.append("<ul>")
-    for w in protocol.warnings_urgent_first():
-        out.append(_warning_html(w, clinic_tag))
+    for w in urgency.ordered(protocol.warnings):
+        out.append(_warning_html(w, clinic_tag, clinic))
     out.append("</ul>")
     out.append(f"<p>{_h(_('Clinic phone'))}: <strong>{_h(clinic.phone)}</strong>"
                + (f" — {_h(clinic.emergency)}" if clinic.emergency else "") + "</p>")
@@ -274,10 +287,13 @@ def handout_html(profile: Profile, protocol: Protocol, at: datetime | None = Non
     return "\n".join(out)
 
 
-def _warning_html(w: Warning, clinic_tag: str) -> str:
+def _warning_html(w: Warning, clinic_tag: str, clinic: Clinic) -> str:
     tag = clinic_tag if is_clinic_warning(w) else ""
-    if w.urgent:
+    if w.severity is Level.EMERGENCY:
         return f'<li class="urgent">{_h(_("Urgent:"))} {_h(w.text)}{tag}</li>'
+    if w.severity is Level.CALL_NOW:
+        return (f'<li class="call-now"><strong>{_h(_("Call the clinic now:"))}</strong> {_h(w.text)}{tag}'
+                f'<br>{_h(urgency.call_now_line(clinic))}</li>')
     return f"<li>{_h(w.text)}{tag}</li>"
 
 
@@ -323,9 +339,12 @@ def handout_markdown(profile: Profile, protocol: Protocol, at: datetime | None =
             line += ". " + " ".join(md_escape(s) for s in rule_sentences(rule, clinic))
             out.append(line)
     out += ["", f"## {md_escape(_('Contact the clinic if'))}", ""]
-    for w in protocol.warnings_urgent_first():
+    for w in urgency.ordered(protocol.warnings):
         tag = md_escape(mark) if is_clinic_warning(w) else ""
-        urgent = f"**{md_escape(_('Urgent:'))}** " if w.urgent else ""
+        urgent = f"**{md_escape(_('Urgent:'))}** " if w.severity is Level.EMERGENCY else ""
+        if w.severity is Level.CALL_NOW:
+            urgent = f"**{md_escape(_('Call the clinic now:'))}** "
+            tag += f" — {md_escape(urgency.call_now_line(clinic))}"
         out.append(f"- {urgent}{md_escape(w.text)}{tag}")
     out += ["", f"{md_escape(_('Clinic phone'))}: **{md_escape(clinic.phone)}**", "", "---", "",
             f"*{md_escape(_not_advice())}*", "", f"## {md_escape(_('Sources'))}", ""]

@@ -107,7 +107,8 @@ def command_export(ctx, args) -> int:
     from aftercare.delivery import reminder_list
 
     now = ctx.now()
-    rows = future_rows(reminder_list(ctx), now)
+    # The daily check-in nudge asks to open aftercare: it is not part of the plan, so not an event.
+    rows = future_rows([r for r in reminder_list(ctx) if r.reminder.rule_id != "checkin"], now)
     target = None if args.ics == "-" else Path(args.ics).expanduser()
     if target is not None:
         check_target(target)  # before the work, and again just before writing

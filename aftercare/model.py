@@ -94,13 +94,29 @@ class Rule(NamedTuple):
     clinic_set: frozenset[str] = frozenset()
 
 
+class Level(StrEnum):
+    """How soon a sign needs someone: the order is the order signs are shown in."""
+
+    EMERGENCY = "emergency"  # call emergency services
+    CALL_NOW = "call-now"  # call the clinic now (after hours: its emergency line)
+    CONTACT = "contact"  # contact the clinic
+
+
+LEVEL_ORDER = (Level.EMERGENCY, Level.CALL_NOW, Level.CONTACT)
+
+
 class Warning(NamedTuple):
     """A 'contact your clinic if ...' sign."""
 
     text: str
     source: str
-    urgent: bool = False  # call emergency services rather than the clinic
+    urgent: bool = False  # call emergency services rather than the clinic (level "emergency")
+    level: Level = Level.CONTACT  # "call-now" between the two; `urgent` wins (older content)
     id: str = ""  # stable within the procedure (translations key on it); a clinic's may have none
+
+    @property
+    def severity(self) -> Level:
+        return Level.EMERGENCY if self.urgent else self.level
 
 
 class Protocol(NamedTuple):
@@ -113,7 +129,8 @@ class Protocol(NamedTuple):
     cautions: tuple[Warning, ...] = ()  # before the treatment ("discuss with your doctor first")
 
     def warnings_urgent_first(self) -> list[Warning]:
-        return sorted(self.warnings, key=lambda w: not w.urgent)
+        """Emergency signs, then call-now, then the rest; the order is otherwise kept."""
+        return sorted(self.warnings, key=lambda w: LEVEL_ORDER.index(w.severity))
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)

@@ -10,6 +10,7 @@ from aftercare.model import (
     KINDS_NEEDING_END,
     Alternative,
     Kind,
+    Level,
     Protocol,
     ReminderSpec,
     Rule,
@@ -32,6 +33,7 @@ from aftercare.profile_format import (
     shown,
 )
 from aftercare.protocols import CLINIC_SOURCE, _did_you_mean, known_sources, load_catalog, start_after_end
+from aftercare.rule_list import rule_hint
 from aftercare.texts import merged, texts_of, with_texts
 from aftercare.timing import Offset
 
@@ -50,7 +52,9 @@ def apply_settings(c: ProfileChecker, base: Protocol, settings: ProcedureSetting
     for o in settings.overrides:
         base_rule = by_id.get(o.rule_id)
         if base_rule is None:
-            hint = _did_you_mean(o.rule_id, set(by_id))
+            # By meaning first ("no-hair-dye" is the chemical treatments rule), spelling last; the
+            # procedure's ids when nothing is close, so that nine guesses are never needed.
+            hint = rule_hint(o.rule_id, base)
             c.add(o.path, f"{base.id} has no rule {shown(o.rule_id)}{hint}; built-in rules are changed "
                           f"by id, and a rule of the clinic's own goes in "
                           f"[[{field_path(settings.path)}.own_rules]]")
@@ -79,7 +83,10 @@ def apply_settings(c: ProfileChecker, base: Protocol, settings: ProcedureSetting
             explicit_after.add(rule.id)
 
     if settings.course is not None:
-        _apply_course(c, base, settings, rules, where, disabled)
+        if settings.course.sessions is not None or settings.course.interval is not None:
+            _apply_course(c, base, settings, rules, where, disabled)
+        if settings.course.maintenance is not None:
+            _apply_maintenance(c, base, settings, rules, where, disabled)
 
     # A rule that followed a rule the clinic turned off simply starts at its own time.
     for rid, rule in list(rules.items()):
@@ -105,9 +112,16 @@ def _overridden(c: ProfileChecker, rule: Rule, o: RuleOverride) -> Rule:
         c.add((*o.path, "end"), f"found {SAME_DAY!r}, but a {rule.kind.value} rule needs an end time")
         end = rule.end
     if end is not None and start_after_end(start, end):
-        key = "end" if "end" in o.given else "start"
-        c.add((*o.path, key), f"with the clinic's changes this rule would end ({end}) before it starts "
-                              f"({start}); the end must be at or after the start")
+        # Say which side is the built-in one: the clinic changed one and cannot see the other.
+        if "end" not in o.given:
+            c.add((*o.path, "start"), f"the new start ({start}) comes after the rule ends: the built-in "
+                                      f"end is {end}; set `end` too, at or after the start")
+        elif "start" not in o.given:
+            c.add((*o.path, "end"), f"the new end ({end}) comes before the rule starts: the built-in "
+                                    f"start is {start}; set `start` too, or an end at or after it")
+        else:
+            c.add((*o.path, "end"), f"the rule would end ({end}) before it starts ({start}); the end "
+                                    "must be at or after the start")
     if o.sessions is not None and rule.kind is not Kind.SESSION:
         c.add((*o.path, "sessions"), f"only a session rule has sessions; {rule.id!r} is a "
                                      f"{rule.kind.value} rule")
@@ -128,6 +142,12 @@ def _overridden(c: ProfileChecker, rule: Rule, o: RuleOverride) -> Rule:
     shown_now = with_texts(rule._replace(start=start, end=end), texts)
     text_changed = any(v is not None and v != getattr(shown_now, k) and v != getattr(texts, k)
                        for k, v in (("title", o.title), ("why", o.why), ("allowed", o.allowed)))
+    if rule.end is None and o.end is not None and rule.kind is Kind.RESTRICTION:
+        # An instruction the source gives no duration ("avoid NSAIDs") that the clinic gives an
+        # end ("1 w") becomes a timed restriction (a countdown instead of an item the patient
+        # ticks off). What it forbids is still the source's, so it keeps citing it; the end is
+        # the clinic's (from_clinic, clinic_set, and the open original stays as an alternative).
+        source = rule.source
     if text_changed:
         source = CLINIC_SOURCE
     given = RuleTexts(o.title or "", o.why or "", o.allowed or "", "",
@@ -223,6 +243,58 @@ def _apply_course(c: ProfileChecker, base: Protocol, settings: ProcedureSettings
     changes["clinic_set"] = frozenset(clinic_set)
     rules[session.id] = with_texts(session._replace(**changes), texts)
     where.setdefault(session.id, course.path)
+
+
+def _apply_maintenance(c: ProfileChecker, base: Protocol, settings: ProcedureSettings,
+                       rules: dict[str, Rule], where: dict[str, tuple], disabled: set[str]) -> None:
+    """`[procedures.<id>.course] maintenance`: when maintenance is due after the course's last
+    session (the plan holds it on the last session once the course has its minimum, as Step 6
+    does for the built-in maintenance rules); sets the procedure's maintenance rule, or adds one."""
+    course = settings.course
+    assert course is not None and course.maintenance is not None
+    path = (*course.path, "maintenance")
+    current = next((r for r in rules.values() if r.kind is Kind.MAINTENANCE), None)
+    built_in = next((r for r in base.rules if r.kind is Kind.MAINTENANCE), None)
+    if current is None and built_in is not None and built_in.id in disabled:
+        c.add(path, f"the rule {built_in.id!r} is turned off, so maintenance has nothing to set; "
+                    "remove one of them")
+        return
+    override = next((o for o in settings.overrides if current and o.rule_id == current.id), None)
+    if override is not None and override.given & {"start", "end"}:
+        c.add(path, f"the maintenance timing is set twice, here and in "
+                    f"{field_path((*settings.path, 'rules', override.rule_id))}; keep one")
+        return
+    session = next((r for r in rules.values() if r.kind is Kind.SESSION), None)
+    if session is None or session.sessions is None:
+        # Maintenance follows the *last* session: without a course length there is none.
+        c.add(path, f"{base.id} has no number of sessions, so the course never ends and maintenance "
+                    "would never be due; give sessions = N (and an interval) in this table too")
+        return
+    timing = (course.maintenance, course.maintenance_end)
+    why = "After the course, your clinic sees you for maintenance every {span}. Your clinic sets the dates."
+    if current is None:
+        rule = Rule(id="maintenance", kind=Kind.MAINTENANCE, title="Maintenance session", why=why,
+                    source=CLINIC_SOURCE, start=timing[0], end=timing[1], from_clinic=True,
+                    reminders=(ReminderSpec("start", "Your maintenance session is due: check the date "
+                                                     "with your clinic."),),
+                    clinic_set=frozenset({"timing"}))
+        rules[rule.id] = with_texts(rule, texts_of(rule))
+        where[rule.id] = course.path
+        return
+    if timing == (current.start, current.end):
+        rules[current.id] = current._replace(from_clinic=True)
+        return
+    chosen = _chosen(current, *timing)
+    source, alternatives = _retimed(current, *timing)
+    texts = texts_of(current)._replace(note="")
+    if chosen is not None:
+        texts = merged(texts, chosen.texts)
+    elif override is None or override.why is None:
+        texts = texts._replace(why=why)  # the source's sentence would cite its own timing
+    rules[current.id] = with_texts(current._replace(
+        start=timing[0], end=timing[1], source=source, alternatives=alternatives, from_clinic=True,
+        clinic_set=frozenset({*current.clinic_set, "timing"})), texts)
+    where.setdefault(current.id, course.path)
 
 
 def _check_after(c: ProfileChecker, rules: Mapping[str, Rule], where: Mapping[str, tuple]) -> None:
@@ -366,5 +438,6 @@ def profile_document(profile: Profile, catalog: Mapping[str, Protocol] | None = 
 
 
 def _warning_table(w: Warning) -> dict[str, Any]:
-    return {"text": w.text} | ({"urgent": True} if w.urgent else {}) | (
+    level = {"level": w.level.value} if w.severity is Level.CALL_NOW else {}
+    return {"text": w.text} | ({"urgent": True} if w.urgent else level) | (
         {"source": w.source} if w.source != CLINIC_SOURCE else {})

@@ -30,7 +30,9 @@ from aftercare.profile_format import (
     Profile,
     ProfileChecker,
     ProfileError,
+    as_written,
     field_path,
+    found,
     locate,
     parse_clinic,
     parse_procedure,
@@ -185,7 +187,8 @@ def _validate(raw: bytes, catalog: Mapping[str, Protocol], size: int | None
     if "schema" not in data:
         c.add(("schema",), f"is missing; write schema = {SCHEMA_VERSION} at the top of the file")
     elif not (type(schema) is int and schema == SCHEMA_VERSION):
-        c.add(("schema",), f"found {shown(schema)}, expected {SCHEMA_VERSION}")
+        c.add(("schema",), found(schema) if as_written(schema) else f"found {shown(schema)}, expected "
+                           f"{SCHEMA_VERSION}")
     clinic = parse_clinic(c, data)
     general = parse_warnings(c, data, ())
     quiet = parse_quiet_hours(c, data)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """The `profile` command and its sub-commands, on the `aftercare` parser's subparsers."""
     profile = sub.add_parser(
-        "profile", parents=[common], help="your clinic's profile: use, show, clear, check, handout",
+        "profile", parents=[common], help="your clinic's profile: use, show, clear, check, handout, new",
         description="A clinic profile is one TOML file from your clinic with its contact details and "
         "its own timings (format: docs/profiles.md).",
     )
@@ -33,13 +33,25 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
                                 parser_class=type(profile))
     use = ps.add_parser("use", parents=[common], help="check FILE, keep a copy and follow it from now on")
     use.add_argument("file", metavar="FILE", help="the .toml file from your clinic")
-    ps.add_parser("show", parents=[common], help="the active clinic and its effective aftercare rules")
+    show = ps.add_parser("show", parents=[common],
+                         help="the active clinic and its effective aftercare rules; with FILE, a preview "
+                         "of FILE that changes nothing")
+    show.add_argument("file", metavar="FILE", nargs="?",
+                      help="a profile to preview (not followed: what you follow stays as it is)")
     ps.add_parser("clear", parents=[common], help="go back to the built-in content")
     chk = ps.add_parser("check", parents=[common],
                         help="list every problem of FILE with line and column (exit 0 valid, 1 not)")
     chk.add_argument("files", metavar="FILE", nargs="+", help="profile file(s) to check")
+    new = ps.add_parser("new", parents=[common],
+                        help="for clinics: write a complete, commented starting profile to edit")
+    new.add_argument("--procedure", metavar="ID", action="append", required=True,
+                     help="a procedure the clinic offers (repeat for several), e.g. prp")
+    new.add_argument("--out", metavar="FILE", required=True, help="the new .toml file (never overwritten)")
+    new.add_argument("--zone", metavar="ZONE",
+                     help="the clinic's IANA time zone, e.g. Asia/Tokyo (default: this computer's)")
     ho = ps.add_parser("handout", parents=[common],
-                       help="write the printable aftercare sheet of one procedure (.html or .md)")
+                       help="write the printable aftercare sheet of one procedure (.html or .md); "
+                       "FILE is only read, never followed")
     ho.add_argument("file", metavar="FILE", help="the clinic profile")
     ho.add_argument("--procedure", metavar="ID", required=True, help="procedure id, e.g. mesotherapy")
     ho.add_argument("--out", metavar="PATH", required=True,
@@ -51,8 +63,19 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
 
 def cmd_profile(ctx: Context, args: argparse.Namespace) -> int:
     return {
-        "use": _use, "show": _show, "clear": _clear, "check": _check, "handout": _handout,
+        "use": _use, "show": _show, "clear": _clear, "check": _check, "handout": _handout, "new": _new,
     }[args.profile_command](ctx, args)
+
+
+def _new(ctx: Context, args: argparse.Namespace) -> int:
+    from aftercare.profile_new import write_new
+    from aftercare.textsafe import clean
+
+    offered = write_new(args.out, args.procedure, args.zone)  # UserError: exit 2, one sentence
+    print(_("Wrote a starting profile for {procedures} to {out}: fill in [clinic], uncomment what you "
+            "change, then run: aftercare profile check {out}").format(procedures=offered,
+                                                                     out=clean(args.out)))
+    return 0
 
 
 def _invalid(file: str, exc: ProfileError) -> int:
@@ -93,6 +116,9 @@ def use_from_option(ctx: Context, file: str) -> int | None:
     # stderr: the command that follows may print JSON on stdout.
     print(_("Following the profile of {clinic}.").format(clinic=clean(profile.clinic.name)),
           file=sys.stderr)
+    # --profile means "follow it": say so, and where a clinic previews a draft instead.
+    print(_("It is followed from now on (as with 'aftercare profile use'); to preview a file without "
+            "following it: aftercare profile show FILE"), file=sys.stderr)
     return None
 
 
@@ -160,13 +186,16 @@ def describe_protocol(protocol: Protocol, indent: str = "  ") -> list[str]:
     from aftercare.profile_format import is_clinic_warning
     from aftercare.texts import alternative_note
     from aftercare.textsafe import clean
+    from aftercare.urgency import glyph, label
 
     lines = []
     mark = _("(clinic)")
+    # The rule id first: it is what a profile changes the rule by.
+    width = max((len(r.id) for r in protocol.rules), default=0)
     for rule in sorted(protocol.rules, key=timeline_order):
         extra = f" — {course_text(rule)}" if course_text(rule) else ""
         tag = f"  {mark}" if rule.from_clinic else ""
-        lines.append(f"{indent}{relative_when(rule):<32} {_(KIND_LABEL[rule.kind])}: "
+        lines.append(f"{indent}{rule.id:<{width}}  {relative_when(rule):<32} {_(KIND_LABEL[rule.kind])}: "
                      f"{clean(rule.title)}{extra}{tag}")
         # For the clinic: what the other sources say (a patient is shown its choice only).
         for i, alt in enumerate(rule.alternatives):
@@ -177,22 +206,49 @@ def describe_protocol(protocol: Protocol, indent: str = "  ") -> list[str]:
         lines += [f"{indent}  - {clean(c.text)}" for c in protocol.cautions]
     lines.append(indent + _("Contact your clinic if:"))
     for w in protocol.warnings_urgent_first():
-        urgent = _("URGENT: ") if w.urgent else ""
         tag = f"  {mark}" if is_clinic_warning(w) else ""
-        lines.append(f"{indent}  - {urgent}{clean(w.text)}{tag}")
+        lines.append(f"{indent}  {glyph(w.severity)} {label(w.severity)}{clean(w.text)}{tag}")
     return lines
+
+
+def read_draft(file: str) -> Profile | int:
+    """FILE checked and parsed, and nothing else: no copy kept, the record never opened.
+
+    Returns the profile, or exit code 2 after printing its problems."""
+    from aftercare.profile_check import check, parse_profile
+    from aftercare.profile_format import ProfileError
+    from aftercare.profile_store import read_profile_file
+
+    raw, size = read_profile_file(Path(file))  # UserError: exit 2, one sentence
+    try:
+        if size > len(raw):
+            raise ProfileError(check(raw, size=size))
+        return parse_profile(raw)
+    except ProfileError as exc:
+        return _invalid(file, exc)
 
 
 def _show(ctx: Context, args: argparse.Namespace) -> int:
     from aftercare.profile_store import active_profile
     from aftercare.textsafe import clean
 
-    record = ctx.store.load()
-    profile = active_profile(ctx.store, record)  # UserError when the kept copy cannot be used
-    if profile is None:
-        print(_("No clinic profile is active; the built-in content is used. "
-                "Import your clinic's file with: aftercare profile use FILE"))
-        return 0
+    kept: Path | None = None
+    if getattr(args, "file", None):
+        # A preview: the record is not even read, so what the patient follows cannot change.
+        draft = read_draft(args.file)
+        if isinstance(draft, int):
+            return draft
+        profile = draft
+        print(_("Preview of {file} — not followed; nothing was changed "
+                "(follow it with: aftercare profile use FILE).").format(file=clean(args.file)))
+    else:
+        record = ctx.store.load()
+        profile = active_profile(ctx.store, record)  # UserError when the kept copy cannot be used
+        if profile is None:
+            print(_("No clinic profile is active; the built-in content is used. "
+                    "Import your clinic's file with: aftercare profile use FILE"))
+            return 0
+        kept = ctx.store.home / "profiles" / (record.profile or "")
     c = profile.clinic
     print(_("Clinic: {name}").format(name=clean(c.name)))
     for label, value in ((_("Phone"), c.phone), (_("E-mail"), c.email), (_("Address"), c.address),
@@ -204,7 +260,8 @@ def _show(ctx: Context, args: argparse.Namespace) -> int:
     if profile.quiet_hours:
         print("  " + _("Reminder quiet hours (default): {start}–{end}").format(
             start=profile.quiet_hours[0], end=profile.quiet_hours[1]))
-    print("  " + _("Kept as: {path}").format(path=ctx.store.home / "profiles" / (record.profile or "")))
+    if kept is not None:
+        print("  " + _("Kept as: {path}").format(path=kept))
     for pid in profile.offered:
         protocol = profile.protocols[pid]
         print("")
@@ -219,22 +276,13 @@ def _show(ctx: Context, args: argparse.Namespace) -> int:
 def _handout(ctx: Context, args: argparse.Namespace) -> int:
     from aftercare.errors import UserError
     from aftercare.handout import handout, output_format, write_handout
-    from aftercare.profile_check import parse_profile
-    from aftercare.profile_format import ProfileError
-    from aftercare.profile_store import read_profile_file
     from aftercare.textsafe import clean
 
     out = Path(args.out)
     fmt = output_format(out)
-    raw, size = read_profile_file(Path(args.file))
-    try:
-        if size > len(raw):
-            from aftercare.profile_check import check
-
-            raise ProfileError(check(raw, size=size))
-        profile = parse_profile(raw)
-    except ProfileError as exc:
-        return _invalid(args.file, exc)
+    profile = read_draft(args.file)  # only read: a draft's sheet changes nothing the patient follows
+    if isinstance(profile, int):
+        return profile
     if not profile.offers(args.procedure):
         raise UserError(f"The profile does not offer {clean(args.procedure)!r}; it offers: "
                         f"{', '.join(profile.offered)}.")

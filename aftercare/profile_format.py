@@ -23,8 +23,8 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from aftercare.errors import ContentError
-from aftercare.model import Protocol, ReminderSpec, Rule, Warning
-from aftercare.profile_lang import LANGUAGE_RE
+from aftercare.langtag import language_problem, suggestion
+from aftercare.model import Level, Protocol, ReminderSpec, Rule, Warning
 from aftercare.protocols import (
     CLINIC_SOURCE,
     Checker,
@@ -45,7 +45,7 @@ NO_END = "none"  # an override's `end` that removes the built-in end: the rule t
 SAME_DAY = "same day"  # the older spelling of NO_END (rules no longer last "the same day")
 MAX_NAME = 100  # the clinic name is shown on every screen
 MAX_PHONE = 40
-MAX_MESSAGE = 300  # a problem message quoting a huge value is cut here
+MAX_MESSAGE = 500  # a problem message quoting a huge value is cut here (a rule id list fits)
 MAX_NESTING = 100  # arrays/inline tables; deeper text is refused before tomllib recurses on it
 # tomllib is quadratic in the parts of one dotted key (`a.a.a.….b = 1`, `[a.a.….b]`): a 32 KB chain
 # took 1.5 GB. A profile's longest path has 5 parts (procedures.ID.rules.ID.end).
@@ -59,12 +59,15 @@ CLINIC_KEYS = {"name", "phone", "email", "address", "hours", "emergency", "timez
 PROCEDURE_KEYS = {"rules", "own_rules", "course", "contact_if"}
 OVERRIDE_KEYS = {"enabled", "start", "end", "title", "why", "allowed", "note", "reminders",
                  "sessions", "after"}
-COURSE_KEYS = {"sessions", "interval"}
-WARNING_KEYS = {"text", "urgent", "source"}
+COURSE_KEYS = {"sessions", "interval", "maintenance"}
+WARNING_KEYS = {"text", "urgent", "level", "source"}
+# What staff write for a level -> the level ("urgent" is the old key's name).
+_LEVEL_WORDS = {"urgent": "emergency", "911": "emergency", "119": "emergency", "ambulance": "emergency",
+                "now": "call-now", "call": "call-now", "call-clinic": "call-now", "callnow": "call-now",
+                "call_now": "call-now", "clinic": "contact", "normal": "contact", "default": "contact"}
 REMINDER_DEFAULT_KEYS = {"quiet_hours"}
 SESSION_RULE = "next-session"
 
-_LANGUAGE_RE = LANGUAGE_RE
 _EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
 _ZONE_RE = re.compile(r"^[A-Za-z0-9_+\-]{1,40}(/[A-Za-z0-9_+\-]{1,40}){0,3}$")
 _CLOCK_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -134,6 +137,9 @@ class Course(NamedTuple):
     sessions: tuple[int, int] | None = None
     interval: Offset | None = None
     interval_end: Offset | None = None
+    # After the last session: maintenance is due this long after it (a window: from .. to).
+    maintenance: Offset | None = None
+    maintenance_end: Offset | None = None
 
 
 class ProcedureSettings(NamedTuple):
@@ -238,6 +244,27 @@ def shown(value: object) -> str:
     return _type(value)
 
 
+def as_written(value: object) -> str | None:
+    """The TOML a clinic meant when it quoted a number or true/false ("3" -> 3), else None.
+
+    `sessions = "3"` is a text to TOML; "found '3', expected a number" leaves a reader puzzled, so
+    the message says that the quotes are the problem."""
+    if not isinstance(value, str):
+        return None
+    bare = value.strip()
+    if re.fullmatch(r"[0-9]{1,6}", bare) or bare in ("true", "false"):
+        return bare
+    return None
+
+
+def found(value: object) -> str:
+    """'found 0' / 'found the text '3'; write 3 without quotes' — the start of a message."""
+    bare = as_written(value)
+    if bare is not None:
+        return f"found the text {shown(value)}; write {bare} without quotes"
+    return f"found {shown(value)}"
+
+
 class ProfileChecker(Checker):
     """The content checker, with messages for clinic staff and bounds for untrusted values.
 
@@ -267,15 +294,15 @@ class ProfileChecker(Checker):
 
     def _per_language(self, value: Mapping, path: tuple) -> str:
         from aftercare.i18n import language
-        from aftercare.profile_lang import LANGUAGE_RE, pick
+        from aftercare.profile_lang import pick
 
         before = len(self.problems)
         if not value:
             self.add(path, "is an empty table; give the text, or a table such as { en = \"…\" }")
         for code in value:
-            if not LANGUAGE_RE.match(str(code)):
+            if language_problem(str(code)) is not None:
                 self.add((*path, code), f"found {shown(code)}, expected a language code such as "
-                                        "\"en\", \"ko\" or \"pt-BR\"")
+                                        f"\"en\", \"ko\" or \"pt-BR\"{suggestion(str(code))}")
             elif super().text(value, code, path) and not _visible(value[code]):  # a string, not too long
                 self.add((*path, code), "is empty or only invisible characters; a text is required")
         if len(self.problems) != before:
@@ -304,6 +331,10 @@ class ProfileChecker(Checker):
         if key == "end" and value in (NO_END, SAME_DAY):
             if required:
                 self.add((*path, key), f"found {value!r}, but this kind of rule needs an end time")
+            return None
+        if key in table and type(value) is int:  # `end = 24`: the unit is missing, and the quotes
+            self.add((*path, key), f"found the number {shown(value)}; a timing is a text with its "
+                                   f"unit, such as \"{shown(value)} h\" (quotes included): {ACCEPTED}")
             return None
         if key in table and not isinstance(value, str):
             self.add((*path, key), f"found {_type(value)}, expected a timing: {ACCEPTED}")
@@ -334,6 +365,14 @@ class ProfileChecker(Checker):
             self.add((*path, key), f"is {len(value)} characters long, at most {limit} allowed")
             return ""
         return value
+
+    def flag(self, table: Mapping, key: str, path: tuple) -> bool:
+        value = table.get(key, False)
+        if as_written(value) in ("true", "false"):
+            self.add((*path, key), f"{found(value)} (true or false)")
+            return False
+        return super().flag(table, key, path)
+
 
 def _visible(text: str) -> bool:
     """Whether `text` keeps a visible character once cleaned for the terminal (a clinic name of
@@ -367,9 +406,32 @@ def parse_warnings(c: ProfileChecker, data: Mapping, path: tuple) -> tuple[Warni
         text = c.nonempty(table, "text", wpath)
         source = c.source(table, wpath) if "source" in table else CLINIC_SOURCE
         urgent = c.flag(table, "urgent", wpath)
+        level = _level(c, table, wpath)
+        if urgent and level not in (None, Level.EMERGENCY):
+            c.add((*wpath, "urgent"), f"urgent = true means level = \"emergency\", but level is "
+                                      f"{level.value!r}; keep one of them")
+        level = Level.EMERGENCY if urgent else (level or Level.CONTACT)
         if text:
-            out.append(Warning(text, source or CLINIC_SOURCE, urgent))
+            out.append(Warning(text, source or CLINIC_SOURCE, level is Level.EMERGENCY, level))
     return tuple(out)
+
+
+def _level(c: ProfileChecker, table: Mapping, path: tuple) -> Level | None:
+    if "level" not in table:
+        return None
+    value = table["level"]
+    allowed = ", ".join(f'"{lv.value}"' for lv in Level)
+    if not isinstance(value, str):
+        c.add((*path, "level"), f"found {_type(value)}, expected one of {allowed}")
+        return None
+    try:
+        return Level(value)
+    except ValueError:
+        key = re.sub(r"[\s_]+", "-", value.strip().lower())  # "Call now", "call_now"
+        guess = _LEVEL_WORDS.get(key) or (key if key in {lv.value for lv in Level} else None)
+        hint = f" (did you mean {guess!r}?)" if guess else _did_you_mean(value, {lv.value for lv in Level})
+        c.add((*path, "level"), f"found {shown(value)}, expected one of {allowed}{hint}")
+        return None
 
 
 def parse_clinic(c: ProfileChecker, data: Mapping) -> Clinic | None:
@@ -387,9 +449,8 @@ def parse_clinic(c: ProfileChecker, data: Mapping) -> Clinic | None:
     if zone:
         _check_zone(c, zone, (*path, "timezone"))
     language = c.text(table, "language", path, required=False) or "en"
-    if not _LANGUAGE_RE.match(language):
-        c.add((*path, "language"),
-              f"found {shown(language)}, expected a language code such as \"en\", \"ko\" or \"pt-BR\"")
+    if (why := language_problem(language)) is not None:
+        c.add((*path, "language"), f"found {shown(language)}, {why}")
     return Clinic(
         name=name, phone=phone, timezone=zone, email=email,
         address=c.text(table, "address", path, required=False),
@@ -444,10 +505,17 @@ def _sessions(c: ProfileChecker, value: object, path: tuple) -> tuple[int, int] 
     if (isinstance(value, list) and len(value) == 2 and all(type(n) is int for n in value)
             and 1 <= value[0] <= value[1] <= 100):
         return (value[0], value[1])
-    found = shown(value) if not isinstance(value, list) else (
-        "[" + ", ".join(shown(v) for v in value[:3]) + (", …" if len(value) > 3 else "") + "]")
-    c.add(path, f"found {found}, expected a number of sessions from 1 to 100, or [least, most] "
-                "such as [4, 6]")
+    expected = "a number of sessions from 1 to 100, or [least, most] such as [4, 6]"
+    if not isinstance(value, list):
+        sep = " (" if as_written(value) else ", expected "
+        c.add(path, f"{found(value)}{sep}{expected}{')' if as_written(value) else ''}")
+        return None
+    shown_list = "[" + ", ".join(shown(v) for v in value[:3]) + (", …" if len(value) > 3 else "") + "]"
+    if value and all(as_written(v) for v in value):
+        bare = "[" + ", ".join(str(as_written(v)) for v in value[:3]) + "]"
+        c.add(path, f"found the texts {shown_list}; write {bare} without quotes ({expected})")
+        return None
+    c.add(path, f"found {shown_list}, expected {expected}")
     return None
 
 
@@ -456,7 +524,8 @@ def _parse_override(c: ProfileChecker, rule_id: str, table: Mapping, path: tuple
     given = frozenset(k for k in table if k in OVERRIDE_KEYS)
     enabled = table.get("enabled", True)
     if not isinstance(enabled, bool):
-        c.add((*path, "enabled"), f"found {shown(enabled)}, expected true or false")
+        c.add((*path, "enabled"), f"{found(enabled)}, expected true or false"
+              if as_written(enabled) is None else f"{found(enabled)} (true or false)")
         enabled = True
     if not enabled and given - {"enabled"}:
         others = ", ".join(sorted(given - {"enabled"}))
@@ -493,28 +562,34 @@ def _parse_override(c: ProfileChecker, rule_id: str, table: Mapping, path: tuple
 def _parse_course(c: ProfileChecker, table: Mapping, path: tuple) -> Course:
     c.keys(table, COURSE_KEYS, path)
     sessions = _sessions(c, table["sessions"], (*path, "sessions")) if "sessions" in table else None
-    interval = interval_end = None
-    if "interval" in table:
-        value = table["interval"]
-        if isinstance(value, list) and len(value) == 2:
-            interval = c.offset({"interval": value[0]}, "interval", path, required=True)
-            interval_end = c.offset({"interval": value[1]}, "interval", path, required=True)
-            if interval and interval_end and start_after_end(interval, interval_end):
-                c.add((*path, "interval"),
-                      f"ends ({interval_end}) before it starts ({interval}); write [earliest, latest]")
-                interval_end = None
-        elif isinstance(value, str):
-            interval = c.offset(table, "interval", path, required=True)
-        else:
-            c.add((*path, "interval"),
-                  f"found {_type(value)}, expected a timing such as \"2 w\" or a window such as "
-                  "[\"6 mo\", \"8 mo\"]")
-        if interval is not None and interval.amount == 0:
-            c.add((*path, "interval"), f"found {str(interval)!r}; the interval must be longer than zero")
-            interval = None
+    interval, interval_end = _span(c, table, "interval", path)
+    maintenance, maintenance_end = _span(c, table, "maintenance", path)
     if not table:
-        c.add(path, "is empty; give sessions, interval or both")
-    return Course(path, sessions, interval, interval_end)
+        c.add(path, "is empty; give sessions, interval, maintenance or some of them")
+    return Course(path, sessions, interval, interval_end, maintenance, maintenance_end)
+
+
+def _span(c: ProfileChecker, table: Mapping, key: str, path: tuple) -> tuple[Offset | None, Offset | None]:
+    """A timing ("2 w") or a window ([earliest, latest]) after a session, longer than zero."""
+    if key not in table:
+        return None, None
+    value = table[key]
+    first = last = None
+    if isinstance(value, list) and len(value) == 2:
+        first = c.offset({key: value[0]}, key, path, required=True)
+        last = c.offset({key: value[1]}, key, path, required=True)
+        if first and last and start_after_end(first, last):
+            c.add((*path, key), f"ends ({last}) before it starts ({first}); write [earliest, latest]")
+            last = None
+    elif isinstance(value, str) or type(value) is int:
+        first = c.offset(table, key, path, required=True)
+    else:
+        c.add((*path, key), f"found {_type(value)}, expected a timing such as \"2 w\" or a window such "
+                            "as [\"6 mo\", \"8 mo\"]")
+    if first is not None and first.amount == 0:
+        c.add((*path, key), f"found {str(first)!r}; the {key} must be longer than zero")
+        first = None
+    return first, last
 
 
 def parse_procedure(c: ProfileChecker, pid: str, table: Mapping, path: tuple) -> ProcedureSettings:

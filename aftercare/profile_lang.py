@@ -11,14 +11,19 @@ patient's likely language (the clinic's `language`, and English) is missing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 # The fields that are prose a patient reads (phone, e-mail, zone, ids are never translated).
 TEXT_KEYS = frozenset({"name", "address", "hours", "emergency", "title", "why", "allowed", "note",
                        "text"})
-LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")
+
+
+def is_language(code: object) -> bool:
+    """A language tag `[clinic] language` accepts (aftercare.langtag's BCP 47 check)."""
+    from aftercare.langtag import language_problem
+
+    return isinstance(code, str) and language_problem(code) is None
 
 
 def primary(code: str) -> str:
@@ -40,7 +45,7 @@ def declared_language(data: Mapping[str, Any]) -> str:
     are picked with it); English when absent or not a language code (reported there)."""
     clinic = data.get("clinic")
     language = clinic.get("language") if isinstance(clinic, Mapping) else None
-    return language if isinstance(language, str) and LANGUAGE_RE.match(language) else "en"
+    return language if is_language(language) else "en"
 
 
 def missing_languages(languages: tuple[str, ...], own_language: str) -> list[str]:

@@ -23,6 +23,7 @@ from aftercare.model import (
     SCOPES,
     Alternative,
     Kind,
+    Level,
     Protocol,
     ReminderSpec,
     Rule,
@@ -285,8 +286,16 @@ def unique_ids(c: Checker, table: Mapping, key: str, path: tuple) -> None:
 
 
 def parse_warning(c: Checker, table: Mapping, path: tuple) -> Warning:
-    c.keys(table, {"id", "text", "source", "urgent"}, path)
-    return Warning(c.text(table, "text", path), c.source(table, path), c.flag(table, "urgent", path),
+    c.keys(table, {"id", "text", "source", "urgent", "level"}, path)
+    urgent = c.flag(table, "urgent", path)
+    level = Level.EMERGENCY if urgent else Level.CONTACT
+    if "level" in table:
+        try:
+            level = Level(table["level"])
+        except ValueError:
+            c.add((*path, "level"), f"found {table['level']!r}, expected one of "
+                                    + ", ".join(lv.value for lv in Level))
+    return Warning(c.text(table, "text", path), c.source(table, path), level is Level.EMERGENCY, level,
                    optional_id(c, table, path))
 
 

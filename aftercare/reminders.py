@@ -211,6 +211,16 @@ def summary_text(reminders: Iterable[Reminder], now: datetime, zone: ZoneInfo) -
     return _("While you were away: {items}.").format(items="; ".join(parts))
 
 
+def held_text(count: int, until: datetime, zone: ZoneInfo) -> str:
+    """'1 reminder held until 08:00 (quiet hours)': said by `remind --once` and the reminders view,
+    so quiet hours never look like reminders that broke. The end of quiet hours is always within
+    a day, so its clock time alone is unambiguous ("until 08:00" at 23:00 is the morning)."""
+    time = clock_time(until, zone, with_day=False)
+    text = (_("{n} reminder held until {time} (quiet hours)") if count == 1
+            else _("{n} reminders held until {time} (quiet hours)"))
+    return text.format(n=count, time=time)
+
+
 def _lower_first(text: str) -> str:
     # "You may shampoo" -> "you may shampoo", but "PRP session" stays as it is.
     if len(text) > 1 and text[0].isupper() and text[1].islower():

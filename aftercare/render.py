@@ -11,33 +11,33 @@ LONG_DAYS = 28
 
 
 def duration(seconds: int) -> str:
-    """Compact, rounded for reading: '45 s', '12 min', '1 h 12 min', '2 d 4 h', '91 d'.
+    """How long, always with its units, so it never reads as a clock time:
+    '45 s', '12 min 05 s', '18 h 08 min', '2 d 4 h', '91 d'.
 
-    Minutes round up ("1 min left" until the very end); four weeks or more away, the hours are
-    noise and are left out."""
-    seconds = max(0, seconds)
+    The one format for every remaining time and wait (dashboard, details, reminders, status,
+    notifications), so the answer box and its row always agree. Truncated like a clock: callers
+    pass whole seconds rounded up (`agenda.seconds_until`), so a running item never reads "0 s".
+    The second unit is zero-padded below a day ("1 h 05 min") so a ticking value keeps its
+    width; four weeks or more away, the hours are noise and are left out. Unit words go through
+    `_()` so each language can give its own ("18시간 08분")."""
+    seconds = max(0, int(seconds))
     if seconds < 60:
-        return _("{n} s").format(n=seconds)
-    minutes = (seconds + 59) // 60  # round up: "1 min left" until the very end
+        return _("{s} s").format(s=seconds)
+    minutes, secs = divmod(seconds, 60)
     if minutes < 60:
-        return _("{n} min").format(n=minutes)
+        return _("{m} min {s:02d} s").format(m=minutes, s=secs)
     hours, minutes = divmod(minutes, 60)
     if hours < 24:
-        return _("{h} h {m} min").format(h=hours, m=minutes) if minutes else _("{h} h").format(h=hours)
+        return _("{h} h {m:02d} min").format(h=hours, m=minutes)
     days, hours = divmod(hours, 24)
     if hours and days < LONG_DAYS:
         return _("{d} d {h} h").format(d=days, h=hours)
     return _("{d} d").format(d=days)
 
 
-def countdown(seconds: int) -> str:
-    """A ticking clock: '4:05', '1:12:05' below a day, '1 d 4 h' beyond."""
-    seconds = max(0, seconds)
-    if seconds >= 86400:
-        return duration(seconds)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+# The widest `duration` below four weeks ("12 min 05 s", "18 h 08 min"): a column of countdowns
+# is this wide, so titles beside it do not shift as the values tick.
+DURATION_WIDTH = 11
 
 
 def zone_label(zone: ZoneInfo | str) -> str:

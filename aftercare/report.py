@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from aftercare import urgency
 from aftercare.course import course_label, next_label
 from aftercare.i18n import _
 from aftercare.model import CoursePosition, ItemStatus, Kind, Protocol, Rule, State
@@ -76,7 +77,8 @@ def status_json(views: list[TreatmentView], now: datetime) -> dict[str, Any]:
             "zone": view.treatment.zone,
             "course": course,
             "items": items,
-            "warnings": [{"text": w.text, "urgent": w.urgent, "source": w.source}
+            # Most urgent first; `level` is "emergency", "call-now" or "contact" (`urgent`: emergency).
+            "warnings": [{"text": w.text, "urgent": w.urgent, "level": w.severity.value, "source": w.source}
                          for w in view.protocol.warnings_urgent_first()],
             "cautions": [{"text": w.text, "source": w.source} for w in view.protocol.cautions],
         })
@@ -137,10 +139,14 @@ def differ_lines(rule: Rule) -> list[str]:
         words=words)]
 
 
-def warning_lines(protocol: Protocol) -> list[str]:
-    """Urgent signs first, marked: they are the ones that cannot wait."""
-    return [(_("URGENT: {text}") if w.urgent else "{text}").format(text=clean(w.text))
-            for w in protocol.warnings_urgent_first()]
+def warning_lines(protocol: Protocol, contact: str = "") -> list[str]:
+    """Most urgent signs first, marked: emergency ("URGENT: "), then call the clinic now (with
+    `contact`, the clinic's "name — phone", when known), then the rest."""
+    out = []
+    for w in protocol.warnings_urgent_first():
+        who = f" — {clean(contact)}" if contact and w.severity is urgency.Level.CALL_NOW else ""
+        out.append(f"{urgency.label(w.severity)}{clean(w.text)}{who}")
+    return out
 
 
 def status_text(
@@ -198,7 +204,7 @@ def status_text(
             out.append("  " + _("Nothing active or upcoming: this plan is complete."))
         if active or upcoming or normal:
             out.append("  " + _("Contact your clinic if:"))
-            for line in warning_lines(view.protocol):
+            for line in warning_lines(view.protocol, contacts.get(t.id, "")):
                 out.append(f"    - {line}")
     for problem in problems:
         out.append("")

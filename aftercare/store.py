@@ -58,6 +58,49 @@ class Settings(NamedTuple):
     muted: tuple[str, ...] = ()  # rule ids whose reminders are off
     language: str = ""  # "en", "ko", "ja" chosen by the patient; "" = the profile's, else the system's
     glyphs: str = ""  # "ascii" for terminals that draw ambiguous-width symbols double; "" = default
+    checkin_reminder: bool = True  # the daily check-in nudge of the first days (aftercare.journal)
+    theme: str | None = None  # the app theme last chosen in the palette
+
+
+# The answers a check-in asks for: the scales 0–3, shedding in words, the yes/no signs.
+SCALES = ("redness", "swelling", "pain", "itch")
+SHEDDING = ("none", "some", "heavy")
+FLAGS = ("fever", "pus", "bleeding", "allergy")
+
+
+class Answers(NamedTuple):
+    """One check-in's answers (0 = none, 3 = strong; flags: the patient said yes)."""
+
+    redness: int = 0
+    swelling: int = 0
+    pain: int = 0
+    itch: int = 0
+    shedding: str = "none"
+    fever: bool = False
+    pus: bool = False
+    bleeding: bool = False
+    allergy: bool = False  # swelling of the face or lips, or difficulty breathing
+
+
+class CheckIn(NamedTuple):
+    """One journal entry. `photo` is a path the patient gave: never copied, opened or checked."""
+
+    at: datetime  # aware, UTC
+    zone: str  # where it was written (IANA), for the day it is filed under
+    treatment: str  # the id of the treatment it is about ("" when none was recorded)
+    answers: Answers = Answers()
+    note: str = ""
+    photo: str = ""
+
+
+class Snooze(NamedTuple):
+    """A reminder put off once: it comes back at `until` as the reminder `key`+`SNOOZE_MARK`+n."""
+
+    key: str  # the reminder key that was snoozed (itself perhaps a snoozed one)
+    until: datetime  # aware, UTC
+
+
+SNOOZE_MARK = "~snooze"
 
 
 class Claim(NamedTuple):
@@ -85,6 +128,9 @@ class Record(NamedTuple):
     profile: str | None = None  # file name of the active clinic profile in the data folder
     claims: tuple[Claim, ...] = ()  # one per key claimed by this version (older keys have none)
     retired: tuple[Retired, ...] = ()
+    checkins: tuple[CheckIn, ...] = ()  # the journal, oldest first
+    snoozes: tuple[Snooze, ...] = ()
+    last_zone: str | None = None  # this computer's zone when last seen (the travel notice)
 
     def newest_first(self) -> list[Treatment]:
         return sorted(self.treatments, key=lambda t: t.at, reverse=True)
@@ -117,6 +163,7 @@ class Record(NamedTuple):
             delivered=tuple(k for k in self.delivered if not k.startswith(prefix)),
             claims=tuple(c for c in self.claims if not c.key.startswith(prefix)),
             retired=tuple(r for r in self.retired if not r.key.startswith(prefix)) + gone,
+            snoozes=tuple(z for z in self.snoozes if not z.key.startswith(prefix)),
         )
 
 
@@ -154,6 +201,14 @@ def _to_toml(record: Record) -> dict[str, Any]:
         "quiet_hours": list(record.settings.quiet_hours),
         "muted": list(record.settings.muted),
     } | {k: v for k in ("language", "glyphs") if (v := getattr(record.settings, k))}
+    # New fields are written only when set, so a record without them stays byte-identical to the
+    # one an older version writes (and that version still reads it: unknown keys are ignored).
+    if not record.settings.checkin_reminder:
+        doc["settings"]["checkin_reminder"] = False
+    if record.settings.theme:
+        doc["settings"]["theme"] = record.settings.theme
+    if record.last_zone:
+        doc["last_zone"] = record.last_zone
     doc["treatments"] = [
         {"id": t.id, "procedure": t.procedure, "at": t.at.astimezone(UTC), "zone": t.zone}
         | ({"profile": t.profile} if t.profile else {})
@@ -165,7 +220,47 @@ def _to_toml(record: Record) -> dict[str, Any]:
     doc["claims"] = [{"key": c.key, "at": c.at.astimezone(UTC)} | ({"owner": c.owner} if c.owner else {})
                      for c in record.claims]
     doc["retired"] = [{"key": r.key, "at": r.at.astimezone(UTC)} for r in record.retired]
+    if record.checkins:
+        doc["checkins"] = [_checkin_to_toml(c) for c in record.checkins]
+    if record.snoozes:
+        doc["snoozes"] = [{"key": z.key, "until": z.until.astimezone(UTC)} for z in record.snoozes]
     return doc
+
+
+def _checkin_to_toml(c: CheckIn) -> dict[str, Any]:
+    answers = {k: v for k, v in c.answers._asdict().items() if v != Answers._field_defaults[k]}
+    return ({"at": c.at.astimezone(UTC), "zone": c.zone, "treatment": c.treatment, "answers": answers}
+            | ({"note": c.note} if c.note else {}) | ({"photo": c.photo} if c.photo else {}))
+
+
+def _answers(raw: Any) -> Answers:
+    if not isinstance(raw, dict):
+        raise ValueError("check-in answers are not a table")
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name in SCALES:
+            if type(value) is not int or not 0 <= value <= 3:
+                raise ValueError(f"check-in {name} {value!r} is not 0–3")
+        elif name == "shedding":
+            if value not in SHEDDING:
+                raise ValueError(f"check-in shedding {value!r} is not one of {', '.join(SHEDDING)}")
+        elif name in FLAGS:
+            if type(value) is not bool:
+                raise ValueError(f"check-in {name} is not true or false")
+        else:
+            continue  # an answer a newer version asks: kept out, not fatal
+        values[name] = value
+    return Answers(**values)
+
+
+def _checkin(raw: Any) -> CheckIn:
+    if not isinstance(raw, dict):
+        raise ValueError("a check-in is not a table")
+    return CheckIn(at=_instant(raw.get("at"), "check-in time"), zone=_zone(raw.get("zone")),
+                   treatment=_text(raw.get("treatment", ""), "check-in treatment"),
+                   answers=_answers(raw.get("answers", {})),
+                   note=_text(raw.get("note", ""), "check-in note"),
+                   photo=_text(raw.get("photo", ""), "check-in photo"))
 
 
 def _instant(value: Any, what: str) -> datetime:
@@ -234,11 +329,17 @@ def _from_toml(doc: dict[str, Any]) -> Record:
     quiet = tuple(raw_settings.get("quiet_hours", DEFAULT_QUIET_HOURS))
     if len(quiet) != 2 or not all(isinstance(q, str) for q in quiet):
         raise ValueError("settings.quiet_hours is not two \"HH:MM\" texts")
+    checkin_reminder = raw_settings.get("checkin_reminder", True)
+    if type(checkin_reminder) is not bool:
+        raise ValueError("settings.checkin_reminder is not true or false")
+    theme = raw_settings.get("theme")
     settings = Settings(quiet_hours=(quiet[0], quiet[1]),
                         muted=tuple(_text(m, "muted rule")
                                     for m in _list(raw_settings.get("muted", []), "settings.muted")),
                         language=_text(raw_settings.get("language", ""), "settings.language"),
-                        glyphs=_text(raw_settings.get("glyphs", ""), "settings.glyphs"))
+                        glyphs=_text(raw_settings.get("glyphs", ""), "settings.glyphs"),
+                        checkin_reminder=checkin_reminder,
+                        theme=None if theme is None else _text(theme, "settings.theme"))
     delivered = tuple(_text(k, "delivered key") for k in _list(doc.get("delivered", []), "delivered"))
     profile = doc.get("profile")
     if profile is not None:
@@ -248,7 +349,13 @@ def _from_toml(doc: dict[str, Any]) -> Record:
                    for c in _list(doc.get("claims", []), "claims"))
     retired = tuple(Retired(_text(r["key"], "retired key"), _instant(r["at"], "retired time"))
                     for r in _list(doc.get("retired", []), "retired"))
-    return Record(treatments, ticks, delivered, settings, profile, claims, retired)
+    checkins = tuple(_checkin(c) for c in _list(doc.get("checkins", []), "checkins"))
+    snoozes = tuple(Snooze(_text(z.get("key") if isinstance(z, dict) else None, "snooze key"),
+                           _instant(z.get("until"), "snooze time"))
+                    for z in _list(doc.get("snoozes", []), "snoozes"))
+    last_zone = doc.get("last_zone")
+    return Record(treatments, ticks, delivered, settings, profile, claims, retired, checkins,
+                  snoozes, None if last_zone is None else _zone(last_zone))
 
 
 class _NewerRecord(Exception):

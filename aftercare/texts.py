@@ -46,6 +46,8 @@ def describe(offset: Offset | None) -> str:
     """'48 hours', 'day 3', '1 week'."""
     if offset is None:
         return ""
+    if offset.unit == "day" and offset.clock is not None:  # "day 2 08:00": the time is the point
+        return _("day {n}, {time}").format(n=offset.amount, time=offset.time_of_day)
     if offset.unit == "day":
         return _("day {n}").format(n=offset.amount)
     one, many = _UNITS[offset.unit]
@@ -53,7 +55,7 @@ def describe(offset: Offset | None) -> str:
 
 
 def is_zero(offset: Offset) -> bool:
-    return offset.amount == 0 or (offset.unit == "day" and offset.amount == 1)
+    return offset.amount == 0 or (offset.unit == "day" and offset.amount == 1 and not offset.clock)
 
 
 def span(start: Offset, end: Offset | None) -> str:
@@ -62,7 +64,7 @@ def span(start: Offset, end: Offset | None) -> str:
         return describe(start)
     if is_zero(start):
         return describe(end)
-    if start.unit == end.unit:
+    if start.unit == end.unit and start.clock is None and end.clock is None:
         if start.unit == "day":
             return _("days {a}–{b}").format(a=start.amount, b=end.amount)
         return _("{a}–{b} {unit}").format(a=start.amount, b=end.amount, unit=_(_UNIT_PLURAL[start.unit]))

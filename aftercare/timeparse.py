@@ -2,10 +2,16 @@
 
 Accepted: ISO 8601 with or without seconds and offset (``2026-11-20T14:30``,
 ``2026-11-20 14:30``, ``2026-11-20T14:30+09:00``, ``...Z``), ``now``, ``HH:MM`` (today),
-``today HH:MM``, ``yesterday HH:MM``, ``N min|h|d ago``, and the same words in Korean and Japanese
-(``지금``, ``오늘 10:00``, ``어제 10:00``, ``3시간 전``; ``今``, ``今日 10:00``, ``昨日 10:00``,
-``30分前``), with full-width digits and colons. A time without an offset is read in the given
-zone; a wall-clock time that a DST change skips or repeats is refused rather than guessed.
+``today HH:MM``, ``yesterday HH:MM``, ``tomorrow HH:MM``, ``N min|h|d ago``, and the same words in
+Korean and Japanese (``지금``, ``오늘 10:00``, ``어제 10:00``, ``내일 09:00``, ``3시간 전``; ``今``,
+``今日 10:00``, ``昨日 10:00``, ``明日 09:00``, ``30分前``), with full-width digits and colons. A time
+without an offset is read in the given zone; a wall-clock time that a DST change skips or repeats is
+refused rather than guessed, with the zone's own two offsets to choose from.
+
+Where the future is allowed is the caller's business: ``--now`` previews any time,
+`check_procedure_time` lets a procedure be booked at most 24 h ahead.
+
+Messages lead with examples a patient can copy, not with the names of formats.
 """
 
 from __future__ import annotations
@@ -19,16 +25,17 @@ from aftercare.errors import UserError
 from aftercare.i18n import _
 
 ACCEPTED_WHEN = (
-    'ISO 8601 such as 2026-11-20T14:30 (optionally with seconds and +09:00 or Z), '
-    '"now", "HH:MM", "today HH:MM", "yesterday HH:MM" or "N min|h|d ago"'
+    "try 'yesterday 10:00', '2 h ago' or '2026-11-30 14:30' "
+    "(also 'now', '14:30' for today, 'tomorrow 09:00' or '3 d ago')"
 )
 
 
 def _accepted() -> str:
-    from aftercare.i18n import _
-
     return _(ACCEPTED_WHEN)
-_CLOCK_RE = re.compile(r"^(?:(today|yesterday)\s+)?(\d{1,2}):(\d{2})$")
+
+
+_CLOCK_RE = re.compile(r"^(?:(today|yesterday|tomorrow)\s+)?(\d{1,2}):(\d{2})$")
+_DAY_SHIFT = {None: 0, "today": 0, "yesterday": -1, "tomorrow": 1}
 _AGO_RE = re.compile(r"^(\d{1,5})\s*(min|mins|minutes?|h|hours?|d|days?)\s+ago$")
 _ISO_RE = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$", re.IGNORECASE
@@ -37,7 +44,8 @@ _AGO_UNITS = {"min": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedel
 # Korean and Japanese words, rewritten to the English forms above before matching (one grammar).
 # "今日" (today) must be tried before "今" (now); a space after the day word is optional.
 _DAY_WORDS = (("오늘", "today"), ("今日", "today"), ("きょう", "today"),
-              ("어제", "yesterday"), ("昨日", "yesterday"), ("きのう", "yesterday"))
+              ("어제", "yesterday"), ("昨日", "yesterday"), ("きのう", "yesterday"),
+              ("내일", "tomorrow"), ("明日", "tomorrow"), ("あした", "tomorrow"))
 _NOW_WORDS = frozenset({"지금", "今", "いま", "現在"})
 _CJK_AGO_RE = re.compile(r"^(\d{1,5})\s*(분|시간|일|分|時間|日)\s*(?:전|前)$")
 _CJK_UNITS = {"분": "min", "시간": "h", "일": "d", "分": "min", "時間": "h", "日": "d"}
@@ -142,16 +150,25 @@ def localize(naive: datetime, zone: ZoneInfo, shown: str) -> datetime:
     if early.utcoffset() != late.utcoffset():
         round_trip = early.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
         if round_trip != naive:
+            # The zone's own offsets on either side of the jump (for Los Angeles -08:00 and
+            # -07:00), never an example from another zone.
             raise UserError(_(
                 "The time {shown!r} does not exist in {zone} (the clocks jump over it); "
-                "give an offset such as +09:00 or a time outside the change."
-            ).format(shown=shown, zone=zone.key))
+                "give a time outside the change, or add the offset, for example {early} or {late}."
+            ).format(shown=shown, zone=zone.key, early=_with_offset(naive, early),
+                     late=_with_offset(naive, late)))
         raise UserError(_(
             "The time {shown!r} happens twice in {zone} (the clocks go back); "
             "add the offset, for example {early} or {late}."
         ).format(shown=shown, zone=zone.key, early=early.isoformat(timespec="minutes"),
                  late=late.isoformat(timespec="minutes")))
     return early.astimezone(UTC)
+
+
+def _with_offset(naive: datetime, reading: datetime) -> str:
+    """'2026-03-08T02:30-08:00': the typed wall time with the offset of one reading of it."""
+    offset = reading.strftime("%z")
+    return f"{naive.isoformat(timespec='minutes')}{offset[:3]}:{offset[3:]}"
 
 
 # A plan reaches two years past the procedure; far beyond these years datetime overflows and a
@@ -185,30 +202,36 @@ def _parse_when(text: str, now: datetime, zone: ZoneInfo) -> datetime:
         if hour > 23 or minute > 59:
             raise UserError(_("The time {shown!r} is not a clock time; hours go 0–23, minutes 0–59.")
                             .format(shown=shown))
-        day: date = now.astimezone(zone).date()
-        if m.group(1) == "yesterday":
-            day -= timedelta(days=1)
+        day: date = now.astimezone(zone).date() + timedelta(days=_DAY_SHIFT[m.group(1)])
         return localize(datetime.combine(day, time(hour, minute)), zone, shown)
     if _ISO_RE.match(text):
         try:
             parsed = datetime.fromisoformat(text.upper().replace(" ", "T"))
         except ValueError:
-            raise UserError(_("The time {shown!r} is not a valid date and time; use {accepted}.")
+            raise UserError(_("The time {shown!r} is not a valid date and time; {accepted}.")
                             .format(shown=shown, accepted=_accepted())) from None
         if parsed.tzinfo is not None:
             return parsed.astimezone(UTC)
         return localize(parsed, zone, shown)
-    raise UserError(_("Cannot read the time {shown!r}; use {accepted}.").format(
+    raise UserError(_("Cannot read the time {shown!r}; {accepted}.").format(
         shown=shown, accepted=_accepted()))
 
 
-def check_procedure_time(at: datetime, now: datetime) -> None:
-    """A procedure may be entered up to 24 h ahead (a booked appointment), not further."""
+def check_procedure_time(at: datetime, now: datetime, zone: ZoneInfo | None = None) -> None:
+    """A procedure may be entered up to 24 h ahead (a booked appointment), not further.
+
+    A refused time is shown as the patient reads it: on the clock of `zone` (the one it was typed
+    in), else on this computer's, never as UTC ISO."""
     if at - now > timedelta(hours=24):
+        from aftercare.render import clock_time, zone_label
+
         ahead = at - now
         amount = (_("{n} days").format(n=ahead.days) if ahead.days >= 2
                   else _("{n} hours").format(n=int(ahead.total_seconds() // 3600)))
+        shown = clock_time(at, zone)
+        if zone is not None:
+            shown = _("{time} {zone} time").format(time=shown, zone=zone_label(zone))
         raise UserError(_(
             "The procedure time {at} is {amount} in the future; "
-            "a procedure can be entered at most 24 hours ahead."
-        ).format(at=at.isoformat(timespec="minutes"), amount=amount))
+            "a procedure can be entered at most 24 hours ahead (a booked appointment)."
+        ).format(at=shown, amount=amount))

@@ -5,7 +5,9 @@ An offset says when something happens relative to the procedure:
 * elapsed time — ``"30 min"``, ``"2 h"``, ``"48h"``, ``"3 d"``, ``"2 w"``: real elapsed time, added
   to the UTC instant, so 48 h is 48 real hours across a DST change or a flight;
 * calendar time in the treatment's zone — ``"day 3"`` (midnight starting the third calendar day,
-  the procedure day being day 1) and ``"6 mo"`` (same wall-clock time six calendar months later).
+  the procedure day being day 1), ``"day 2 08:00"`` (08:00 on the second calendar day: "until the
+  next morning", which no elapsed time says for both a 09:00 and a 17:00 procedure) and ``"6 mo"``
+  (same wall-clock time six calendar months later).
 
 Offsets are bounded to 0 … 2 years so a typo cannot push a reminder into the next century.
 """
@@ -25,10 +27,11 @@ ELAPSED_UNITS: dict[str, timedelta] = {
 }
 MAX_SPAN = timedelta(days=731)
 MAX_MONTHS = 24
-ACCEPTED = '"N min", "N h", "N d", "N w", "N mo" or "day N" (for example "48 h" or "day 3")'
+ACCEPTED = ('"N min", "N h", "N d", "N w", "N mo", "day N" or "day N HH:MM" '
+            '(for example "48 h", "day 3" or "day 2 08:00")')
 
 _OFFSET_RE = re.compile(r"^\s*(\d{1,6})\s*(min|h|d|w|mo)\s*$")
-_DAY_RE = re.compile(r"^\s*day\s+(\d{1,4})\s*$")
+_DAY_RE = re.compile(r"^\s*day\s+(\d{1,4})(?:\s+(\d{1,2}):(\d{2}))?\s*$")
 
 
 class TimingError(ValueError):
@@ -38,6 +41,9 @@ class TimingError(ValueError):
 class Offset(NamedTuple):
     amount: int
     unit: str  # one of ELAPSED_UNITS, "mo" or "day"
+    # "day" only: minutes after local midnight ("day 2 08:00" -> 480); None is midnight, written
+    # "day 2". Kept apart from 0 so that what a clinic wrote is what it reads back.
+    clock: int | None = None
 
     @classmethod
     def parse(cls, text: object) -> Offset:
@@ -47,7 +53,13 @@ class Offset(NamedTuple):
             day = int(m.group(1))
             if not 1 <= day <= MAX_SPAN.days:
                 raise TimingError(f"day {day} is outside day 1 … day {MAX_SPAN.days}")
-            return cls(day, "day")
+            if m.group(2) is None:
+                return cls(day, "day")
+            hour, minute = int(m.group(2)), int(m.group(3))
+            if hour > 23 or minute > 59:
+                raise TimingError(f"{text.strip()!r} has no such time of day; write HH:MM from 00:00 "
+                                  "to 23:59, e.g. \"day 2 08:00\"")
+            return cls(day, "day", hour * 60 + minute)
         if m := _OFFSET_RE.match(text):
             amount, unit = int(m.group(1)), m.group(2)
             offset = cls(amount, unit)
@@ -59,7 +71,16 @@ class Offset(NamedTuple):
         raise TimingError(f"{text!r} is not a timing; use {ACCEPTED}")
 
     def __str__(self) -> str:
-        return f"day {self.amount}" if self.unit == "day" else f"{self.amount} {self.unit}"
+        if self.unit == "day":
+            return f"day {self.amount}" + (f" {self.time_of_day}" if self.clock is not None else "")
+        return f"{self.amount} {self.unit}"
+
+    @property
+    def time_of_day(self) -> str:
+        """"08:00" for "day 2 08:00"; "" when the offset names no time of day."""
+        if self.clock is None:
+            return ""
+        return f"{self.clock // 60:02d}:{self.clock % 60:02d}"
 
     @property
     def is_calendar(self) -> bool:
@@ -78,7 +99,10 @@ class Offset(NamedTuple):
             return utc + self.amount * ELAPSED_UNITS[self.unit]
         if self.unit == "day":
             day = local.date() + timedelta(days=self.amount - 1)
-            return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+            clock = self.clock or 0
+            # A wall time in a DST gap resolves as fold=0 does (an hour later, the same day).
+            at_time = time(clock // 60, clock % 60)
+            return datetime.combine(day, at_time, tzinfo=zone).astimezone(UTC)
         month_index = local.month - 1 + self.amount
         year, month = local.year + month_index // 12, month_index % 12 + 1
         mday = min(local.day, _days_in_month(year, month))
@@ -89,7 +113,7 @@ class Offset(NamedTuple):
         """Words a patient reads: '48 hours', 'day 3', '6 months'."""
         names = {"min": "minute", "h": "hour", "d": "day", "w": "week", "mo": "month"}
         if self.unit == "day":
-            return f"day {self.amount}"
+            return f"day {self.amount}" + (f", {self.time_of_day}" if self.clock is not None else "")
         word = names[self.unit]
         return f"{self.amount} {word}{'' if self.amount == 1 else 's'}"
 

@@ -70,12 +70,14 @@ class AftercareApp(App[None]):
         Binding("q", "quit", _("Quit")),
         Binding("question_mark", "help", _("Help"), key_display="?",
                 tooltip=_("Keys, and when to contact your clinic")),
-        # Not in the footer (no room at 80 columns): in help and the command palette instead.
-        Binding("m", "reminders", _("Reminders"), show=False,
+        # In the footer from footer.WIDE (100) columns on; below, the dashboard names them (no
+        # room beside its own keys at 80). Help and the palette list them at any width.
+        Binding("m", "reminders", _("Reminders"),
                 tooltip=_("What you will be reminded of and when; turn a rule's reminders off")),
-        # Not in the Footer: the dashboard's has no room left at 80 columns. The palette and help
-        # list it; the clinic's name and phone themselves head every screen.
-        Binding("c", "clinic", _("Clinic"), show=False),
+        Binding("c", "clinic", _("Clinic"), tooltip=_("Its phone, hours, and when to contact it")),
+        # Not in the footer (no room at 80 columns): the palette and help list it.
+        Binding("j", "journal", _("Journal"), show=False,
+                tooltip=_("Check in: how your scalp is now, and what your clinic says about it")),
         # Textual's own, which it adds unless the app has one: its footer label is in English.
         Binding("ctrl+p", "command_palette", _("palette"), show=False, priority=True,
                 tooltip=_("Open the command palette")),
@@ -108,6 +110,25 @@ class AftercareApp(App[None]):
 
         self.glyphs = "ascii" if ascii_mode() else "default"
         self.restart_language: str | None = None
+
+    # Colours that only tell a kind apart: every meaning is also a glyph or a word, so under
+    # NO_COLOR they become the text colour. Textual's monochrome filter would turn them into greys
+    # of 1.6–2.6:1 on the background (the ✗ marks, the bars); the text colour is above 4.5:1.
+    NO_COLOR_AS_TEXT = ("error", "success", "warning", "accent", "secondary", "text-muted",
+                        "text-error", "text-success", "text-warning", "text-accent", "text-secondary",
+                        "text-disabled")
+
+    def get_css_variables(self) -> dict[str, str]:
+        variables = super().get_css_variables()
+        if self.no_color:
+            text = variables.get("foreground", "#e0e0e0")
+            variables.update({name: text for name in self.NO_COLOR_AS_TEXT if name in variables})
+            # The highlighted row's grey (#656565) leaves its text at 4.4:1; a darker one, 9:1.
+            for name in ("block-cursor-background", "block-cursor-blurred-background"):
+                if name in variables:
+                    variables[name] = "#3a3a3a"
+            self.theme_variables = variables
+        return variables
 
     @cached_property
     def local_zone(self) -> ZoneInfo:
@@ -246,6 +267,12 @@ class AftercareApp(App[None]):
         return DashboardScreen()
 
     def on_mount(self) -> None:
+        # The theme chosen in the palette last time (ansi-dark and ansi-light use the terminal's
+        # own colours), applied before the first frame; every later choice is saved.
+        saved = self.record.settings.theme
+        if saved and saved in self.available_themes and saved != self.theme:
+            self.theme = saved
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
         if self._busy is not None:
             self.notify(str(self._busy), title=_("Record not available"), severity="error", timeout=60,
                         markup=False)
@@ -261,8 +288,26 @@ class AftercareApp(App[None]):
         if not gc.isenabled():  # paused for start-up by cli.cmd_ui
             # Not gc.freeze(): the cycles start-up left would then stay for good (about 0.5 MiB).
             gc.enable()
+        self.check_travel(self.record)
         if self.reminders_enabled:
             self.start_reminders()
+
+    def _theme_chosen(self, theme) -> None:
+        name = theme.name
+        if name != self.record.settings.theme:
+            self.save(lambda r: r._replace(settings=r.settings._replace(theme=name)))
+
+    def check_travel(self, record: Record) -> None:
+        """Once per move: which clock each kind of item follows now (aftercare.travel)."""
+        if not record.treatments:
+            return
+        from aftercare.travel import notice
+
+        here = self.local_zone.key
+        if (said := notice(record, here)) is not None:
+            self.notify(said, title=_("New time zone"), timeout=30, markup=False)
+        if record.last_zone != here:
+            self.save(lambda r: r if r.last_zone == here else r._replace(last_zone=here))
 
     def start_reminders(self) -> None:
         """After the first paint: APScheduler and the reminder checks (aftercare.screens.scheduler)."""
@@ -361,7 +406,7 @@ class AftercareApp(App[None]):
         self.announce_unreadable(message.error)
 
     def on_start_onboarding(self, message: StartOnboarding) -> None:
-        self.start_onboarding(procedure=message.procedure)
+        self.start_onboarding(procedure=message.procedure, zone=message.zone)
 
     def on_remove_treatment(self, message: RemoveTreatment) -> None:
         self.remove_treatment(message.treatment_id)
@@ -414,11 +459,11 @@ class AftercareApp(App[None]):
     # --- navigation ----------------------------------------------------------------------------
 
     def start_onboarding(self, *, first_run: bool = False, procedure: str | None = None,
-                         profile: object | None = None) -> None:
+                         profile: object | None = None, zone: str | None = None) -> None:
         from aftercare.screens.onboarding import OnboardingScreen
 
         screen = OnboardingScreen(first_run=first_run, procedure=procedure,
-                                  profile=self.profile if profile is None else profile)
+                                  profile=self.profile if profile is None else profile, zone=zone)
         self.push_screen(screen, self.add_treatment)
 
     def action_help(self) -> None:
@@ -426,6 +471,12 @@ class AftercareApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_journal(self) -> None:
+        from aftercare.screens.journal import JournalScreen
+
+        if not isinstance(self.screen, JournalScreen):
+            self.push_screen(JournalScreen())
 
     def action_reminders(self) -> None:
         from aftercare.screens.reminders_view import RemindersScreen

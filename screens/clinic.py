@@ -17,12 +17,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from aftercare.glyphs import g
 from aftercare.i18n import _
+from aftercare.model import Level
 from aftercare.render import clock_time, zone_label
+from aftercare.screens.footer import AppFooter
 from aftercare.textsafe import clean
+from aftercare.urgency import glyph, label, ordered
 
 if TYPE_CHECKING:
     from aftercare.model import Warning
@@ -110,7 +113,7 @@ def contact_if(app: AftercareApp) -> list[Warning]:
         if w.text not in seen:
             seen.add(w.text)
             unique.append(w)
-    return sorted(unique, key=lambda w: not w.urgent)
+    return ordered(unique)
 
 
 def warning_line(w: Warning) -> Horizontal:
@@ -121,10 +124,11 @@ def warning_line(w: Warning) -> Horizontal:
     text = clean(w.text)
     if w.source == CLINIC_SOURCE:  # profiles.is_clinic_warning, without loading that module
         text = _("{title} (your clinic)").format(title=text)
-    if w.urgent:
-        return Horizontal(Static(Content("!"), classes="cl-glyph"),
-                          Static(Content.assemble((_("URGENT: "), "bold"), text), classes="cl-text"),
-                          classes="cl-warning urgent")
+    if w.severity is not Level.CONTACT:  # emergency, or call the clinic now
+        level = "urgent" if w.severity is Level.EMERGENCY else "call-now"
+        return Horizontal(Static(Content(glyph(w.severity)), classes="cl-glyph"),
+                          Static(Content.assemble((label(w.severity), "bold"), text), classes="cl-text"),
+                          classes=f"cl-warning {level}")
     return Horizontal(Static(Content("-"), classes="cl-glyph"), Static(Content(text), classes="cl-text"),
                       classes="cl-warning")
 
@@ -140,6 +144,7 @@ class ClinicScreen(Screen):
     ClinicScreen .cl-head { text-style: bold; margin-top: 1; }
     ClinicScreen .cl-note { color: $text-muted; margin-top: 1; }
     ClinicScreen .cl-warning.urgent { color: $error; }
+    ClinicScreen .cl-warning.call-now { color: $warning; }
     ClinicScreen .cl-hint { color: $text-muted; margin-top: 1; }
     """
     BINDINGS = [
@@ -155,7 +160,7 @@ class ClinicScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield VerticalScroll(id="clinic")
-        yield Footer(compact=True)
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.refresh_state()

@@ -15,11 +15,11 @@ from aftercare.i18n import _
 
 # Already offered by Textual's own provider under the same name.
 SKIP = frozenset({"quit", "command_palette"})
-# Bound but kept out of the footer (no room at 80 columns): offered here, and listed in help.
-PALETTE_ONLY = frozenset({"reminders"})
+# Bound but never in the footer: offered here, and listed in help. (Reminders and Clinic are
+# footer bindings now, shown when the width allows: see screens/footer.py.)
+PALETTE_ONLY: frozenset[str] = frozenset({"journal"})
 # App actions without a key of their own: (name, what it does, action).
 UNBOUND = (
-    (_("Clinic"), _("Your clinic's phone, hours, and when to contact it (key: c)"), "clinic"),
     (_("Import a clinic profile…"),
      _("Follow the file your clinic sent you: its timings, phone and warnings"), "import_profile"),
 )

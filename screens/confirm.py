@@ -7,9 +7,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from aftercare.i18n import _
+from aftercare.screens.buttons import MarkedButton
+from aftercare.screens.footer import AppFooter
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -28,9 +30,9 @@ class ConfirmScreen(ModalScreen[bool]):
             # The question may quote record text (a treatment's name): plain text, never markup.
             yield Static(Content(self.question))
             with Horizontal(classes="buttons"):
-                yield Button(self.yes, id="yes", variant="error")
-                yield Button(_("No, keep it"), id="no", variant="primary")
-        yield Footer(compact=True)
+                yield MarkedButton(self.yes, id="yes", variant="error")
+                yield MarkedButton(_("No, keep it"), id="no", variant="primary")
+        yield AppFooter()
 
     def on_mount(self) -> None:
         # The safe answer has the focus: Enter alone never deletes anything.

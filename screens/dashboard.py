@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -21,8 +22,9 @@ from aftercare.course import course_label
 from aftercare.i18n import _
 from aftercare.overview import shampoo_answer
 from aftercare.render import both_times
+from aftercare.screens.footer import AppFooter
 from aftercare.screens.messages import ItemChosen, StartOnboarding
-from aftercare.screens.widgets import ItemRow, QuietFooter, row_for
+from aftercare.screens.widgets import ItemRow, row_for
 from aftercare.textsafe import clean
 
 
@@ -33,7 +35,7 @@ class DashboardScreen(Screen):
         Binding("r", "treatments", _("Treatments"),
                 tooltip=_("Your treatments: the next session, remove a mistake")),
         Binding("a", "add", _("Add"), tooltip=_("Record a procedure: what was done and when")),
-        Binding("down,j", "app.focus_next", show=False),
+        Binding("down", "app.focus_next", show=False),  # j is the journal (app.py)
         Binding("up,k", "app.focus_previous", show=False),
     ]
 
@@ -54,13 +56,29 @@ class DashboardScreen(Screen):
         self._layout = self._layout_key(sections)
         with VerticalScroll(id="body", can_focus=False):
             yield from self._widgets(sections)
-        yield QuietFooter(compact=True)
+        yield Static("", id="more-keys", markup=False)  # what the footer has no room for
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._restore_focus, None)
 
     def on_screen_resume(self) -> None:
         self.refresh_state()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._name_hidden_keys)
+
+    def _name_hidden_keys(self) -> None:
+        """Below footer.WIDE columns some keys (m, c) are not in the footer: name them here, so
+        every action can be found without opening help."""
+        from aftercare.screens.footer import hidden_keys
+
+        keys = hidden_keys(self, self.app.size.width)
+        line = self.query_one("#more-keys", Static)
+        line.display = bool(keys)
+        if keys:
+            line.update(_("Also: {keys} · ctrl+p all commands").format(
+                keys=" · ".join(f"{key} {what}" for key, what in keys)))
 
     # --- rendering -------------------------------------------------------------------------------
 

@@ -9,13 +9,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from aftercare.agenda import local_and_clinic, seconds_until
 from aftercare.i18n import _
 from aftercare.model import ItemStatus, Kind, State
 from aftercare.overview import TreatmentView
-from aftercare.render import countdown, zone_label
+from aftercare.render import duration, zone_label
+from aftercare.screens.footer import AppFooter
 from aftercare.textsafe import clean
 
 KIND_NAMES = {
@@ -33,10 +34,10 @@ def state_line(status: ItemStatus, now) -> str:
     item, kind = status.item, status.rule.kind
     if kind in (Kind.SESSION, Kind.MAINTENANCE):
         if status.state is State.UPCOMING:
-            return _("Due in {left}").format(left=countdown(seconds_until(item.starts_at, now)))
+            return _("Due in {left}").format(left=duration(seconds_until(item.starts_at, now)))
         return _("Due now — book with your clinic")
     if status.state is State.UPCOMING:
-        return _("Starts in {left}").format(left=countdown(seconds_until(item.starts_at, now)))
+        return _("Starts in {left}").format(left=duration(seconds_until(item.starts_at, now)))
     if status.state is State.OPEN:
         if kind is Kind.EXPECT:
             return _("Now — the source gives no end; mark it passed on the Today screen")
@@ -45,7 +46,7 @@ def state_line(status: ItemStatus, now) -> str:
         return _("Allowed from its start; your clinic may say later") if status.state is State.ACTIVE \
             else _("Allowed")
     if status.state is State.ACTIVE:
-        left = countdown(seconds_until(item.ends_at, now))
+        left = duration(seconds_until(item.ends_at, now))
         if kind is Kind.RESTRICTION:
             return _("Not allowed for another {left}").format(left=left)
         return _("Now — for another {left}").format(left=left)
@@ -78,7 +79,7 @@ class DetailsScreen(Screen):
                 yield Static(_("This item is no longer in your record."), markup=False)
             else:
                 yield from self._parts(*found)
-        yield Footer(compact=True)
+        yield AppFooter()
 
     def _parts(self, view: TreatmentView, status: ItemStatus) -> ComposeResult:
         rule, item = status.rule, status.item

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from aftercare.i18n import _
-from aftercare.model import Warning
+from aftercare.model import Level, Warning
+from aftercare.screens.footer import AppFooter
 from aftercare.screens.reminders_view import reminders_help
 from aftercare.textsafe import clean
+from aftercare.urgency import glyph, label, ordered
 
 
 def not_advice() -> str:
@@ -44,7 +46,6 @@ def key_help(app_class: type) -> list[tuple[str, list[tuple[str, str]]]]:
 
     return [
         (_("Everywhere"), keys(app_class) + [
-            ("c", _("Clinic: its phone, hours, and when to contact it")),
             ("ctrl+p", _("All commands, searchable")),
             ("tab", _("Move between items (or the arrow keys)")),
             ("escape", _("Back to the previous screen")),
@@ -67,7 +68,7 @@ def red_flags(app) -> list[Warning]:
             if w.text not in seen:
                 seen.add(w.text)
                 flags.append(w)
-    return sorted(flags, key=lambda w: not w.urgent)
+    return ordered(flags)
 
 
 def cautions(app) -> list[Warning]:
@@ -103,9 +104,9 @@ class HelpScreen(Screen):
                 yield Static(Content(_("Out of hours: {what}").format(what=emergency)))
             yield Static(Content(_("Contact your clinic if you notice:")), classes="label")
             for w in red_flags(self.app):
-                style = "urgent" if w.urgent else ""
-                yield Static(Content.assemble(("! " if w.urgent else "- ", "bold"), clean(w.text)),
-                             classes=style)
+                style = {Level.EMERGENCY: "urgent", Level.CALL_NOW: "call-now"}.get(w.severity, "")
+                yield Static(Content.assemble((f"{glyph(w.severity)} {label(w.severity)}", "bold"),
+                                              clean(w.text)), classes=style)
             if before := cautions(self.app):
                 yield Static(Content(_("Before a treatment:")), classes="label")
                 for c in before:
@@ -119,10 +120,12 @@ class HelpScreen(Screen):
             for screen, keys in key_help(type(self.app)):
                 yield Static(Content(screen), classes="muted")
                 for key, what in keys:
-                    yield Static(Content(f"  {key:<8} {what}"))
+                    # The key in its own column, so a long line wraps under its text, not the key.
+                    yield Horizontal(Static(Content(f"  {key}"), classes="help-key"),
+                                     Static(Content(what), classes="help-what"), classes="help-line")
             yield Static("")
             yield Static(Content(reminders_help(self.app)), classes="para")
             yield Static(Content(_(
                 "Times are shown on this computer's clock; the clinic's time is added where it differs. "
                 "Everything stays on this computer: aftercare never uses the network.")), classes="para")
-        yield Footer(compact=True)
+        yield AppFooter()

@@ -32,9 +32,11 @@ class TickToggled(Message):
 
 @dataclass
 class StartOnboarding(Message):
-    """The patient wants to record a procedure (optionally the next session of `procedure`)."""
+    """The patient wants to record a procedure (optionally the next session of `procedure`, done
+    in `zone`: the course's, not this computer's)."""
 
     procedure: str | None = None
+    zone: str | None = None
 
 
 @dataclass

@@ -20,13 +20,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.suggester import Suggester
-from textual.widgets import Button, ContentSwitcher, Footer, Header, Input, OptionList, Static
+from textual.widgets import Button, ContentSwitcher, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from aftercare.agenda import describe_when, resolve_zone, search_zones
 from aftercare.errors import UserError
 from aftercare.i18n import _
 from aftercare.render import zone_label
+from aftercare.screens.buttons import MarkedButton
+from aftercare.screens.footer import AppFooter
 from aftercare.screens.help import not_advice
 from aftercare.screens.messages import NewTreatment
 from aftercare.screens.profile_import import ProfileImport
@@ -62,14 +64,18 @@ class OnboardingScreen(Screen[NewTreatment | None]):
     BINDINGS = [Binding("escape", "back", _("Back"))]
 
     def __init__(self, *, first_run: bool = False, procedure: str | None = None,
-                 profile: Profile | None = None) -> None:
+                 profile: Profile | None = None, zone: str | None = None) -> None:
         super().__init__()
         self.first_run = first_run
         self.procedure = procedure
+        # The next session of a course happens where the course does (a Seoul course stays in
+        # Seoul even when this computer is in Los Angeles).
+        self.zone = zone
         # The clinic followed (what is offered, the default zone); an import here replaces it.
         self.profile = profile
         self._picked_here = False  # "Back" from the time returns to the list only if it was used
         self._before_import = "welcome"  # where "Back" from the clinic-file step returns
+        self._problem: str | None = None  # the field the last validation found wrong: "at", "zone"
 
     def compose(self) -> ComposeResult:
         initial = "welcome" if self.first_run else "when" if self.procedure else "procedure"
@@ -86,8 +92,8 @@ class OnboardingScreen(Screen[NewTreatment | None]):
                 yield Static(Content(_("Everything stays on this computer; no network is used.")),
                              classes="para muted")
                 with Horizontal(classes="buttons"):
-                    yield Button(_("Start: record my procedure"), id="start", variant="primary")
-                    yield Button(_("I have a file from my clinic"), id="have-file")
+                    yield MarkedButton(_("Start: record my procedure"), id="start", variant="primary")
+                    yield MarkedButton(_("I have a file from my clinic"), id="have-file")
             yield ProfileImport(id="clinic-file")
             with Vertical(id="procedure"):
                 yield Static(Content(_("Which procedure did you have?")), classes="title")
@@ -96,26 +102,29 @@ class OnboardingScreen(Screen[NewTreatment | None]):
             with VerticalScroll(id="when"):
                 yield Static("", id="when-title", classes="title")
                 yield Static(Content(_("When was it? For example: now, 3 h ago, yesterday 15:00, "
-                                       "2026-11-20 14:30")), classes="muted")
+                                       "2026-11-20 14:30 (booked: tomorrow 09:00)")), classes="muted")
                 yield Input(value="now", id="at")
                 yield Static("", id="at-feedback", classes="feedback")
                 with Horizontal(id="quick"):
-                    yield Button(_("1 h ago"), id="quick-hour", compact=True)
-                    yield Button(_("This morning 10:00"), id="quick-morning", compact=True)
-                    yield Button(_("Yesterday"), id="quick-yesterday", compact=True)
+                    yield MarkedButton(_("1 h ago"), id="quick-hour", compact=True)
+                    yield MarkedButton(_("This morning 10:00"), id="quick-morning", compact=True)
+                    yield MarkedButton(_("Yesterday"), id="quick-yesterday", compact=True)
                 yield Static(Content(_("Where was it done? Type a city (Seoul) or a zone "
                                        "(Asia/Seoul).")),
                              classes="muted")
-                # At the clinic's zone when a clinic profile is active (the procedure happened
-                # there), as `aftercare add` does; else this computer's.
-                default_zone = (self.profile.clinic.timezone if self.profile is not None
-                                else self.app.local_zone.key)
+                # The course's zone for its next session; else the clinic's zone when a clinic
+                # profile is active (the procedure happened there), as `aftercare add` does; else
+                # this computer's.
+                default_zone = (self.zone or (self.profile.clinic.timezone if self.profile is not None
+                                              else self.app.local_zone.key))
                 yield Input(value=default_zone, id="zone", suggester=ZoneSuggester())
                 yield Static("", id="zone-feedback", classes="feedback")
                 with Horizontal(classes="buttons"):
-                    yield Button(_("Confirm"), id="confirm", variant="primary", disabled=True)
-                    yield Button(_("Back"), id="back")
-        yield Footer(compact=True)
+                    yield MarkedButton(_("Confirm"), id="confirm", variant="primary", disabled=True)
+                    yield MarkedButton(_("Back"), id="back")
+                # Below the form, so the time and zone stay in view at 80x24.
+                yield Static("", id="when-cautions", classes="muted")
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self._show_offered_by()
@@ -168,9 +177,14 @@ class OnboardingScreen(Screen[NewTreatment | None]):
         self._go("clinic-file")
 
     def show_when(self) -> None:
-        name = self.app.ctx.catalog()[self.procedure].name
+        protocol = self.app.ctx.catalog()[self.procedure]
         self.query_one("#when-title", Static).update(
-            Content(_("Your {name}").format(name=clean(name))))
+            Content(_("Your {name}").format(name=clean(protocol.name))))
+        # The procedure's before-treatment cautions (content's own kind, not signs to call about).
+        cautions = [clean(c.text) for c in protocol.cautions]
+        box = self.query_one("#when-cautions", Static)
+        box.display = bool(cautions)
+        box.update(Content("\n".join([_("Before your treatment:")] + [f"- {c}" for c in cautions])))
         self._go("when")
         self.validate()
 
@@ -239,8 +253,14 @@ class OnboardingScreen(Screen[NewTreatment | None]):
         self.validate()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "at" and self.validate() is not None:
-            self.query_one("#zone", Input).focus()
+        # Enter moves on only when the field it was pressed in is fine; otherwise it stays there
+        # (focusing another field selects its text, and the next keys would overwrite it).
+        self.validate()
+        if event.input.id == "at":
+            if self._problem == "at":
+                self._refuse("at")
+            else:
+                self.query_one("#zone", Input).focus()
         elif event.input.id == "zone":
             self.confirm()
 
@@ -263,12 +283,17 @@ class OnboardingScreen(Screen[NewTreatment | None]):
             key = resolve_zone(zone_text, all_zones())
             zone = ZoneInfo(key) if key else None
         zone_feedback = self.query_one("#zone-feedback", Static)
+        self._problem = None
         if zone is None:
+            self._problem = "zone"
             matches = search_zones(zone_text, all_zones()) if zone_text.strip() else []
             message = _("Unknown time zone {zone!r}: type a city such as Seoul or a zone such as "
                         "Asia/Seoul.").format(zone=clean(zone_text.strip()))
+            if not zone_text.strip():
+                message = _("Type where it was done: a city such as Seoul or a zone such as Asia/Seoul.")
             if matches:
-                message = _("Did you mean: {list}?").format(list=", ".join(matches))
+                message = _("Did you mean: {list}? Type one of them (Right completes it).").format(
+                    list=", ".join(matches))
             self._feedback(zone_feedback, message, ok=False)
         else:
             offset = self.app.now.astimezone(zone).strftime("%z")
@@ -283,8 +308,9 @@ class OnboardingScreen(Screen[NewTreatment | None]):
             try:
                 now = self.app.ctx.now()
                 at = parse_when(self.query_one("#at", Input).value, now, zone).replace(microsecond=0)
-                check_procedure_time(at, now)
+                check_procedure_time(at, now, zone)
             except UserError as exc:
+                self._problem = "at"
                 self._feedback(at_feedback, str(exc), ok=False)
             else:
                 self._feedback(at_feedback, "✓ " + describe_when(at, zone, self.app.local_zone), ok=True)
@@ -302,8 +328,16 @@ class OnboardingScreen(Screen[NewTreatment | None]):
     def confirm(self) -> None:
         result = self.validate()
         if result is None:
-            # Refused: the reason is already under the field; give the field back.
-            self.query_one("#at", Input).focus()
-            self.app.bell()
+            # Refused: the reason is already under the field that has the problem; go there.
+            self._refuse(self._problem or "at")
             return
         self.dismiss(result)
+
+    def _refuse(self, field: str) -> None:
+        """Enter refused: focus the field to fix with its text kept (cursor at the end, nothing
+        selected, so the next key edits rather than replaces it), and ring the bell."""
+        target = self.query_one(f"#{field}", Input)
+        if self.focused is not target:
+            target.focus()
+            self.call_after_refresh(setattr, target, "cursor_position", len(target.value))
+        self.app.bell()

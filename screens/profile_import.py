@@ -28,9 +28,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Header, Input, Static
 
 from aftercare.i18n import _
+from aftercare.screens.buttons import MarkedButton
+from aftercare.screens.footer import AppFooter
 from aftercare.screens.messages import RecordUnreadableSeen, RecordWritten
 from aftercare.textsafe import clean
 
@@ -160,8 +162,8 @@ class ProfileImport(Vertical):
         # The problems of a file that does not validate: scrollable, plain text.
         yield VerticalScroll(id="profile-problems", can_focus=True)
         with Horizontal(classes="buttons"):
-            yield Button(_("Import"), id="profile-import", variant="primary", disabled=True)
-            yield Button(_("Back"), id="profile-back")
+            yield MarkedButton(_("Import"), id="profile-import", variant="primary", disabled=True)
+            yield MarkedButton(_("Back"), id="profile-back")
 
     def on_mount(self) -> None:
         self.query_one("#profile-problems").display = False
@@ -313,7 +315,7 @@ class ProfileImportScreen(Screen["Profile | None"]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield ProfileImport(id="profile-import-step")
-        yield Footer(compact=True)
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one(ProfileImport).focus_field()

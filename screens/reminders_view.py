@@ -19,14 +19,17 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from aftercare.agenda import seconds_until
 from aftercare.glyphs import g
 from aftercare.i18n import _
 from aftercare.quiet import QuietHours, from_settings, is_quiet, shift
-from aftercare.render import clock_time
+from aftercare.reminders import held_text
+from aftercare.render import clock_time, duration
+from aftercare.screens.footer import AppFooter
 from aftercare.screens.messages import ChangeRecord
 from aftercare.textsafe import clean
 
@@ -73,6 +76,10 @@ class RemindersScreen(Screen):
         Binding("escape", "app.pop_screen", _("Back")),
         Binding("space", "toggle_mute", _("Off / on"),
                 tooltip=_("Turn the highlighted reminder's rule off or on, for every treatment")),
+        Binding("d", "done", _("Done"),
+                tooltip=_("Mark the highlighted reminder done: it is not shown again")),
+        Binding("z", "snooze", _("Snooze"),
+                tooltip=_("Put the highlighted reminder off: 15 min, 1 h, this evening, tomorrow morning")),
     ]
 
     DEFAULT_CSS = """
@@ -90,13 +97,14 @@ class RemindersScreen(Screen):
         self._shown: tuple | None = None
         self._by_option: dict[str, Row] = {}
         self._held_until: datetime | None = None  # the end of the quiet hours we are in
+        self._about_text: str | None = None  # what #reminder-about shows
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="reminders-title", classes="title")
         yield OptionList(id="reminder-list")
         yield Static("", id="reminder-about")
-        yield Footer(compact=True)
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.refresh_state()
@@ -139,20 +147,26 @@ class RemindersScreen(Screen):
         states = tuple(r.state(now, quiet_now) for r in self._rows)
         shown = (tuple(self._rows), states, quiet)
         if shown == self._shown:
+            self._about()  # only its "in 18 h 08 min" moves between rebuilds
             return
         self._shown = shown
         self._held_until = shift(now, quiet, app.local_zone)
-        self._title(quiet)
+        self._title(quiet, states.count("held"))
         self._draw(dict(zip((r.key for r in self._rows), states, strict=True)))
 
-    def _title(self, quiet: QuietHours) -> None:
+    def _title(self, quiet: QuietHours, held: int = 0) -> None:
         if quiet.off:
             text = _("Your reminders, on this computer's clock. Quiet hours: off.")
         else:
             start, end = quiet.as_settings()
             text = _("Your reminders, on this computer's clock. Quiet hours: {start}–{end}.").format(
                 start=start, end=end)
-        self.query_one("#reminders-title", Static).update(Content(text))
+        title = Content(text)
+        if held and self._held_until is not None:
+            # Said up front: held reminders are not lost ones.
+            line = held_text(held, self._held_until, self.app.local_zone)
+            title = Content.assemble(text, "\n", ("◐ " + line, "$warning"))
+        self.query_one("#reminders-title", Static).update(title)
 
     def _draw(self, states: dict[str, str]) -> None:
         rows_list = self.query_one("#reminder-list", OptionList)
@@ -219,15 +233,26 @@ class RemindersScreen(Screen):
         row = self._current()
         about = self.query_one("#reminder-about", Static)
         if row is None:
-            about.update("")
-            return
-        name = self._rule_title(row)
-        if row.muted:
-            text = _("{rule} ({procedure}): reminders off. Space turns them on again.")
+            text = ""
         else:
-            text = _("{rule} ({procedure}). Space turns this rule's reminders off, for every "
-                     "treatment.")
-        about.update(Content(text.format(rule=name, procedure=row.procedure)))
+            name = self._rule_title(row)
+            if row.muted:
+                text = _("{rule} ({procedure}): reminders off. Space turns them on again.")
+            else:
+                text = _("{rule} ({procedure}). Space turns this rule's reminders off, for every "
+                         "treatment.")
+            text = text.format(rule=name, procedure=row.procedure)
+            now = self.app.now
+            comes = row.deliver_at
+            if comes <= now and not row.urgent and self._held_until and self._held_until > now:
+                comes = self._held_until  # overdue, held by the quiet hours we are in
+            if not row.delivered and not row.muted and comes > now:
+                # How long until it comes, in the one format of every remaining time.
+                text = _("In {left}: {about}").format(left=duration(seconds_until(comes, now)),
+                                                      about=text)
+        if text != self._about_text:  # called every second: repaint only on a change
+            self._about_text = text
+            about.update(Content(text))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._about()
@@ -244,6 +269,73 @@ class RemindersScreen(Screen):
                 else _("Reminders for “{rule}” are on again.")).format(rule=self._rule_title(row))
         # The app writes it: the write must finish even if the patient leaves the view.
         self.post_message(ChangeRecord(lambda record: record.with_muted(rule_id, muted), done))
+
+
+    # --- done and snooze (aftercare.reminder_actions: one locked write each) -------------------
+
+    def action_done(self) -> None:
+        row = self._current()
+        if row is not None:
+            self._act(row.key, None)
+
+    def action_snooze(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+
+        def chosen(when: str | None) -> None:
+            if when:
+                self._act(row.key, when)
+
+        self.app.push_screen(SnoozeChoice(), chosen)
+
+    def _act(self, key: str, when: str | None) -> None:
+        app = self.app
+
+        def run() -> None:
+            from aftercare.errors import UserError
+            from aftercare.reminder_actions import done, snooze
+            from aftercare.screens.messages import RecordWritten
+            from aftercare.store import RecordBusy
+
+            try:
+                if when is None:
+                    done(app.ctx, key)
+                    said = _("Done: that reminder will not be shown again.")
+                else:
+                    action = snooze(app.ctx, key, when, app.local_zone)
+                    said = _("Snoozed: it comes back once, {time}.").format(
+                        time=clock_time(action.until, app.local_zone))
+            except (UserError, RecordBusy) as exc:
+                app.call_from_thread(app.notify, clean(str(exc)), severity="error", markup=False)
+                return
+            app.call_from_thread(app.notify, said, markup=False)
+            app.call_from_thread(app.post_message, RecordWritten())
+
+        app.run_worker(run, thread=True, group="record-write")
+
+
+SNOOZES = (("15 min", _("15 minutes")), ("1 h", _("1 hour")), ("tonight", _("This evening (19:00)")),
+           ("tomorrow", _("Tomorrow morning (09:00)")))
+
+
+class SnoozeChoice(ModalScreen[str | None]):
+    """Snooze for how long: four choices, out of quiet hours (the core moves them)."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", _("Cancel"))]
+    DEFAULT_CSS = """
+    SnoozeChoice { align: center middle; }
+    SnoozeChoice OptionList { width: 40; height: auto; border: round $primary; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(*(Option(Content(words), id=value) for value, words in SNOOZES), id="snooze-choice")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
 
 
 def reminders_help(app) -> str:

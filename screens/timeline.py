@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from aftercare.agenda import Bucket, bucket_of, covers, timeline_buckets, timeline_end
@@ -22,8 +22,9 @@ from aftercare.i18n import _
 from aftercare.model import Kind, State
 from aftercare.overview import TreatmentView
 from aftercare.render import clock_time
+from aftercare.screens.footer import AppFooter
 from aftercare.screens.messages import ItemChosen
-from aftercare.screens.widgets import GLYPHS, fit, pad
+from aftercare.screens.widgets import GLYPHS, fit, pad, wrap_title
 from aftercare.textsafe import clean
 
 # The bar's glyph per kind; its colour is the dashboard's for that kind (widgets.GLYPHS).
@@ -95,7 +96,7 @@ class TimelineScreen(Screen):
         yield OptionList(id="timeline-rows")
         yield Static("", id="legend", classes="scale")
         yield Static("", id="timeline-why")
-        yield Footer(compact=True)
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.refresh_state()
@@ -149,21 +150,26 @@ class TimelineScreen(Screen):
             glyph, colour = BAR_GLYPHS[status.rule.kind]
             title = clean(status.rule.title)
             mark = " " + _("(clinic)") if status.rule.from_clinic else ""
-            if mark and title_width >= cell_len(mark) + 6:  # marked as the dashboard marks it, never cut
-                title = fit(title, title_width - cell_len(mark)) + mark
-            else:
-                title = fit(title, title_width)
-            title = pad(title, title_width)
-            parts: list[str | tuple[str, str]] = [title, " "]
+            # Wrapped to a second line rather than cut mid-word ("…resumed (your c…").
+            lines = wrap_title(title + mark, title_width)
+            if mark and not lines[-1].endswith(mark.strip()) and title_width >= cell_len(mark) + 6:
+                lines = [fit(title, title_width - cell_len(mark)) + mark]  # marked, never cut
+            parts: list[str | tuple[str, str]] = [pad(lines[0], title_width), " "]
             # Open (no end in the source, or a session due): drawn up to now, never to an end.
             ends = max(self.app.now, item.starts_at) if status.state is State.OPEN else item.ends_at
             for i, on in enumerate(covers(buckets, item.starts_at, ends)):
                 if on:
-                    parts.append((glyph * cell, f"{colour} reverse" if i == now_index else colour))
+                    # Today's cell keeps its bar: now is marked by the "▼ now" row above and by
+                    # "│" where no bar runs. (Reverse video here drew a dark gap exactly on today.)
+                    parts.append((glyph * cell, f"bold {colour}" if i == now_index else colour))
                 elif i == now_index:
                     parts.append(("│".ljust(cell), "$text"))
                 else:
                     parts.append(("·".ljust(cell), "$text-muted"))
+            for line in lines[1:]:  # the now line runs on through a title's second line
+                parts.append("\n" + pad(line, title_width) + " ")
+                if now_index is not None:
+                    parts += [" " * (cell * now_index), ("│", "$text")]
             rows.add_option(Option(Content.assemble(*parts), id=f"{item.treatment_id}/{status.rule.id}"))
         rows.highlighted = min(highlighted or 0, rows.option_count - 1)
         legend = []

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from aftercare.agenda import TodayTask, next_task, today_tasks
@@ -18,6 +18,7 @@ from aftercare.i18n import _
 from aftercare.localeforms import long_day
 from aftercare.model import Kind
 from aftercare.render import clock_time
+from aftercare.screens.footer import AppFooter
 from aftercare.screens.messages import ItemChosen, TickToggled
 from aftercare.textsafe import clean
 
@@ -42,7 +43,7 @@ class TodayScreen(Screen):
         yield Static("", id="today-title", classes="title")
         yield OptionList(id="tasks")
         yield Static("", id="task-why")
-        yield Footer(compact=True)
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.refresh_state()

@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from aftercare.i18n import _
 from aftercare.model import Kind, Treatment
 from aftercare.render import both_times, clock_time
+from aftercare.screens.footer import AppFooter
 from aftercare.screens.messages import RemoveTreatment, StartOnboarding
 from aftercare.textsafe import clean
 
@@ -38,7 +39,7 @@ class TreatmentsScreen(Screen):
         yield Static(_("Your treatments, newest first. The dashboard follows the newest one."),
                      classes="title", markup=False)
         yield OptionList(id="treatment-list")
-        yield Footer(compact=True)
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.refresh_state()
@@ -92,7 +93,7 @@ class TreatmentsScreen(Screen):
         if t is None or t.procedure not in self.app.ctx.catalog():
             self.post_message(StartOnboarding())
         else:
-            self.post_message(StartOnboarding(t.procedure))
+            self.post_message(StartOnboarding(t.procedure, t.zone))  # where the course is done
 
     def action_new_procedure(self) -> None:
         self.post_message(StartOnboarding())

@@ -22,7 +22,7 @@ from aftercare.agenda import progress, seconds_until, short_time
 from aftercare.glyphs import g
 from aftercare.i18n import _
 from aftercare.model import ItemStatus, Kind, State
-from aftercare.render import clock_time, countdown, duration
+from aftercare.render import DURATION_WIDTH, clock_time, duration
 from aftercare.screens.messages import ItemChosen
 from aftercare.textsafe import clean
 
@@ -39,6 +39,10 @@ GLYPHS = {
 ALLOWED_GLYPH = (g("✓"), "$success")
 NEXT_GLYPH = (g("→")[-1:], "$text-muted")
 BAR_WIDTH = 10
+# A title that does not fit beside its countdown takes a second line rather than being cut
+# mid-word; below MIN_WRAP cells (a very narrow terminal) it is cut instead.
+TITLE_LINES = 2
+MIN_WRAP = 12
 
 
 def bar(fraction: float, width: int = BAR_WIDTH) -> str:
@@ -72,11 +76,51 @@ def pad(text: str, width: int, right: bool = False) -> str:
     return room + text if right else text + room
 
 
+def _cell_wrap(text: str, width: int) -> list[str]:
+    """`text` broken between words into lines of at most `width` terminal cells (textwrap counts
+    a Korean or Japanese character as one cell; Japanese, written without spaces, breaks between
+    characters)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if cell_len(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        while cell_len(word) > width:
+            room, cut = width, 0
+            for char in word:
+                if cell_len(char) > room:
+                    break
+                room -= cell_len(char)
+                cut += 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def wrap_title(title: str, width: int, lines: int = TITLE_LINES) -> list[str]:
+    """A title in at most `lines` lines of `width` cells, broken between words; only what still
+    does not fit is cut (the whole text is on the Details screen). A cut mid-word at 80 columns
+    ("Mild redness of the scalp (norma…") read as a different word."""
+    if cell_len(title) <= width or width < MIN_WRAP:
+        return [fit(title, width)]
+    wrapped = _cell_wrap(title, width) or [""]
+    if len(wrapped) > lines:
+        wrapped = wrapped[: lines - 1] + [fit(" ".join(wrapped[lines - 1:]), width)]
+    return wrapped
+
+
 class ItemRow(Widget, can_focus=True):
     """One plan item on the dashboard; Enter opens its details."""
 
     DEFAULT_CSS = """
-    ItemRow { height: 1; padding: 0 1; }
+    ItemRow { height: auto; padding: 0 1; }
     ItemRow:focus { background: $accent 25%; }
     """
     BINDINGS = [Binding("enter", "details", _("Details"), tooltip=_("Why, exactly when, and the source"))]
@@ -92,6 +136,7 @@ class ItemRow(Widget, can_focus=True):
         self.ticked = ticked
         self.set_reactive(ItemRow.now, now)
         self._shown = ""  # the right-hand text as last painted
+        self._last = now  # the instant last painted or checked
 
     @property
     def key(self) -> tuple[str, str]:
@@ -99,7 +144,10 @@ class ItemRow(Widget, can_focus=True):
 
     def watch_now(self, now: datetime | None) -> None:
         if now is not None and self.right_part(now) != self._shown:
-            self.refresh()
+            # A longer or shorter right part can move the title onto one line more or less.
+            width = self.size.width
+            self.refresh(layout=len(self._lines(width, now)) != len(self._lines(width, self._last)))
+        self._last = now
 
     def action_details(self) -> None:
         self.post_message(ItemChosen(*self.key))
@@ -117,15 +165,26 @@ class ItemRow(Widget, can_focus=True):
         """The clinic's own instructions are marked, as `aftercare status` marks them."""
         return _("{title} (your clinic)").format(title=title) if self.status.rule.from_clinic else title
 
-    def render(self) -> Content:
-        now = self.now or self.status.item.starts_at
-        width = max(10, self.size.width)  # the content width: padding already excluded
-        right = self._shown = self.right_part(now)
+    def _lines(self, width: int, now: datetime | None) -> list[Content]:
+        """The row at `width` content cells: the title (wrapped to two lines if need be) with the
+        right-hand part on the first line."""
+        now = now or self.status.item.starts_at
+        width = max(10, width)  # the content width: padding already excluded
+        right = self.right_part(now)
         glyph, colour = self.glyph()
         title_width = width - 2 - (cell_len(right) + 2 if right else 0)
-        title = fit(self.marked(self.title()), title_width)
-        gap = " " * max(1, width - 2 - cell_len(title) - cell_len(right))
-        return Content.assemble((glyph + " ", f"bold {colour}"), title, gap, (right, "$text"))
+        titles = wrap_title(self.marked(self.title()), title_width)
+        gap = " " * max(1, width - 2 - cell_len(titles[0]) - cell_len(right))
+        first = Content.assemble((glyph + " ", f"bold {colour}"), titles[0], gap, (right, "$text"))
+        return [first] + [Content("  " + more) for more in titles[1:]]
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return len(self._lines(width, self.now))
+
+    def render(self) -> Content:
+        now = self.now or self.status.item.starts_at
+        self._shown = self.right_part(now)
+        return Content("\n").join(self._lines(self.size.width, now))
 
 
 class Countdown(ItemRow):
@@ -146,9 +205,9 @@ class Countdown(ItemRow):
             return _("done") if self.ticked else _("to do today")
         if kind is Kind.WINDOW:  # "may resume" is a start: allowed now, a clinic may say later
             return _("allowed · clinic may say up to {time}").format(time=short_time(item.ends_at, now))
-        left = countdown(seconds_until(item.ends_at, now))
+        left = duration(seconds_until(item.ends_at, now))
         wide = self.size.width >= 70
-        parts = [pad(left, 9, right=True)]
+        parts = [pad(left, DURATION_WIDTH, right=True)]
         if self.size.width >= 56:
             parts.append(bar(progress(item, now), BAR_WIDTH * 2 if self.size.width >= 110 else BAR_WIDTH))
         if wide:

@@ -160,9 +160,14 @@ def test_status_json_contract(cli, three: dict[str, str]) -> None:
         assert set(t) == TREATMENT_KEYS
         assert t["procedure"] in load_catalog() and t["zone"] == "Asia/Seoul"
         assert isinstance(t["id"], str) and ISO_WITH_OFFSET.match(t["at"])
-        assert t["warnings"] and all(set(w) == {"text", "urgent", "source"} for w in t["warnings"])
+        assert t["warnings"] and all(set(w) == {"text", "urgent", "level", "source"} for w in t["warnings"])
         assert t["warnings"][0]["urgent"] is True  # urgent first
         assert not any(w["urgent"] for w in t["warnings"][1:])
+        # The level of each sign, most urgent first ("urgent" is the same as level "emergency").
+        levels = [w["level"] for w in t["warnings"]]
+        order = ["emergency", "call-now", "contact"]
+        assert levels == sorted(levels, key=order.index) and set(levels) <= set(order)
+        assert all((w["level"] == "emergency") == w["urgent"] for w in t["warnings"])
         assert {i["id"] for i in t["items"]} == {
             r.id for r in load_catalog()[t["procedure"]].rules if r.kind.value != "maintenance"}
         for item in t["items"]:
@@ -214,6 +219,16 @@ def test_booked_procedure_within_24_h_is_all_upcoming(cli) -> None:
     add(cli, "mesotherapy", "2026-11-23 08:00")  # tomorrow morning, 23 h 12 min ahead
     doc = json.loads(cli("status", "--json", "--now", NOW).out)
     assert {i["state"] for i in doc["treatments"][0]["items"]} == {"upcoming"}
+
+
+def test_tomorrow_books_a_procedure_and_previews_with_now(cli) -> None:
+    # Step 10: "tomorrow HH:MM" where the future is allowed (the --help example failed).
+    add(cli, "mesotherapy", "tomorrow 08:00")  # from Sun 08:48 in Seoul: 23 h 12 min ahead
+    preview = cli("status", "--now", "tomorrow 09:00")
+    assert preview.code == 0, preview.err
+    assert preview.out.strip()
+    refused = cli("add", "prp", "--at", "tomorrow 09:00", "--zone", "Asia/Seoul", "--now", NOW)
+    assert refused.code == 2 and "Mon 23 Nov 09:00 Seoul time is 24 hours in the future" in refused.err
 
 
 def test_treatments_lists_ids_newest_first(cli, three: dict[str, str]) -> None:
@@ -268,7 +283,8 @@ BAD = [
     (["add", "prp", "--at", "2026-03-08 02:30", "--zone", "America/New_York"], "'2026-03-08 02:30'"),
     (["add", "prp", "--zone", "Mars/Olympus_Mons"], "'Mars/Olympus_Mons'"),
     (["add", "prp", "--zone", ""], "Unknown time zone ''"),
-    (["add", "prp", "--at", "2026-11-25 10:00", "--zone", "Asia/Seoul"], "2026-11-25"),
+    # A refused future time in the patient's words, not UTC ISO (Step 10).
+    (["add", "prp", "--at", "2026-11-25 10:00", "--zone", "Asia/Seoul"], "Wed 25 Nov 10:00 Seoul time"),
     (["add", "prp", "--at", "1900-01-01 10:00"], "'1900-01-01 10:00'"),
     (["status", "--now", "half past nine"], "'half past nine'"),
     (["status", "--now", "9999-12-31T23:59"], "'9999-12-31T23:59'"),

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aftercare.errors import UserError
 from aftercare.timeparse import check_procedure_time, local_zone, parse_when, parse_zone
@@ -41,6 +43,8 @@ def utc(text: str) -> datetime:
         ("8:05", "2026-11-20T23:05"),
         ("today 08:00", "2026-11-20T23:00"),
         ("yesterday 10:00", "2026-11-20T01:00"),
+        ("tomorrow 09:00", "2026-11-22T00:00"),  # a booking, or a --now preview
+        ("Tomorrow  7:30", "2026-11-21T22:30"),
         ("  Yesterday   10:00 ", "2026-11-20T01:00"),
         ("90 min ago", "2026-11-20T22:30"),
         ("5 minutes ago", "2026-11-20T23:55"),
@@ -80,6 +84,20 @@ def test_a_time_the_clocks_skip_is_refused_with_the_value(text: str) -> None:
     assert repr(text) in message
     assert "America/New_York" in message
     assert "does not exist" in message
+    # The zone's own offsets on either side of the jump, not an example from Seoul (Step 10).
+    assert "-05:00" in message and "-04:00" in message and "+09:00" not in message
+
+
+def test_a_skipped_time_in_los_angeles_offers_its_own_offsets() -> None:
+    now = datetime(2026, 3, 8, 20, 0, tzinfo=UTC)  # noon PDT on the day of the change
+    with pytest.raises(UserError) as info:
+        parse_when("02:30", now, ZoneInfo("America/Los_Angeles"))
+    message = str(info.value)
+    assert "2026-03-08T02:30-08:00" in message and "2026-03-08T02:30-07:00" in message
+    assert "+09:00" not in message
+    # Each offered reading is accepted as typed.
+    for offered in ("2026-03-08T02:30-08:00", "2026-03-08T02:30-07:00"):
+        parse_when(offered, now, ZoneInfo("America/Los_Angeles"))
 
 
 @pytest.mark.parametrize("text", ["2026-11-01 01:30", "2026-11-01T01:30", "01:30", "yesterday 01:30"])
@@ -118,6 +136,15 @@ def test_unreadable_times_name_the_value(text: str) -> None:
         parse_when(text, NOW, SEOUL)
     assert repr(text) in str(info.value)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["in 3 h", "now please", "2026-02-30 10:00", "tomorrow"])
+def test_time_errors_lead_with_examples_in_plain_words(text: str) -> None:
+    with pytest.raises(UserError) as info:
+        parse_when(text, NOW, SEOUL)
+    message = str(info.value)
+    assert "try 'yesterday 10:00', '2 h ago' or '2026-11-30 14:30'" in message
+    assert "ISO 8601" not in message and "N min|h|d" not in message
 
 
 # "Seoul" was refused here until Step 8: the command line now accepts the cities the app's zone
@@ -165,10 +192,55 @@ def test_a_procedure_up_to_24_h_ahead_is_a_booking() -> None:
                                    timedelta(days=3), timedelta(days=400)])
 def test_a_procedure_further_ahead_is_refused(ahead: timedelta) -> None:
     with pytest.raises(UserError) as info:
-        check_procedure_time(NOW + ahead, NOW)
+        check_procedure_time(NOW + ahead, NOW, SEOUL)
     message = str(info.value)
-    assert (NOW + ahead).isoformat(timespec="minutes") in message
+    # On the patient's clock (the zone it was typed in), not as UTC ISO (changed in Step 10).
+    assert (NOW + ahead).astimezone(SEOUL).strftime("%a %d %b %H:%M") + " Seoul time" in message
+    assert (NOW + ahead).isoformat(timespec="minutes") not in message and "+00:00" not in message
     assert "24 hours" in message
+
+
+def test_tomorrow_within_24_h_is_a_booking_and_beyond_is_refused_in_local_words() -> None:
+    # 09:00 in Seoul: tomorrow 08:00 is 23 h ahead, tomorrow 10:00 is 25 h ahead.
+    check_procedure_time(parse_when("tomorrow 08:00", NOW, SEOUL), NOW, SEOUL)
+    with pytest.raises(UserError) as info:
+        check_procedure_time(parse_when("tomorrow 10:00", NOW, SEOUL), NOW, SEOUL)
+    assert "Sun 22 Nov 10:00 Seoul time is 25 hours in the future" in str(info.value)
+
+
+# --- "tomorrow", as properties ---------------------------------------------------------------
+
+ZONES = st.sampled_from(["Asia/Seoul", "America/Los_Angeles", "Europe/London", "Australia/Sydney",
+                         "America/New_York", "Asia/Tokyo", "UTC", "Pacific/Chatham"])
+# hypothesis takes naive bounds and attaches `timezones` itself.
+INSTANTS = st.datetimes(min_value=datetime(2000, 1, 2), max_value=datetime(2900, 12, 30),  # noqa: DTZ001
+                        timezones=st.just(UTC))
+
+
+@given(now=INSTANTS, zone=ZONES, hour=st.integers(0, 23), minute=st.integers(0, 59))
+def test_tomorrow_is_that_wall_time_on_the_next_day_in_the_zone(now, zone, hour, minute) -> None:
+    tz_ = ZoneInfo(zone)
+    try:
+        got = parse_when(f"tomorrow {hour}:{minute:02d}", now, tz_)
+    except UserError as exc:  # only a time a DST change skips or repeats is refused
+        assert "does not exist" in str(exc) or "happens twice" in str(exc)
+        return
+    local = got.astimezone(tz_)
+    assert local.date() == now.astimezone(tz_).date() + timedelta(days=1)
+    assert (local.hour, local.minute) == (hour, minute)
+
+
+@given(now=INSTANTS, zone=ZONES, hour=st.integers(0, 23), minute=st.integers(0, 59))
+def test_yesterday_today_and_tomorrow_are_a_day_apart_on_the_wall_clock(now, zone, hour,
+                                                                       minute) -> None:
+    tz_ = ZoneInfo(zone)
+    days = []
+    for word in ("yesterday", "today", "tomorrow"):
+        try:
+            days.append(parse_when(f"{word} {hour:02d}:{minute:02d}", now, tz_).astimezone(tz_).date())
+        except UserError:
+            return
+    assert days[1] - days[0] == days[2] - days[1] == timedelta(days=1)
 
 
 @pytest.mark.parametrize("text", ["9999-12-31T23:59", "9999-12-31T23:59Z", "3000-01-01T00:00Z",

@@ -17,6 +17,8 @@ PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 INDIRECT = (
     'ISO 8601 such as 2026-11-20T14:30 (optionally with seconds and +09:00 or Z), '
     '"now", "HH:MM", "today HH:MM", "yesterday HH:MM" or "N min|h|d ago"',
+    "try 'yesterday 10:00', '2 h ago' or '2026-11-30 14:30' "  # timeparse.ACCEPTED_WHEN
+    "(also 'now', '14:30' for today, 'tomorrow 09:00' or '3 d ago')",
     "aftercare tracks your clinic's instructions; it is not medical advice. "
     "If something worries you, contact your clinic.",  # report.NOT_ADVICE
     # Textual's own palette entries, translated in AftercareApp.get_system_commands

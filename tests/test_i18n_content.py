@@ -66,6 +66,11 @@ def all_english() -> dict[str, str]:
         for key, text in english_texts(load_english(pid)):
             # A shared warning id means one text: two wordings under one id would share a translation.
             assert out.setdefault(key, text) == text, f"{key} has two English texts"
+    # The check-in's sign table (content/triage.toml), shown by the journal through content too.
+    from aftercare.triage import english_signs
+
+    for sign in english_signs():
+        out[f"signs.{sign.id}"] = sign.text
     return out
 
 

@@ -34,7 +34,7 @@ def test_status_in_korean(run_cli, home) -> None:
     assert "  다시 해도 되는 것" in lines and "  다음" in lines
     # The English content titles are left out: Step 6 rewrites them; the words around are ours.
     assert [line.rsplit(" — ", 1)[-1] for line in lines if line.endswith("남음")] == [
-        "19시간 남음", "5일 19시간 남음"]
+        "19시간 00분 남음", "5일 19시간 남음"]
     assert any(line.startswith("    정상: ") and line.endswith(" — 1일 19시간 더 계속될 수 있음")
                for line in lines)
     assert any(line.endswith(" (3–6회 중 2회차) — 12월 27일 (일) 10:00 예정") for line in lines)
@@ -52,7 +52,7 @@ def test_status_in_japanese(run_cli, home) -> None:
     assert "  現在" in lines and "  再開してよいこと" in lines and "  次" in lines
     assert any(line.endswith(" — 全3–6回中1回目") and "— 11月29日(日) 10:00 — id " in line for line in lines)
     left = [line.rsplit(" — ", 1)[-1] for line in lines if " — 残り" in line]
-    assert left == ["残り19時間", "残り5日19時間"]
+    assert left == ["残り19時間00分", "残り5日19時間"]
     assert any(line.endswith(" (全3–6回中2回目) — 12月27日(日) 10:00予定") for line in lines)
     assert lines[-2].startswith("aftercare はクリニックの指示を管理するもので")
 
@@ -76,7 +76,7 @@ EXPECTED_KO = """\
 
 PRP(자가혈 혈소판 풍부 혈장), 두피 — 11월 29일 (일) 10:00 — id {id} — 3–6회 중 1회차
   지금
-    땀 금지(운동, 사우나) — 19시간 남음
+    땀 금지(운동, 사우나) — 19시간 00분 남음
       출처마다 다릅니다 — 다른 기간: 3일 동안 피하기. 어느 쪽을 따를지 병원에 물어보세요.
     염색 금지 — 5일 19시간 남음
       출처마다 다릅니다 — 다른 기간: 염색 전 2주 기다리기. 어느 쪽을 따를지 병원에 물어보세요.
@@ -102,7 +102,7 @@ EXPECTED_JA = """\
 
 PRP（多血小板血漿）、頭皮 — 11月29日(日) 10:00 — id {id} — 全3–6回中1回目
   現在
-    汗をかかない（運動・サウナ） — 残り19時間
+    汗をかかない（運動・サウナ） — 残り19時間00分
       出典により異なります — 別の期間: 3日避ける。どちらに従うかクリニックに確認してください。
     ヘアカラー禁止 — 残り5日19時間
       出典により異なります — 別の期間: ヘアカラーまで2週間待つ。どちらに従うかクリニックに確認してください。

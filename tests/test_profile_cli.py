@@ -70,7 +70,8 @@ def test_check_lists_every_problem_and_exits_1(run_cli, home: Path, tmp_path: Pa
         f"{path}:3:2: clinic.timezone: is missing (a text is required)",
         f"{path}:6:1: clinic.tiemzone: unknown key 'tiemzone' (did you mean 'timezone'?)",
         f"{path}:9:1: procedures.mesotherapy.rules.no-shampoo.end: '72 hours' is not a timing; use "
-        '"N min", "N h", "N d", "N w", "N mo" or "day N" (for example "48 h" or "day 3")',
+        '"N min", "N h", "N d", "N w", "N mo", "day N" or "day N HH:MM" '
+        '(for example "48 h", "day 3" or "day 2 08:00")',
         f"{path}: 3 problem(s); not a valid clinic profile.",
     ]
 
@@ -118,8 +119,9 @@ def test_use_of_an_invalid_profile_writes_nothing(run_cli, home: Path, tmp_path:
     assert first == (f"aftercare: {path} is not a valid clinic profile (1 problem(s)); nothing was "
                      "changed. Ask your clinic for a corrected file.")
     assert details == [f"  {path}:9:1: procedures.mesotherapy.rules.no-shampoo.end: "
-                       "'3 y' is not a timing; use \"N min\", \"N h\", \"N d\", \"N w\", \"N mo\" or "
-                       "\"day N\" (for example \"48 h\" or \"day 3\")"]
+                       "'3 y' is not a timing; use \"N min\", \"N h\", \"N d\", \"N w\", \"N mo\", "
+                       "\"day N\" or \"day N HH:MM\" (for example \"48 h\", \"day 3\" or "
+                       "\"day 2 08:00\")"]
     assert list(home.iterdir()) == []
 
 
@@ -236,7 +238,7 @@ def test_markup_and_escapes_are_shown_literally(run_cli, home: Path, tmp_path: P
         assert literal in result.out
     assert "\x1b" not in added.out and literal in added.out
     status = run_cli(["status", "--now", NOW], home).out
-    assert f"{literal} (your clinic) — 23 h left" in status  # the clinic's title, marked
+    assert f"{literal} (your clinic) — 23 h 00 min left" in status  # marked; the unit format of Step 10
     assert f"    - {literal}" in status  # the clinic's warning
 
 

@@ -40,7 +40,8 @@ SCALARS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     NASTY_TEXT,
     st.sampled_from(["48 h", "day 3", "6 mo", "0 min", "999999 h", "25 mo", "day 0", "same day",
-                     "start", "end", "restriction", "session", "Asia/Seoul", "no-shampoo", "22:00"]),
+                     "start", "end", "restriction", "session", "Asia/Seoul", "no-shampoo", "22:00",
+                     "day 2 08:00", "day 2 24:00", "call-now", "emergency", "ja", "jp", "3"]),
     st.datetimes(timezones=st.just(UTC)),
     st.dates(min_value=date(1900, 1, 1)),
     st.times(),
@@ -48,6 +49,7 @@ SCALARS = st.one_of(
 TIMINGS = st.one_of(
     st.builds("{} {}".format, st.integers(0, 800), st.sampled_from(["min", "h", "d", "w", "mo"])),
     st.builds("day {}".format, st.integers(0, 800)),
+    st.builds("day {} {:02d}:{:02d}".format, st.integers(0, 800), st.integers(0, 25), st.integers(0, 61)),
 )
 VALUES = st.recursive(
     SCALARS,

@@ -77,7 +77,8 @@ def test_bad_timing() -> None:
     text = BASE + "[procedures.mesotherapy.rules.no-shampoo]\nend = \"72 hours\"\n"
     assert problems(text) == [
         "p.toml:10:1: procedures.mesotherapy.rules.no-shampoo.end: '72 hours' is not a timing; use "
-        '"N min", "N h", "N d", "N w", "N mo" or "day N" (for example "48 h" or "day 3")',
+        '"N min", "N h", "N d", "N w", "N mo", "day N" or "day N HH:MM" '
+        '(for example "48 h", "day 3" or "day 2 08:00")',
     ]
 
 
@@ -92,8 +93,14 @@ def test_start_after_end_is_checked_on_the_effective_rule() -> None:
     # Only `start` is given: the built-in end (4 w) stays, and now comes before the new start.
     text = BASE + "[procedures.mesotherapy.rules.shedding]\nstart = \"6 w\"\n"
     assert problems(text) == [
-        "p.toml:10:1: procedures.mesotherapy.rules.shedding.start: with the clinic's changes this rule "
-        "would end (4 w) before it starts (6 w); the end must be at or after the start",
+        "p.toml:10:1: procedures.mesotherapy.rules.shedding.start: the new start (6 w) comes after "
+        "the rule ends: the built-in end is 4 w; set `end` too, at or after the start",
+    ]
+    # Only `end` is given, before the built-in start: the message names the built-in start.
+    text = BASE + "[procedures.mesotherapy.rules.no-early-judgement]\nend = \"1 w\"\n"
+    assert problems(text) == [
+        "p.toml:10:1: procedures.mesotherapy.rules.no-early-judgement.end: the new end (1 w) comes "
+        "before the rule starts: the built-in start is 3 w; set `start` too, or an end at or after it",
     ]
 
 

@@ -37,8 +37,10 @@ EXE = Path(sys.executable).with_name("aftercare")
 
 def record_with(home: Path, *treatments: Treatment) -> Store:
     store = Store(home)
+    # About the plan's reminders: the daily check-in nudge (on by default) has its own tests.
     store.update(lambda r: r._replace(treatments=r.treatments + treatments,
-                                      settings=r.settings._replace(quiet_hours=("00:00", "00:00"))))
+                                      settings=r.settings._replace(quiet_hours=("00:00", "00:00"),
+                                                                   checkin_reminder=False)))
     return store
 
 

@@ -36,6 +36,9 @@ def record_with(home: Path, *treatments: Treatment, quiet: tuple[str, str] | Non
 
     def change(record):
         new = record._replace(treatments=record.treatments + treatments)
+        # About the plan's reminders: the daily check-in nudge (on by default) has its own tests
+        # (tests/test_journal_cli.py, tests/test_remind_snooze.py).
+        new = new._replace(settings=new.settings._replace(checkin_reminder=False))
         if quiet is not None:
             new = new._replace(settings=new.settings._replace(quiet_hours=quiet))
         return new

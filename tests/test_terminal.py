@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 SHAMPOO = re.compile(r"Shampoo: not yet — \d+ (d|h|min)")
-COUNTDOWN = re.compile(r"No shampoo\s+\d+ d \d+ h|No shampoo\s+\d+:\d\d:\d\d")
+COUNTDOWN = re.compile(r"No shampoo\s+\d+ (d \d+ h|h \d\d min|min \d\d s)")
 
 
 def _tmux_or_skip() -> str:

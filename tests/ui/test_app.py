@@ -100,7 +100,7 @@ async def test_first_run_to_dashboard_refuses_a_bad_time_and_shows_the_countdown
         assert [(t.procedure, t.at, t.zone) for t in record.treatments] == [
             ("mesotherapy", PROCEDURE_AT, "Asia/Seoul")]
         assert text(app.screen.query_one("#answer")) == "Shampoo: not yet — 9 h 30 min"
-        assert "9:30:00" in text(rows(app, "Countdown")["no-shampoo"])
+        assert "9 h 30 min" in text(rows(app, "Countdown")["no-shampoo"])
 
 
 async def test_escape_from_first_run_leaves_an_empty_dashboard_and_writes_nothing(make, home, la, text):
@@ -125,13 +125,15 @@ async def test_countdown_recomputes_from_the_clock_each_tick(make, seed, la, tex
     app = make(clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "8:00:00" in text(rows(app, "Countdown")["no-shampoo"])
+        assert "8 h 00 min" in text(rows(app, "Countdown")["no-shampoo"])
         # Two and a half hours pass in one step (a laptop asleep): no counter to fall behind.
         clock.advance(timedelta(hours=2, minutes=30, seconds=5))
         app.tick()
         await pilot.pause()
-        assert "5:29:55" in text(rows(app, "Countdown")["no-shampoo"])
-        assert text(app.screen.query_one("#answer")) == "Shampoo: not yet — 5 h 30 min"
+        # The row and the answer box read the same, units and all (Step 10; was "5:29:55" and a
+        # rounded-up "5 h 30 min").
+        assert "5 h 29 min" in text(rows(app, "Countdown")["no-shampoo"])
+        assert text(app.screen.query_one("#answer")) == "Shampoo: not yet — 5 h 29 min"
 
 
 async def test_crossing_the_end_of_no_shampoo_moves_it_to_allowed_again_with_a_toast(make, seed, la,
@@ -145,7 +147,7 @@ async def test_crossing_the_end_of_no_shampoo_moves_it_to_allowed_again_with_a_t
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         assert "no-shampoo" in rows(app, "Countdown")
-        assert "0:10" in text(rows(app, "Countdown")["no-shampoo"])
+        assert "10 s" in text(rows(app, "Countdown")["no-shampoo"])  # was "0:10" (Step 10)
         assert "no-shampoo" not in rows(app, "AllowedLine")
 
         clock.advance(timedelta(seconds=20))
@@ -451,3 +453,27 @@ async def test_adding_under_a_clinic_profile_follows_it(make, home, la, run_cli,
         assert [t.profile for t in record.treatments] == [record.profile]
         assert record.profile
         assert any(text(w).startswith("Your clinic: ") for w in app.screen.query(".treatment"))
+
+
+async def test_recording_a_procedure_shows_its_before_treatment_cautions(make, home, la, text):
+    # Step 6: cautions are their own kind ("discuss with your own doctor first"), shown on the
+    # procedure's page when it is recorded, not as a sign to call the clinic about.
+    app = make(FixedClock(PROCEDURE_AT))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("enter")  # Start
+        procedures = screen.query_one("#procedures")
+        for wanted in ("exosome-injection", "herbal-acupuncture"):
+            procedures.highlighted = next(i for i in range(procedures.option_count)
+                                          if procedures.get_option_at_index(i).id == wanted)
+            await pilot.press("enter")
+            await pilot.pause()
+            box = screen.query_one("#when-cautions")
+            if wanted == "exosome-injection":
+                assert box.display and "immunocompromised" in text(box)
+                assert text(box).startswith("Before your treatment:")
+            else:  # no caution in its source: nothing shown
+                assert not box.display
+            await pilot.press("escape")
+            await pilot.pause()

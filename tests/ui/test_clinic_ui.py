@@ -230,7 +230,8 @@ async def test_invalid_profile_lists_every_problem_and_writes_nothing(make, home
             "clinic.toml:6:1: clinic.timezone: found 'Mars/Olympus', expected an IANA time zone such "
             "as Asia/Seoul or America/New_York",
             "clinic.toml:9:1: procedures.mesotherapy.rules.no-shampoo.end: 'forever' is not a timing; "
-            'use "N min", "N h", "N d", "N w", "N mo" or "day N" (for example "48 h" or "day 3")',
+            'use "N min", "N h", "N d", "N w", "N mo", "day N" or "day N HH:MM" '
+            '(for example "48 h", "day 3" or "day 2 08:00")',
         ]
         assert "Typo Clinic" not in header(app, text)
         # Going back and on is still possible; nothing was written at all.
@@ -479,3 +480,28 @@ async def test_markup_and_escapes_in_a_profile_show_literally(make, home, la, te
         check("details", f"{BOLD} {LINK} {CLOSE} [31m no shampoo", f"{BOLD} {LINK} {CLOSE} [31m why")
     # The bracket text reached the screen as text, never as a style or a link.
     assert not any("\x1b" in s for s in seen)
+
+
+async def test_call_now_signs_come_between_emergency_and_the_rest(make, home, la, run_cli, seed,
+                                                                  text, tmp_path):
+    from aftercare.screens.clinic import ClinicScreen
+
+    profile = tmp_path / "call-now.toml"
+    profile.write_text(SEOUL.read_text(encoding="utf-8") + (
+        '\n[[procedures.mesotherapy.contact_if]]\n'
+        'text = "Bleeding that soaks a gauze"\nlevel = "call-now"\n'), encoding="utf-8")
+    follow_and_record(run_cli, home, profile)
+    app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ClinicScreen)
+        rows = list(screen.query(".cl-warning"))
+        kinds = ["urgent" if r.has_class("urgent") else "call-now" if r.has_class("call-now") else ""
+                 for r in rows]
+        assert kinds == sorted(kinds, key=["urgent", "call-now", ""].index) and "call-now" in kinds
+        row = rows[kinds.index("call-now")]
+        assert " ".join(text(s) for s in row.query("Static")) == (
+            "> CALL THE CLINIC NOW: Bleeding that soaks a gauze (your clinic)")

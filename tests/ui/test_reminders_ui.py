@@ -38,6 +38,13 @@ def no_desktop(monkeypatch):
     monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def plan_reminders_only(home: Path) -> None:
+    """These tests follow the plan's reminders; the daily check-in nudge (on by default) is tested
+    in tests/ui/test_journal_ui.py and tests/test_remind_snooze.py."""
+    Store(home).update(lambda r: r._replace(settings=r.settings._replace(checkin_reminder=False)))
+
+
 @pytest.fixture
 def desktop(tmp_path: Path, monkeypatch) -> Path:
     """A fake `notify-send` (the boundary of the desktop path); returns the file it writes to."""
@@ -308,8 +315,9 @@ async def test_palette_and_help_lead_to_the_reminders_view(palette, make, seed, 
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         shown = "\n".join(text(w) for w in app.screen.query("Static"))
-        assert "  m        Reminders: What you will be reminded of" in shown
-        assert "space    Off / on" in shown
+        # The key and its text are two columns now (Step 10: lines wrap under their text).
+        assert "  m\nReminders: What you will be reminded of" in shown
+        assert "  space\nOff / on" in shown
         assert "Between 22:00 and 08:00 only urgent ones come" in shown
 
 
