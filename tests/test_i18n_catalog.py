@@ -19,6 +19,8 @@ INDIRECT = (
     '"now", "HH:MM", "today HH:MM", "yesterday HH:MM" or "N min|h|d ago"',
     "try 'yesterday 10:00', '2 h ago' or '2026-11-30 14:30' "  # timeparse.ACCEPTED_WHEN
     "(also 'now', '14:30' for today, 'tomorrow 09:00' or '3 d ago')",
+    "aftercare tracks your clinic's instructions; it is not medical advice and does not "
+    "diagnose.",  # triage.DISCLAIMER
     "aftercare tracks your clinic's instructions; it is not medical advice. "
     "If something worries you, contact your clinic.",  # report.NOT_ADVICE
     # Textual's own palette entries, translated in AftercareApp.get_system_commands
