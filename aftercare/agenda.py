@@ -16,6 +16,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from aftercare.i18n import _
+from aftercare.localeforms import day_time, month_day, weekday_time
 from aftercare.model import ItemStatus, Kind, PlanItem, Rule, State, Treatment
 from aftercare.overview import TreatmentView, settled, views_for
 from aftercare.render import zone_label
@@ -315,36 +316,54 @@ def bucket_label(bucket: Bucket) -> str:
 # --- onboarding -------------------------------------------------------------------------------
 
 
+def _fold(text: str) -> str:
+    """What is compared: NFKC (full-width folded), lower case, '_' as a space, spaces collapsed."""
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", text).strip().lower().replace("_", " ").split())
+
+
+def _names(key: str) -> tuple[str, ...]:
+    """Every name a patient may type for `key`: its city in English, Korean and Japanese, and the
+    abbreviations and other cities (Osaka = Asia/Tokyo) the search knows, whatever the UI language."""
+    from aftercare.localeforms import ZONE_NAMES, ZONE_WORDS
+
+    english = key.rsplit("/", 1)[-1]
+    return (_fold(english), *(_fold(n) for n in ZONE_NAMES.get(key, {}).values()),
+            *(_fold(w) for w in ZONE_WORDS.get(key, ())))
+
+
 def search_zones(query: str, zones: Iterable[str], limit: int = 5) -> list[str]:
-    """IANA zones matching what the patient typed: "seoul", "asia/se", "los ang".
+    """IANA zones matching what the patient typed: "seoul", "asia/se", "los ang", "서울", "東京", "KST".
 
     Exact name first, then names or city names starting with the text, then containing it.
     """
-    q = " ".join(query.strip().lower().replace("_", " ").split())
+    q = _fold(query)
     if not q:
         return []
     exact, prefix, inside = [], [], []
     for key in sorted(zones):
-        name = key.lower().replace("_", " ")
-        city = zone_label(key).lower()
-        if name == q:
+        name = _fold(key)
+        cities = _names(key)
+        if name == q or (q in cities and key.count("/") <= 1):
             exact.append(key)
-        elif name.startswith(q) or city.startswith(q):
+        elif name.startswith(q) or any(c.startswith(q) for c in cities):
             prefix.append(key)
-        elif q in name:
+        elif q in name or (len(q) > 1 and any(q in c for c in cities if not c.isascii())):
             inside.append(key)
     return (exact + prefix + inside)[:limit]
 
 
 def resolve_zone(query: str, zones: Iterable[str]) -> str | None:
-    """The one zone the text names: an IANA name (any case) or a city matching a single zone."""
+    """The one zone the text names: an IANA name (any case) or a city (in English, Korean or
+    Japanese) or abbreviation matching a single zone."""
     zones = list(zones)
     q = query.strip()
     for key in zones:
         if key.lower() == q.lower():
             return key
-    city = " ".join(q.lower().replace("_", " ").split())
-    matches = [k for k in zones if zone_label(k).lower() == city]
+    city = _fold(q)
+    matches = [k for k in zones if city in _names(k)]
     # "Seoul" is only Asia/Seoul; several zones share some city names (old aliases): prefer the
     # canonical continent/city one, else refuse to guess.
     canonical = [k for k in matches if k.count("/") == 1 and not k.startswith(("Etc/", "SystemV/"))]
@@ -362,10 +381,10 @@ def describe_when(at: datetime, zone: ZoneInfo, local: tzinfo | None = None) -> 
     """
     there = at.astimezone(zone)
     here = at.astimezone(local) if local else at.astimezone()
-    day_there = there.strftime("%a %d %b, %H:%M")
+    day_there = day_time(there, sep=", ")
     if there.utcoffset() == here.utcoffset():
         return _("{when} (your time)").format(when=day_there)
-    here_text = here.strftime("%H:%M") if here.date() == there.date() else here.strftime("%a %d %b, %H:%M")
+    here_text = here.strftime("%H:%M") if here.date() == there.date() else day_time(here, sep=", ")
     return _("{when} {zone} time = {here} your time").format(when=day_there, zone=zone_label(zone),
                                                             here=here_text)
 
@@ -374,7 +393,7 @@ def local_and_clinic(instant: datetime, clinic_zone: ZoneInfo,
                      local: tzinfo | None = None) -> tuple[str, str]:
     """The same instant on the patient's clock and on the clinic's clock."""
     here = instant.astimezone(local) if local else instant.astimezone()
-    return (here.strftime("%a %d %b %H:%M"), instant.astimezone(clinic_zone).strftime("%a %d %b %H:%M"))
+    return (day_time(here), day_time(instant.astimezone(clinic_zone)))
 
 
 def short_time(instant: datetime, now: datetime, local: tzinfo | None = None) -> str:
@@ -385,6 +404,6 @@ def short_time(instant: datetime, now: datetime, local: tzinfo | None = None) ->
     if here.date() == today.date():
         return here.strftime("%H:%M")
     if abs((here.date() - today.date()).days) < 7:
-        return here.strftime("%a %H:%M")
-    return here.strftime("%d %b")
+        return weekday_time(here)
+    return month_day(here)
 

@@ -48,6 +48,11 @@ def _common() -> argparse.ArgumentParser:
         "--now", metavar="WHEN", default=argparse.SUPPRESS,
         help="pretend it is WHEN (same forms as --at), e.g. to preview tomorrow 09:00",
     )
+    common.add_argument(
+        "--lang", metavar="LANG", default=argparse.SUPPRESS,
+        help="en, ko or ja for this run (default: 'aftercare settings language', else the clinic "
+        "profile's language, else this computer's)",
+    )
     return common
 
 
@@ -125,6 +130,9 @@ def _add_settings(sub, common) -> None:
     quiet.add_argument("times", nargs="+", metavar="TIME")
     for verb, what in (("mute", "turn a rule's reminders off"), ("unmute", "turn them on again")):
         se_sub.add_parser(verb, help=f"{what} (RULE as in 'aftercare settings')").add_argument("rule")
+    from aftercare.langpref import add_settings_parsers
+
+    add_settings_parsers(se_sub)
     se_sub.add_parser("checkin", help="the daily check-in reminder of the first 14 days: on or off"
                       ).add_argument("switch", choices=("on", "off"))
 
@@ -178,7 +186,7 @@ SUBCOMMANDS: dict[str, Callable[..., None]] = {
     **{name: _journal_adder(name) for name in ("checkin", "journal", "reminders", "snooze", "done")},
     "doctor": _add_doctor,
 }
-_TAKES_VALUE = {"--now", "--profile"}
+_TAKES_VALUE = {"--now", "--profile", "--lang"}
 
 
 def named_command(argv: Sequence[str]) -> str | None:
@@ -418,6 +426,10 @@ def cmd_remind(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_settings(ctx: Context, args: argparse.Namespace) -> int:
+    if getattr(args, "setting", None) in ("language", "glyphs"):
+        from aftercare.langpref import command
+
+        return command(ctx, args)
     from aftercare.delivery import command_settings
 
     return command_settings(ctx, args)
@@ -437,13 +449,37 @@ def cmd_ui(ctx: Context, args: argparse.Namespace) -> int:
     # and over, about a tenth of the time to the first frame. The app resumes the collector after
     # its first frame (AftercareApp.after_first_frame).
     gc.disable()
+    import os
+
+    # The symbol set is read by the screens' modules as they load.
+    if "AFTERCARE_GLYPHS" not in os.environ and ctx.store.load().settings.glyphs:
+        os.environ["AFTERCARE_GLYPHS"] = ctx.store.load().settings.glyphs  # read by the screens
     from aftercare.screens.app import make_app  # Textual loads here, never for plain commands
 
     app = make_app(home=ctx.store.home, clock=ctx.clock)
     # Under --now no reminders: claimed as at a pretended time, they would never come at the real one.
     app.reminders_enabled = getattr(args, "now", None) is None
     app.run()
+    if app.restart_language:  # switched language or symbols in the app: start again in them
+        _restart_ui()
     return app.return_code or 0
+
+
+def _restart_ui() -> None:
+    """Run the app again as a new process (its key labels are read once, when its modules load),
+    without a --lang that would override the choice just made."""
+    import os
+
+    argv, skip = [], False
+    for token in sys.argv[1:]:
+        if skip:
+            skip = False
+        elif token == "--lang":
+            skip = True
+        elif not token.startswith("--lang="):
+            argv.append(token)
+    os.environ.pop("AFTERCARE_GLYPHS", None)
+    os.execv(sys.executable, [sys.executable, "-m", "aftercare", *argv])
 
 
 def _is_terminal() -> bool:
@@ -495,6 +531,29 @@ COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
 }
 
 
+def _choose_language(lang: str | None) -> None:
+    from aftercare import i18n
+
+    i18n.set_resolver(None)
+    if lang is not None:
+        from aftercare.langpref import parse_language
+
+        i18n.set_language(parse_language(lang))
+    else:
+        i18n.set_language(None)
+
+
+def _language_from(ctx: Context) -> None:
+    """Without --lang: the record's setting, else the clinic's language, looked up when the first
+    translated string is needed."""
+    from aftercare import i18n
+
+    if i18n.chosen() is None:
+        from aftercare.langpref import record_language
+
+        i18n.set_resolver(lambda: record_language(ctx.store))
+
+
 def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
     if argv is None:  # the program itself: the `aftercare` script, `python -m aftercare`
         import gc
@@ -522,11 +581,13 @@ def _run(args: argparse.Namespace, ctx: Context | None) -> int:
     from aftercare.store import RecordBusy, RecordUnreadable
 
     try:
+        _choose_language(getattr(args, "lang", None))
         from aftercare.timeparse import check_tz
 
         check_tz()  # input, output and quiet hours must agree on one zone: refuse a POSIX TZ rule
         if ctx is None:
             ctx = Context.create(clock=_clock(args))
+        _language_from(ctx)
         if getattr(args, "profile_file", None):
             from aftercare.profile_cli import use_from_option
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from aftercare import urgency
 from aftercare.errors import UserError
-from aftercare.i18n import _
+from aftercare.i18n import _, language
 from aftercare.model import Kind, Level, Protocol, Rule, Warning
 from aftercare.profile_format import Clinic, Profile, is_clinic_warning
 from aftercare.protocols import CLINIC_SOURCE, known_sources
@@ -145,7 +145,9 @@ def rule_sentences(rule: Rule, clinic: Clinic) -> list[str]:
 def treatment_line(at: datetime | None, zone: ZoneInfo) -> str:
     if at is None:
         return _("Treatment date: ____________________  (the times below count from it)")
-    return _("Treatment date: {when}").format(when=at.astimezone(zone).strftime("%a %d %b %Y, %H:%M"))
+    from aftercare.localeforms import dated_time
+
+    return _("Treatment date: {when}").format(when=dated_time(at.astimezone(zone)))
 
 
 def _sources(protocol: Protocol, clinic: Clinic) -> list[str]:
@@ -175,7 +177,7 @@ def _contact_lines(clinic: Clinic) -> list[tuple[str, str]]:
 def _not_advice() -> str:
     from aftercare.report import NOT_ADVICE
 
-    return NOT_ADVICE
+    return _(NOT_ADVICE)
 
 
 # --- HTML --------------------------------------------------------------------------------------------
@@ -217,7 +219,10 @@ def handout_html(profile: Profile, protocol: Protocol, at: datetime | None = Non
     clinic_tag = f'<span class="tag">{_h(_("your clinic"))}</span>'
     out = [
         "<!DOCTYPE html>",
-        f'<html lang="{_h(clinic.language)}">',
+        # The language the sheet is printed in (the patient's Korean or Japanese), so readers and
+        # fonts pick the right one; a sheet in English, the fallback, takes the clinic's tag (its own
+        # texts are written in it, and the tag picks the fonts).
+        f'<html lang="{_h(language() if language() != "en" else clinic.language or "en")}">',
         "<head>",
         '<meta charset="utf-8">',
         # Nothing in this page may run or load anything: a profile is untrusted text.

@@ -134,7 +134,7 @@ def checkin_text(ctx: Context, e: Entry) -> str:
     lines = advice(e.matches, clinic_of(ctx, e.treatment))
     lines.append(_("Recorded your check-in ({answers}).").format(
         answers=", ".join(answer_words(e.checkin.answers)) or _("nothing to report")))
-    lines.append(DISCLAIMER)
+    lines.append(_(DISCLAIMER))
     return "\n".join(lines)
 
 
@@ -212,7 +212,7 @@ def export_markdown(ctx: Context, record: Record) -> str:
         f"- {m(_('none'))}"]
     out += ["", f"## {m(_('Photos taken'))}", ""]
     out += [f"- {m(when)}: {m(path)}" for when, path in page.photos] or [f"- {m(_('none'))}"]
-    out += ["", "---", "", f"*{m(DISCLAIMER)}*", ""]
+    out += ["", "---", "", f"*{m(_(DISCLAIMER))}*", ""]
     return "\n".join(out)
 
 
@@ -246,7 +246,7 @@ def export_html(ctx: Context, record: Record) -> str:
             for when, match in page.signs] or [f"<li>{h(_('none'))}</li>"]
     out.append(f"</ul><h2>{h(_('Photos taken'))}</h2><ul>")
     out += [f"<li>{h(when)}: {h(path)}</li>" for when, path in page.photos] or [f"<li>{h(_('none'))}</li>"]
-    out += ["</ul>", f'<p class="advice">{h(DISCLAIMER)}</p>', "</body></html>", ""]
+    out += ["</ul>", f'<p class="advice">{h(_(DISCLAIMER))}</p>', "</body></html>", ""]
     return "\n".join(out)
 
 

@@ -45,6 +45,7 @@ class ReminderSpec(NamedTuple):
     text: str
     lead: Offset | None = None  # remind this long before the moment
     urgent: bool = False  # delivered even in quiet hours
+    id: str = ""  # stable within its rule: translations are keyed by it, never by the English
 
 
 class RuleTexts(NamedTuple):
@@ -68,6 +69,7 @@ class Alternative(NamedTuple):
     source: str
     note: str = ""  # what this source says, in words (a template, rendered from this timing)
     texts: RuleTexts = RuleTexts()  # this source's own wording, used when a clinic picks it
+    id: str = ""  # stable within its rule (translations key on it)
 
 
 class Rule(NamedTuple):
@@ -110,6 +112,7 @@ class Warning(NamedTuple):
     source: str
     urgent: bool = False  # call emergency services rather than the clinic (level "emergency")
     level: Level = Level.CONTACT  # "call-now" between the two; `urgent` wins (older content)
+    id: str = ""  # stable within the procedure (translations key on it); a clinic's may have none
 
     @property
     def severity(self) -> Level:

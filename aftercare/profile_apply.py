@@ -365,7 +365,7 @@ def _rule_table(rule: Rule) -> dict[str, Any]:
         table["sessions"] = list(rule.sessions)
     if rule.alternatives:
         table["alternatives"] = [
-            {"start": str(a.start), "source": a.source}
+            ({"id": a.id} if a.id else {}) | {"start": str(a.start), "source": a.source}
             | ({"end": str(a.end)} if a.end else {}) | ({"note": a.note} if a.note else {})
             for a in rule.alternatives
         ]
@@ -381,7 +381,9 @@ def _reminder_tables(rule: Rule) -> list[dict[str, Any]]:
 
 
 def _reminder_table(r: ReminderSpec) -> dict[str, Any]:
-    return ({"at": r.moment, "text": r.text} | ({"lead": str(r.lead)} if r.lead else {})
+    # The id too: our translations of a built-in reminder are found by it.
+    return (({"id": r.id} if r.id else {}) | {"at": r.moment, "text": r.text}
+            | ({"lead": str(r.lead)} if r.lead else {})
             | ({"urgent": True} if r.urgent else {}))
 
 

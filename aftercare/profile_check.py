@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from aftercare.model import Protocol
@@ -178,6 +179,9 @@ def _validate(raw: bytes, catalog: Mapping[str, Protocol], size: int | None
     data = _load_toml(c, text) if text is not None else None
     if data is None:
         return None, c.problems
+    from aftercare.profile_lang import declared_language
+
+    c.own_language = declared_language(data)  # per-language texts are picked with it
     c.keys(data, TOP_KEYS, ())
     schema = data.get("schema")
     if "schema" not in data:
@@ -211,7 +215,8 @@ def _validate(raw: bytes, catalog: Mapping[str, Protocol], size: int | None
         return None, c.problems
     clinic = clinic._replace(warnings=general)
     bases = {pid: catalog[pid] for pid in settings}
-    profile = Profile(clinic, settings, protocols, quiet, hashlib.sha256(raw).hexdigest(), raw, bases)
+    profile = Profile(clinic, settings, protocols, quiet, hashlib.sha256(raw).hexdigest(), raw, bases,
+                      MappingProxyType(dict(c.languages)))
     return profile, []
 
 
@@ -328,3 +333,26 @@ def parse_profile(raw: bytes, catalog: Mapping[str, Protocol] | None = None) -> 
     if profile is None:
         raise ProfileError(problems)
     return profile
+
+
+def language_report(profile: Profile) -> tuple[list[str], list[Problem]]:
+    """Which languages each of the clinic's texts has (one line a text, `path: ko, en`), and a
+    warning for each text that lacks the patient's likely language: the clinic's own, or English.
+    Texts written as one string are in the clinic's `language`; those are summed up in one line."""
+    from aftercare.profile_format import field_path
+    from aftercare.profile_lang import missing_languages, primary
+
+    own = profile.clinic.language
+    tables = {p: langs for p, langs in profile.languages.items() if langs != (own,)}
+    plain = [p for p in profile.languages if p not in tables]
+    lines = [f"{field_path(p)}: {', '.join(langs)}" for p, langs in tables.items()]
+    if plain:
+        lines.append(f"{len(plain)} text(s) written as one string: {own}")
+    out = [Problem(p, f"has no {', '.join(missing)} text; a patient reading "
+                      f"{' or '.join(missing)} sees the {langs[0]} one")
+           for p, langs in tables.items() if (missing := missing_languages(langs, own))]
+    if plain and primary(own) != "en":
+        out.append(Problem(plain[0], f"{len(plain)} text(s) are only in {own} (no English); write "
+                                     f"{{ {own} = \"…\", en = \"…\" }} to add one"))
+    locate(out, profile.raw.decode("utf-8-sig", "replace"))
+    return lines, out

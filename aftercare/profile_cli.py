@@ -150,7 +150,7 @@ def _clear(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _check(ctx: Context, args: argparse.Namespace) -> int:
-    from aftercare.profile_check import check, parse_profile, profile_warnings
+    from aftercare.profile_check import check, language_report, parse_profile, profile_warnings
     from aftercare.profile_format import format_problem
     from aftercare.profile_store import read_profile_file
     from aftercare.textsafe import clean
@@ -169,11 +169,14 @@ def _check(ctx: Context, args: argparse.Namespace) -> int:
             print(_("{file}: {n} problem(s); not a valid clinic profile.").format(file=clean(file), n=n))
         else:
             profile = parse_profile(raw)
-            for problem in profile_warnings(profile):
+            languages, missing = language_report(profile)
+            for problem in [*profile_warnings(profile), *missing]:
                 print(f"{clean(file)}:{problem.line}:{problem.column}: "
                       + _("warning: {text}").format(text=clean(str(problem))))
             print(_("{file}: valid — {clinic}; offers: {offers}.").format(
                 file=clean(file), clinic=clean(profile.clinic.name), offers=", ".join(profile.offered)))
+            for line in languages:  # which languages each text has (docs/profiles.md)
+                print(f"{clean(file)}: " + _("languages: {text}").format(text=clean(line)))
     return worst
 
 

@@ -23,7 +23,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from aftercare.errors import ContentError
-from aftercare.langtag import language_problem
+from aftercare.langtag import language_problem, suggestion
 from aftercare.model import Level, Protocol, ReminderSpec, Rule, Warning
 from aftercare.protocols import (
     CLINIC_SOURCE,
@@ -162,6 +162,8 @@ class Profile(NamedTuple):
     raw: bytes = b""
     # The built-in protocols `protocols` were computed from (effective_protocol reuses them).
     bases: Mapping[str, Protocol] = MappingProxyType({})
+    # The languages each text was given in, by its path (aftercare.profile_lang; `profile check`).
+    languages: Mapping[tuple[str | int, ...], tuple[str, ...]] = MappingProxyType({})
 
     def __repr__(self) -> str:  # the raw file and the base protocols would bury the clinic
         return f"Profile({self.clinic.name!r}, {self.offered}, sha256={self.sha256[:8]})"
@@ -264,7 +266,49 @@ def found(value: object) -> str:
 
 
 class ProfileChecker(Checker):
-    """The content checker, with messages for clinic staff and bounds for untrusted values."""
+    """The content checker, with messages for clinic staff and bounds for untrusted values.
+
+    A text may be a table language -> string (aftercare.profile_lang): it is checked, and the one
+    to show picked, here; `languages` keeps which languages each text had, for `profile check`."""
+
+    def __init__(self, known_sources: frozenset[str], own_language: str = "en") -> None:
+        super().__init__(known_sources)
+        self.own_language = own_language
+        self.languages: dict[tuple[str | int, ...], tuple[str, ...]] = {}
+
+    def problems_at(self, path: tuple, key: str) -> bool:
+        """Whether `path.key` (or anything under it) has a problem recorded."""
+        where = (*path, key)
+        return any(p.path[: len(where)] == where for p in self.problems)
+
+    def text(self, table: Mapping, key: str, path: tuple, required: bool = True) -> str:
+        from aftercare.profile_lang import TEXT_KEYS
+
+        value = table.get(key)
+        if key in TEXT_KEYS and isinstance(value, Mapping):
+            return self._per_language(value, (*path, key))
+        found = super().text(table, key, path, required)
+        if key in TEXT_KEYS and found:
+            self.languages[(*path, key)] = (self.own_language,)
+        return found
+
+    def _per_language(self, value: Mapping, path: tuple) -> str:
+        from aftercare.i18n import language
+        from aftercare.profile_lang import pick
+
+        before = len(self.problems)
+        if not value:
+            self.add(path, "is an empty table; give the text, or a table such as { en = \"…\" }")
+        for code in value:
+            if language_problem(str(code)) is not None:
+                self.add((*path, code), f"found {shown(code)}, expected a language code such as "
+                                        f"\"en\", \"ko\" or \"pt-BR\"{suggestion(str(code))}")
+            elif super().text(value, code, path) and not _visible(value[code]):  # a string, not too long
+                self.add((*path, code), "is empty or only invisible characters; a text is required")
+        if len(self.problems) != before:
+            return ""
+        self.languages[path] = tuple(value)
+        return pick(value, self.own_language, language())
 
     def add(self, path: tuple[str | int, ...], message: str) -> None:
         if len(message) > MAX_MESSAGE:
@@ -496,7 +540,8 @@ def _parse_override(c: ProfileChecker, rule_id: str, table: Mapping, path: tuple
         if key not in table:
             return None
         value = c.text(table, key, path, required=True) if empty_ok else c.nonempty(table, key, path)
-        return value if isinstance(table[key], str) else None
+        # A table of languages gives its picked text; a wrong value (reported) gives none.
+        return value if isinstance(table[key], (str, Mapping)) and not c.problems_at(path, key) else None
 
     reminders = None
     if "reminders" in table:

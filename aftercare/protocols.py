@@ -49,7 +49,7 @@ RULE_KEYS = {
 }
 # An alternative gives its own timing, source and (optionally) its own wording: when a clinic
 # picks it, its texts replace the default's, so the sentence and the source never mix.
-ALTERNATIVE_KEYS = {"start", "end", "source", "note", "title", "why", "allowed", "reminders",
+ALTERNATIVE_KEYS = {"id", "start", "end", "source", "note", "title", "why", "allowed", "reminders",
                     "maintainer_note"}
 PROTOCOL_KEYS = {"schema", "id", "name", "summary", "sources", "rules", "warnings", "cautions"}
 
@@ -163,7 +163,7 @@ def start_after_end(start: Offset, end: Offset) -> bool:
 
 
 def parse_reminder(c: Checker, table: Mapping, path: tuple) -> ReminderSpec | None:
-    c.keys(table, {"at", "lead", "text", "urgent"}, path)
+    c.keys(table, {"id", "at", "lead", "text", "urgent"}, path)
     moment = table.get("at", "start")
     if moment not in ("start", "end"):
         c.add((*path, "at"), f'found {moment!r}, expected "start" or "end"')
@@ -174,7 +174,8 @@ def parse_reminder(c: Checker, table: Mapping, path: tuple) -> ReminderSpec | No
     urgent = c.flag(table, "urgent", path)
     if moment not in ("start", "end") or not text:
         return None
-    return ReminderSpec(moment=moment, text=text, lead=lead, urgent=urgent)
+    return ReminderSpec(moment=moment, text=text, lead=lead, urgent=urgent,
+                        id=optional_id(c, table, path))
 
 
 def parse_rule(c: Checker, table: Mapping, path: tuple, from_clinic: bool = False) -> Rule | None:
@@ -209,8 +210,11 @@ def parse_rule(c: Checker, table: Mapping, path: tuple, from_clinic: bool = Fals
         texts = RuleTexts(*(c.text(atable, k, apath, required=False) for k in ("title", "why", "allowed")),
                           reminders=tuple(areminders) if areminders is not None else None)
         alternatives.append(Alternative(astart, aend, c.source(atable, apath),
-                                        c.text(atable, "note", apath, required=False), texts))
+                                        c.text(atable, "note", apath, required=False), texts,
+                                        optional_id(c, atable, apath)))
     reminders = [parse_reminder(c, t, p) for p, t in c.table_list(table, "reminders", path)]
+    unique_ids(c, table, "reminders", path)
+    unique_ids(c, table, "alternatives", path)
     sessions = table.get("sessions")
     if sessions is not None:
         if not (isinstance(sessions, list) and len(sessions) == 2
@@ -263,8 +267,26 @@ def check_after(c: Checker, rules: list[Rule], path: tuple) -> None:
             current = by_id[current.after]
 
 
+def optional_id(c: Checker, table: Mapping, path: tuple) -> str:
+    """A reminder's, alternative's, warning's or caution's `id` (shipped content must give one,
+    see `missing_ids`; a clinic's own need not)."""
+    return c.ident(table, "id", path) if "id" in table else ""
+
+
+def unique_ids(c: Checker, table: Mapping, key: str, path: tuple) -> None:
+    """The ids of the tables in `table[key]` differ (a wrong shape is reported by table_list)."""
+    items = table.get(key)
+    seen: set[str] = set()
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        ident = item.get("id") if isinstance(item, Mapping) else None
+        if isinstance(ident, str) and ident in seen:
+            c.add((*path, key, i, "id"), f"id {ident!r} is used twice")
+        if isinstance(ident, str):
+            seen.add(ident)
+
+
 def parse_warning(c: Checker, table: Mapping, path: tuple) -> Warning:
-    c.keys(table, {"text", "source", "urgent", "level"}, path)
+    c.keys(table, {"id", "text", "source", "urgent", "level"}, path)
     urgent = c.flag(table, "urgent", path)
     level = Level.EMERGENCY if urgent else Level.CONTACT
     if "level" in table:
@@ -273,7 +295,20 @@ def parse_warning(c: Checker, table: Mapping, path: tuple) -> Warning:
         except ValueError:
             c.add((*path, "level"), f"found {table['level']!r}, expected one of "
                                     + ", ".join(lv.value for lv in Level))
-    return Warning(c.text(table, "text", path), c.source(table, path), level is Level.EMERGENCY, level)
+    return Warning(c.text(table, "text", path), c.source(table, path), level is Level.EMERGENCY, level,
+                   optional_id(c, table, path))
+
+
+def missing_ids(protocol: Protocol) -> list[str]:
+    """Where shipped content gives no id: its translations could not be found by one."""
+    out = [f"rules.{r.id}.reminders[{i}]" for r in protocol.rules
+           for i, spec in enumerate(r.reminders) if not spec.id]
+    out += [f"rules.{r.id}.alternatives[{i}]" for r in protocol.rules
+            for i, alt in enumerate(r.alternatives) if not alt.id]
+    out += [f"{kind}[{i}]" for kind, items in (("warnings", protocol.warnings),
+                                              ("cautions", protocol.cautions))
+            for i, w in enumerate(items) if not w.id]
+    return out
 
 
 def parse_protocol(
@@ -301,6 +336,8 @@ def parse_protocol(
     check_after(c, rules, ("rules",))
     warnings = [parse_warning(c, t, p) for p, t in c.table_list(data, "warnings", ())]
     cautions = [parse_warning(c, t, p) for p, t in c.table_list(data, "cautions", ())]
+    unique_ids(c, data, "warnings", ())
+    unique_ids(c, data, "cautions", ())
     sources = data.get("sources", [])
     if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
         c.add(("sources",), "expected a list of source ids")
@@ -328,12 +365,30 @@ def procedure_ids() -> tuple[str, ...]:
     return tuple(sorted(n[:-5] for n in os.listdir(content_path("procedures")) if n.endswith(".toml")))
 
 
-@cache
 def load_protocol(procedure: str) -> Protocol:
-    """One shipped procedure, validated; raises ContentError on any problem.
+    """One shipped procedure, validated, its texts in the patient's language (our translations,
+    aftercare.content_locale; English where one is missing); raises ContentError on any problem.
 
     `status` needs only the procedures in the record, so each file is parsed on first use.
     """
+    from aftercare.i18n import language
+
+    return _localized(procedure, language())
+
+
+@cache
+def _localized(procedure: str, lang: str) -> Protocol:
+    protocol = load_english(procedure)
+    if lang == "en":
+        return protocol
+    from aftercare.content_locale import localized
+
+    return localized(protocol, lang)
+
+
+@cache
+def load_english(procedure: str) -> Protocol:
+    """One shipped procedure as written (English): what translations and checks are made from."""
     name = f"{procedure}.toml"
     try:
         with open(content_path("procedures", name), "rb") as f:
@@ -345,6 +400,8 @@ def load_protocol(procedure: str) -> Protocol:
         raise ContentError(f"content/procedures/{name}: " + "; ".join(map(str, problems)))
     if protocol.id != procedure:
         raise ContentError(f"content/procedures/{name}: id {protocol.id!r} does not match the file name")
+    if missing := missing_ids(protocol):
+        raise ContentError(f"content/procedures/{name}: no id for " + ", ".join(missing))
     return protocol
 
 

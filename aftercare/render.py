@@ -41,15 +41,19 @@ DURATION_WIDTH = 11
 
 
 def zone_label(zone: ZoneInfo | str) -> str:
-    """'Asia/Seoul' -> 'Seoul', 'America/Los_Angeles' -> 'Los Angeles'."""
+    """'Asia/Seoul' -> 'Seoul' ('서울', 'ソウル'), 'America/Los_Angeles' -> 'Los Angeles'."""
+    from aftercare.localeforms import zone_name
+
     key = zone if isinstance(zone, str) else zone.key
-    return key.rsplit("/", 1)[-1].replace("_", " ")
+    return zone_name(key, key.rsplit("/", 1)[-1].replace("_", " "))
 
 
 def clock_time(instant: datetime, zone: ZoneInfo | None = None, with_day: bool = True) -> str:
-    """'Sat 22 Nov 10:00' in `zone`, or in the machine's local zone when None."""
+    """'Sat 22 Nov 10:00' ('11월 22일 (토) 10:00') in `zone`, or in the machine's zone when None."""
+    from aftercare.localeforms import day_time
+
     local = instant.astimezone(zone) if zone else instant.astimezone()
-    return local.strftime("%a %d %b %H:%M" if with_day else "%H:%M")
+    return day_time(local) if with_day else local.strftime("%H:%M")
 
 
 def both_times(instant: datetime, clinic_zone: ZoneInfo) -> str:
@@ -57,11 +61,13 @@ def both_times(instant: datetime, clinic_zone: ZoneInfo) -> str:
     # Each conversion once: `status` writes this for every treatment in the record.
     local = instant.astimezone()
     clinic = instant.astimezone(clinic_zone)
-    shown = local.strftime("%a %d %b %H:%M")
+    from aftercare.localeforms import day_time  # the day in the patient's language
+
+    shown = day_time(local)
     if local.utcoffset() != clinic.utcoffset():
         same_day = local.date() == clinic.date()
         shown += " " + _("({time} {zone} time)").format(
-            time=clinic.strftime("%H:%M" if same_day else "%a %d %b %H:%M"), zone=zone_label(clinic_zone)
+            time=clinic.strftime("%H:%M") if same_day else day_time(clinic), zone=zone_label(clinic_zone)
         )
     return shown
 

@@ -15,7 +15,9 @@ from aftercare.plan import DUE_KINDS
 from aftercare.render import both_times, duration, iso
 from aftercare.textsafe import clean
 
-NOT_ADVICE = _(
+# English here, translated where it is shown: a module constant is read once, at import, which
+# may come before the language is known (tests, the app switching language).
+NOT_ADVICE = (
     "aftercare tracks your clinic's instructions; it is not medical advice. "
     "If something worries you, contact your clinic."
 )
@@ -208,7 +210,7 @@ def status_text(
         out.append("")
         out.append(clean(problem))
     out.append("")
-    out.append(NOT_ADVICE)
+    out.append(_(NOT_ADVICE))
     if views:
         out.append(_("Times are this computer's ({zone}); the clinic's zone is in brackets when it differs.")
                    .format(zone=now.astimezone().tzname() or "local"))

@@ -56,6 +56,8 @@ class Tick(NamedTuple):
 class Settings(NamedTuple):
     quiet_hours: tuple[str, str] = DEFAULT_QUIET_HOURS  # local "HH:MM" start, end
     muted: tuple[str, ...] = ()  # rule ids whose reminders are off
+    language: str = ""  # "en", "ko", "ja" chosen by the patient; "" = the profile's, else the system's
+    glyphs: str = ""  # "ascii" for terminals that draw ambiguous-width symbols double; "" = default
     checkin_reminder: bool = True  # the daily check-in nudge of the first days (aftercare.journal)
     theme: str | None = None  # the app theme last chosen in the palette
 
@@ -198,7 +200,7 @@ def _to_toml(record: Record) -> dict[str, Any]:
     doc["settings"] = {
         "quiet_hours": list(record.settings.quiet_hours),
         "muted": list(record.settings.muted),
-    }
+    } | {k: v for k in ("language", "glyphs") if (v := getattr(record.settings, k))}
     # New fields are written only when set, so a record without them stays byte-identical to the
     # one an older version writes (and that version still reads it: unknown keys are ignored).
     if not record.settings.checkin_reminder:
@@ -334,6 +336,8 @@ def _from_toml(doc: dict[str, Any]) -> Record:
     settings = Settings(quiet_hours=(quiet[0], quiet[1]),
                         muted=tuple(_text(m, "muted rule")
                                     for m in _list(raw_settings.get("muted", []), "settings.muted")),
+                        language=_text(raw_settings.get("language", ""), "settings.language"),
+                        glyphs=_text(raw_settings.get("glyphs", ""), "settings.glyphs"),
                         checkin_reminder=checkin_reminder,
                         theme=None if theme is None else _text(theme, "settings.theme"))
     delivered = tuple(_text(k, "delivered key") for k in _list(doc.get("delivered", []), "delivered"))

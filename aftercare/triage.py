@@ -98,8 +98,27 @@ def parse_signs(doc: dict, known_sources: frozenset[str]) -> tuple[Sign, ...]:
     return tuple(out)
 
 
-@cache
 def signs() -> tuple[Sign, ...]:
+    """The sign table, its texts in the patient's language where our translation has the sign's
+    id (`[signs]` of content/locales/<lang>-content.toml); the English text otherwise."""
+    from aftercare.i18n import language
+
+    return _signs_in(language())
+
+
+@cache
+def _signs_in(lang: str) -> tuple[Sign, ...]:
+    from aftercare.content_locale import content_catalog
+
+    table = content_catalog(lang).get("signs")
+    if not isinstance(table, dict) or not table:
+        return english_signs()
+    return tuple(s._replace(text=text) if isinstance(text := table.get(s.id), str) and text else s
+                 for s in english_signs())
+
+
+@cache
+def english_signs() -> tuple[Sign, ...]:
     from aftercare.content import content_path
     from aftercare.protocols import known_sources
 

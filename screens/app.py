@@ -9,15 +9,15 @@ Screens other than the dashboard are imported when first opened, which keeps sta
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from textual import work
-from textual.app import App
+from textual import events, work
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -78,6 +78,9 @@ class AftercareApp(App[None]):
         # Not in the footer (no room at 80 columns): the palette and help list it.
         Binding("j", "journal", _("Journal"), show=False,
                 tooltip=_("Check in: how your scalp is now, and what your clinic says about it")),
+        # Textual's own, which it adds unless the app has one: its footer label is in English.
+        Binding("ctrl+p", "command_palette", _("palette"), show=False, priority=True,
+                tooltip=_("Open the command palette")),
     ]
 
     def __init__(self, ctx: Context) -> None:
@@ -101,6 +104,12 @@ class AftercareApp(App[None]):
         # come at their real one.
         self.reminders = None
         self.reminders_enabled = True
+        # The symbol set in use (aftercare.glyphs), and what the app should restart in after the
+        # patient switched language or symbols (cli.cmd_ui restarts it).
+        from aftercare.glyphs import ascii_mode
+
+        self.glyphs = "ascii" if ascii_mode() else "default"
+        self.restart_language: str | None = None
 
     # Colours that only tell a kind apart: every meaning is also a glyph or a word, so under
     # NO_COLOR they become the text colour. Textual's monochrome filter would turn them into greys
@@ -173,6 +182,66 @@ class AftercareApp(App[None]):
         refresh = getattr(screen, "refresh_state", None)
         if refresh is not None and screen.is_mounted:
             refresh()
+
+    async def on_event(self, event: events.Event) -> None:
+        # A letter typed on a Korean or Japanese layout (or full-width) acts as its Latin key,
+        # except in a text field, where it is text (see aftercare.screens.keyalias).
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            from aftercare.screens.keyalias import key_name, latin_character
+
+            latin = latin_character(event.character)
+            if latin is not None and not self._typing_text():
+                event = events.Key(key_name(latin), latin)
+        await super().on_event(event)
+
+    def _typing_text(self) -> bool:
+        from textual.widgets import Input, TextArea
+
+        return isinstance(self.focused, (Input, TextArea))
+
+    def get_system_commands(self, screen) -> Iterable[SystemCommand]:
+        """Textual's own palette entries in the patient's language, without "Screenshot" (it would
+        write an SVG of their health data into the working folder)."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":
+                continue
+            yield SystemCommand(_(command.title), _(command.help), command.callback,
+                                command.discover)
+        from aftercare.i18n import LANGUAGE_NAMES, language
+
+        for code, name in LANGUAGE_NAMES.items():
+            if code != language():
+                yield SystemCommand(_("Language: {name}").format(name=name),
+                                    _("Show aftercare in {name} from now on").format(name=name),
+                                    lambda code=code: self.switch_language(code))
+        glyphs = "default" if self.glyphs == "ascii" else "ascii"
+        yield SystemCommand(_("Symbols: {glyphs}").format(glyphs=glyphs),
+                            _("'ascii' for terminals that draw ◆ ● ☎ two cells wide"),
+                            lambda: self.switch_glyphs(glyphs))
+
+    def switch_language(self, code: str) -> None:
+        """Keep the choice in the record, then start again in it: key labels and every screen's
+        texts are read when their module loads, so a fresh start is the one way to change all."""
+        from aftercare.langpref import set_language_setting
+
+        try:
+            set_language_setting(self.ctx.store, code)
+        except (UserError, RecordBusy, OSError) as exc:
+            self.notify(clean(str(exc)), severity="error", markup=False)
+            return
+        self.restart_language = code
+        self.exit()
+
+    def switch_glyphs(self, glyphs: str) -> None:
+        from aftercare.langpref import set_glyphs_setting
+
+        try:
+            set_glyphs_setting(self.ctx.store, glyphs)
+        except (UserError, RecordBusy, OSError) as exc:
+            self.notify(clean(str(exc)), severity="error", markup=False)
+            return
+        self.restart_language = "same"
+        self.exit()
 
     def on_load(self) -> None:
         # Before the first compose, so the dashboard's first frame already holds the answer (a

@@ -19,6 +19,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from aftercare.glyphs import g
 from aftercare.i18n import _
 from aftercare.model import Level
 from aftercare.render import clock_time, zone_label
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 # Columns of the Header around its title while a clinic is shown: the icon (3) and the clock
 # space (1), narrowed by the `.-clinic` rules in aftercare.tcss to leave the name its room.
 HEADER_SIDES = 4
-PHONE_GLYPH = "☎"
+PHONE_GLYPH = g("☎")
 MIN_NAME = 6  # below this many columns the name is left out of the Header: the phone matters more
 
 

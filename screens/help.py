@@ -16,10 +16,11 @@ from aftercare.screens.reminders_view import reminders_help
 from aftercare.textsafe import clean
 from aftercare.urgency import glyph, label, ordered
 
-NOT_ADVICE = _(
-    "aftercare keeps track of your clinic's aftercare instructions. It is not medical advice and "
-    "does not replace your clinic: if something worries you, contact them."
-)
+
+def not_advice() -> str:
+    # Translated when shown, not at import: the module may be loaded before the language is known.
+    return _("aftercare keeps track of your clinic's aftercare instructions. It is not medical advice "
+             "and does not replace your clinic: if something worries you, contact them.")
 
 
 def key_help(app_class: type) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -95,7 +96,7 @@ class HelpScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="help"):
-            yield Static(Content(NOT_ADVICE), classes="para title")
+            yield Static(Content(not_advice()), classes="para title")
             contact, emergency = clinic_contact(self.app)
             if contact:
                 yield Static(Content(_("Your clinic: {contact}").format(contact=contact)), classes="label")

@@ -93,7 +93,7 @@ class JournalScreen(Screen):
         yield Header()
         yield Static("", id="journal-advice")
         with VerticalScroll(id="journal-form"):
-            yield Static(Content(_("How is your scalp now? One tap per answer, then Save. ") + DISCLAIMER),
+            yield Static(Content(_("How is your scalp now? One tap per answer, then Save. ") + _(DISCLAIMER)),
                          id="journal-intro")
             for name, values, words in QUESTIONS:
                 yield Question(name, values, words)

@@ -29,7 +29,7 @@ from aftercare.i18n import _
 from aftercare.render import zone_label
 from aftercare.screens.buttons import MarkedButton
 from aftercare.screens.footer import AppFooter
-from aftercare.screens.help import NOT_ADVICE
+from aftercare.screens.help import not_advice
 from aftercare.screens.messages import NewTreatment
 from aftercare.screens.profile_import import ProfileImport
 from aftercare.textsafe import clean
@@ -88,7 +88,7 @@ class OnboardingScreen(Screen[NewTreatment | None]):
                     "After your procedure, aftercare shows at a glance what you may and may not do "
                     "right now and for how long, what to do today, and what comes next — following "
                     "your clinic's instructions.")), classes="para")
-                yield Static(Content(NOT_ADVICE), classes="para")
+                yield Static(Content(not_advice()), classes="para")
                 yield Static(Content(_("Everything stays on this computer; no network is used.")),
                              classes="para muted")
                 with Horizontal(classes="buttons"):

@@ -24,6 +24,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from aftercare.agenda import seconds_until
+from aftercare.glyphs import g
 from aftercare.i18n import _
 from aftercare.quiet import QuietHours, from_settings, is_quiet, shift
 from aftercare.reminders import held_text
@@ -62,11 +63,11 @@ class Row:
 
 # A word and a glyph for each state, not only a colour: it must read with NO_COLOR too.
 STATES = {
-    "upcoming": ("○ ", _("upcoming"), "$accent"),
-    "due": ("● ", _("due now"), "bold $warning"),
-    "held": ("◐ ", _("held for quiet hours"), "$warning"),
-    "delivered": ("✓ ", _("delivered"), "$success"),
-    "off": ("⊘ ", _("off"), "$text-muted"),
+    "upcoming": (g("○ "), _("upcoming"), "$accent"),
+    "due": (g("● "), _("due now"), "bold $warning"),
+    "held": (g("◐ "), _("held for quiet hours"), "$warning"),
+    "delivered": (g("✓ "), _("delivered"), "$success"),
+    "off": (g("⊘ "), _("off"), "$text-muted"),
 }
 
 

@@ -6,6 +6,7 @@ highlighted item's "why" (the shed's reassurance, for one) shows under the chart
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,21 +17,22 @@ from textual.widgets.option_list import Option
 
 from aftercare.agenda import Bucket, bucket_of, covers, timeline_buckets, timeline_end
 from aftercare.course import course_label
+from aftercare.glyphs import g
 from aftercare.i18n import _
 from aftercare.model import Kind, State
 from aftercare.overview import TreatmentView
 from aftercare.render import clock_time
 from aftercare.screens.footer import AppFooter
 from aftercare.screens.messages import ItemChosen
-from aftercare.screens.widgets import GLYPHS, fit, wrap_title
+from aftercare.screens.widgets import GLYPHS, fit, pad, wrap_title
 from aftercare.textsafe import clean
 
 # The bar's glyph per kind; its colour is the dashboard's for that kind (widgets.GLYPHS).
 BAR_GLYPHS = {
     kind: (bar, GLYPHS[kind][1])
     for kind, bar in {
-        Kind.RESTRICTION: "█", Kind.WINDOW: "▓", Kind.TASK: "▪",
-        Kind.SESSION: "◆", Kind.MAINTENANCE: "◆", Kind.EXPECT: "░", Kind.MILESTONE: "▒",
+        Kind.RESTRICTION: g("█"), Kind.WINDOW: g("▓"), Kind.TASK: g("▪"),
+        Kind.SESSION: g("◆"), Kind.MAINTENANCE: g("◆"), Kind.EXPECT: g("░"), Kind.MILESTONE: g("▒"),
     }.items()
 }
 LEGEND = (
@@ -38,6 +40,15 @@ LEGEND = (
     (Kind.EXPECT, _("normal")), (Kind.MILESTONE, _("results")), (Kind.SESSION, _("session")),
 )
 GROUP_NAMES = {"day": _("Day"), "week": _("Week"), "block": _("4 weeks from week")}
+
+
+def _cells(text: str) -> list[str]:
+    """One list entry per terminal cell: a wide (Korean, Japanese) character fills its first
+    cell and leaves the second empty, so names line up with the bars in columns."""
+    out: list[str] = []
+    for char in text:
+        out.extend([char, ""] if cell_len(char) == 2 else [char])
+    return out
 
 
 def scale_lines(buckets: list[Bucket], cell: int, indent: int, now_index: int | None) -> list[str]:
@@ -48,7 +59,8 @@ def scale_lines(buckets: list[Bucket], cell: int, indent: int, now_index: int | 
     for i, bucket in enumerate(buckets):
         col = indent + i * cell
         if bucket.unit != last_unit:
-            groups[col:col + len(GROUP_NAMES[bucket.unit])] = GROUP_NAMES[bucket.unit]
+            name = _cells(GROUP_NAMES[bucket.unit])
+            groups[col:col + len(name)] = name
             last_unit = bucket.unit
         label = str(bucket.number)
         if col > number_end:
@@ -58,11 +70,11 @@ def scale_lines(buckets: list[Bucket], cell: int, indent: int, now_index: int | 
     if now_index is not None:
         col = indent + now_index * cell
         text = _("▼ now")
-        if col + len(text) <= indent + cell * len(buckets):
+        if col + cell_len(text) <= indent + cell * len(buckets):
             marker = " " * col + text
         else:  # at the right edge the word goes before the arrow
             text = _("now ▼")
-            marker = " " * max(0, col - len(text) + 1) + text
+            marker = " " * max(0, col - cell_len(text) + 1) + text
     return ["".join(groups).rstrip(), "".join(numbers).rstrip(), marker.rstrip()]
 
 
@@ -140,9 +152,9 @@ class TimelineScreen(Screen):
             mark = " " + _("(clinic)") if status.rule.from_clinic else ""
             # Wrapped to a second line rather than cut mid-word ("…resumed (your c…").
             lines = wrap_title(title + mark, title_width)
-            if mark and not lines[-1].endswith(mark.strip()) and title_width >= len(mark) + 6:
-                lines = [fit(title, title_width - len(mark)) + mark]  # marked, never cut
-            parts: list[str | tuple[str, str]] = [lines[0].ljust(title_width), " "]
+            if mark and not lines[-1].endswith(mark.strip()) and title_width >= cell_len(mark) + 6:
+                lines = [fit(title, title_width - cell_len(mark)) + mark]  # marked, never cut
+            parts: list[str | tuple[str, str]] = [pad(lines[0], title_width), " "]
             # Open (no end in the source, or a session due): drawn up to now, never to an end.
             ends = max(self.app.now, item.starts_at) if status.state is State.OPEN else item.ends_at
             for i, on in enumerate(covers(buckets, item.starts_at, ends)):
@@ -155,7 +167,7 @@ class TimelineScreen(Screen):
                 else:
                     parts.append(("·".ljust(cell), "$text-muted"))
             for line in lines[1:]:  # the now line runs on through a title's second line
-                parts.append("\n" + line.ljust(title_width) + " ")
+                parts.append("\n" + pad(line, title_width) + " ")
                 if now_index is not None:
                     parts += [" " * (cell * now_index), ("│", "$text")]
             rows.add_option(Option(Content.assemble(*parts), id=f"{item.treatment_id}/{status.rule.id}"))

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from aftercare.agenda import TodayTask, next_task, today_tasks
 from aftercare.i18n import _
+from aftercare.localeforms import long_day
 from aftercare.model import Kind
 from aftercare.render import clock_time
 from aftercare.screens.footer import AppFooter
@@ -67,7 +68,7 @@ class TodayScreen(Screen):
         self._shown, self._record_ticks = keys, record_ticks
         self._tasks_shown = tasks
         self._ticked = {t.key: t.ticked for t in tasks}
-        day = self.app.now.astimezone(self.app.local_zone).strftime("%A %d %B")
+        day = long_day(self.app.now.astimezone(self.app.local_zone))
         self.query_one("#today-title", Static).update(Content(_("Today, {day}").format(day=day)))
         self._draw()
         if not tasks:

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from aftercare.i18n import _
 from aftercare.model import Kind, Treatment
-from aftercare.render import both_times
+from aftercare.render import both_times, clock_time
 from aftercare.screens.footer import AppFooter
 from aftercare.screens.messages import RemoveTreatment, StartOnboarding
 from aftercare.textsafe import clean
@@ -107,7 +107,7 @@ class TreatmentsScreen(Screen):
         catalog = self.app.ctx.catalog()
         name = catalog[t.procedure].name if t.procedure in catalog else t.procedure
         question = _("Remove {name} of {when} (id {id}) from your record? Its ticks go with it.").format(
-            name=clean(name), when=t.at.astimezone().strftime("%a %d %b %H:%M"), id=clean(t.id))
+            name=clean(name), when=clock_time(t.at), id=clean(t.id))
 
         def answered(yes: bool | None) -> None:
             if yes:

@@ -8,9 +8,9 @@ to repaint every second.
 
 from __future__ import annotations
 
-import textwrap
 from datetime import datetime
 
+from rich.cells import cell_len
 from textual.binding import Binding
 from textual.content import Content
 from textual.reactive import reactive
@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 from aftercare.agenda import progress, seconds_until, short_time
+from aftercare.glyphs import g
 from aftercare.i18n import _
 from aftercare.model import ItemStatus, Kind, State
 from aftercare.render import DURATION_WIDTH, clock_time, duration
@@ -27,16 +28,16 @@ from aftercare.textsafe import clean
 
 # Meaning is carried by a glyph as well as a colour, so it survives NO_COLOR and colour blindness.
 GLYPHS = {
-    Kind.RESTRICTION: ("✗", "$error"),
-    Kind.WINDOW: ("✓", "$success"),
-    Kind.TASK: ("☐", "$warning"),
-    Kind.SESSION: ("◆", "$accent"),
-    Kind.MAINTENANCE: ("◆", "$accent"),
+    Kind.RESTRICTION: (g("✗"), "$error"),
+    Kind.WINDOW: (g("✓"), "$success"),
+    Kind.TASK: (g("☐"), "$warning"),
+    Kind.SESSION: (g("◆"), "$accent"),
+    Kind.MAINTENANCE: (g("◆"), "$accent"),
     Kind.EXPECT: ("~", "$secondary"),
-    Kind.MILESTONE: ("★", "$accent"),
+    Kind.MILESTONE: (g("★"), "$accent"),
 }
-ALLOWED_GLYPH = ("✓", "$success")
-NEXT_GLYPH = ("→", "$text-muted")
+ALLOWED_GLYPH = (g("✓"), "$success")
+NEXT_GLYPH = (g("→")[-1:], "$text-muted")
 BAR_WIDTH = 10
 # A title that does not fit beside its countdown takes a second line rather than being cut
 # mid-word; below MIN_WRAP cells (a very narrow terminal) it is cut instead.
@@ -49,23 +50,67 @@ def bar(fraction: float, width: int = BAR_WIDTH) -> str:
     fraction = max(0.0, min(1.0, fraction))
     # Started means at least one block: an empty bar would read "not begun".
     filled = max(1 if fraction > 0 else 0, round(fraction * width))
-    return "█" * filled + "░" * (width - filled)
+    return g("█") * filled + g("░") * (width - filled)
 
 
 def fit(title: str, width: int) -> str:
-    """Cut a title to `width` cells with an ellipsis; the whole text is on the Details screen."""
+    """Cut a title to `width` terminal cells with an ellipsis, on a cell boundary (a Korean or
+    Japanese character is two cells); the whole text is on the Details screen."""
     if width <= 1:
         return ""
-    return title if len(title) <= width else title[: width - 1].rstrip() + "…"
+    if cell_len(title) <= width:
+        return title
+    ellipsis = g("…")
+    room, out = width - cell_len(ellipsis), []
+    for char in title:
+        room -= cell_len(char)
+        if room < 0:
+            break
+        out.append(char)
+    return "".join(out).rstrip() + ellipsis
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """`text` padded with spaces to `width` terminal cells (str.ljust counts a CJK character as one)."""
+    room = " " * max(0, width - cell_len(text))
+    return room + text if right else text + room
+
+
+def _cell_wrap(text: str, width: int) -> list[str]:
+    """`text` broken between words into lines of at most `width` terminal cells (textwrap counts
+    a Korean or Japanese character as one cell; Japanese, written without spaces, breaks between
+    characters)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if cell_len(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        while cell_len(word) > width:
+            room, cut = width, 0
+            for char in word:
+                if cell_len(char) > room:
+                    break
+                room -= cell_len(char)
+                cut += 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        line = word
+    if line:
+        lines.append(line)
+    return lines
 
 
 def wrap_title(title: str, width: int, lines: int = TITLE_LINES) -> list[str]:
     """A title in at most `lines` lines of `width` cells, broken between words; only what still
     does not fit is cut (the whole text is on the Details screen). A cut mid-word at 80 columns
     ("Mild redness of the scalp (norma…") read as a different word."""
-    if len(title) <= width or width < MIN_WRAP:
+    if cell_len(title) <= width or width < MIN_WRAP:
         return [fit(title, width)]
-    wrapped = textwrap.wrap(title, width, break_long_words=True) or [""]
+    wrapped = _cell_wrap(title, width) or [""]
     if len(wrapped) > lines:
         wrapped = wrapped[: lines - 1] + [fit(" ".join(wrapped[lines - 1:]), width)]
     return wrapped
@@ -127,9 +172,9 @@ class ItemRow(Widget, can_focus=True):
         width = max(10, width)  # the content width: padding already excluded
         right = self.right_part(now)
         glyph, colour = self.glyph()
-        title_width = width - 2 - (len(right) + 2 if right else 0)
+        title_width = width - 2 - (cell_len(right) + 2 if right else 0)
         titles = wrap_title(self.marked(self.title()), title_width)
-        gap = " " * max(1, width - 2 - len(titles[0]) - len(right))
+        gap = " " * max(1, width - 2 - cell_len(titles[0]) - cell_len(right))
         first = Content.assemble((glyph + " ", f"bold {colour}"), titles[0], gap, (right, "$text"))
         return [first] + [Content("  " + more) for more in titles[1:]]
 
@@ -162,12 +207,12 @@ class Countdown(ItemRow):
             return _("allowed · clinic may say up to {time}").format(time=short_time(item.ends_at, now))
         left = duration(seconds_until(item.ends_at, now))
         wide = self.size.width >= 70
-        parts = [left.rjust(DURATION_WIDTH)]
+        parts = [pad(left, DURATION_WIDTH, right=True)]
         if self.size.width >= 56:
             parts.append(bar(progress(item, now), BAR_WIDTH * 2 if self.size.width >= 110 else BAR_WIDTH))
         if wide:
             # Fixed width, so the bars line up whether the end reads "Sun 16:00" or "04 Dec".
-            parts.append(_("until {time}").format(time=short_time(item.ends_at, now)).ljust(15))
+            parts.append(pad(_("until {time}").format(time=short_time(item.ends_at, now)), 15))
         return "  ".join(parts)
 
     def title(self) -> str:

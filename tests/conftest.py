@@ -41,9 +41,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "no-runtime-dir"))
     # The language is read once per process; a test that sets $AFTERCARE_LANG must be heard.
-    from aftercare.i18n import language
+    from aftercare.i18n import reset
 
-    language.cache_clear()
+    reset()
     return path
 
 

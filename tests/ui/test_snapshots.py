@@ -22,3 +22,38 @@ def test_dashboard(snap_compare, make, seed, la, size):
     seed(at=AT)
     app = make(FixedClock(AT + timedelta(hours=30, minutes=12, seconds=5)))
     assert snap_compare(app, terminal_size=size)
+
+
+@pytest.fixture
+def screens_in():
+    """`screens_in("ko")`: the app built with its screens' modules imported afresh in that language,
+    as `aftercare` does when it starts (key labels are read when a module loads)."""
+    import sys
+
+    from aftercare import i18n
+
+    saved = {name: mod for name, mod in sys.modules.items() if name.startswith("aftercare.screens")}
+
+    def load(lang: str):
+        i18n.set_language(lang)
+        for name in saved:
+            del sys.modules[name]
+        from aftercare.screens.app import make_app
+
+        return make_app
+
+    yield load
+    for name in [n for n in sys.modules if n.startswith("aftercare.screens")]:
+        del sys.modules[name]
+    sys.modules.update(saved)
+    i18n.set_language(None)
+
+
+@pytest.mark.parametrize("lang", ["ko", "ja"])
+def test_dashboard_in_korean_and_japanese(snap_compare, home, seed, la, screens_in, lang):
+    # The same moment as test_dashboard: titles, countdowns, dates and keys in the language, the
+    # countdown column still aligned with two-cell characters.
+    seed(at=AT)
+    make_app = screens_in(lang)
+    app = make_app(home=home, clock=FixedClock(AT + timedelta(hours=30, minutes=12, seconds=5)))
+    assert snap_compare(app, terminal_size=(80, 24))
