@@ -204,6 +204,18 @@ def test_clean_removes_every_format_and_control_character() -> None:
     assert clean("한국어 日本語 café") == "한국어 日本語 café"
 
 
+def test_clean_fast_path_skips_no_character_the_patterns_remove() -> None:
+    # `clean` returns a printable text untouched: that is only right if no character its patterns
+    # remove or replace is printable.
+    from aftercare import textsafe
+
+    unsafe, spaces = textsafe._compiled()
+    for code in range(0x110000):
+        ch = chr(code)
+        if unsafe.match(ch) or spaces.match(ch):
+            assert not ch.isprintable(), hex(code)
+
+
 def test_a_clinic_name_of_invisible_characters_is_refused() -> None:
     from aftercare.profile_check import check
 
