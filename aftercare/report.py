@@ -156,6 +156,7 @@ def status_text(
     """The text form; `contacts` maps a treatment id to its clinic's "name — phone"."""
     contacts = contacts or {}
     out: list[str] = []
+    warnings_shown: dict[tuple[int, str], list[str]] = {}
     if not views:
         out.append(_("No treatment recorded yet. Add one with:"))
         out.append("  aftercare add PROCEDURE --at WHEN [--zone ZONE]   (see: aftercare procedures)")
@@ -204,8 +205,14 @@ def status_text(
             out.append("  " + _("Nothing active or upcoming: this plan is complete."))
         if active or upcoming or normal:
             out.append("  " + _("Contact your clinic if:"))
-            for line in warning_lines(view.protocol, contacts.get(t.id, "")):
-                out.append(f"    - {line}")
+            # The same few protocols serve every treatment: their signs are rendered once per
+            # protocol and contact (the views hold the protocols, so their ids stay unique here).
+            contact = contacts.get(t.id, "")
+            signs = warnings_shown.get((id(view.protocol), contact))
+            if signs is None:
+                signs = warnings_shown[id(view.protocol), contact] = [
+                    f"    - {line}" for line in warning_lines(view.protocol, contact)]
+            out += signs
     for problem in problems:
         out.append("")
         out.append(clean(problem))
