@@ -114,9 +114,9 @@ def views_for(plans: Iterable[Plan], now: datetime,
     # Renewed: a restriction in force now, or a resume rule of a session already done that has
     # not reached its start again ("minoxidil from 24 h" after today's session).
     renewed = frozenset(
-        s.rule.id for v in views for s in v.statuses
-        if s.rule.kind is Kind.RESTRICTION and s.state in (State.ACTIVE, State.OPEN)
-        or s.rule.kind is Kind.WINDOW and s.state is State.UPCOMING and v.treatment.at <= now)
+        rule.id for v in views for s in v.statuses
+        if (rule := s.item.rule).kind is Kind.RESTRICTION and s.state in (State.ACTIVE, State.OPEN)
+        or rule.kind is Kind.WINDOW and s.state is State.UPCOMING and v.treatment.at <= now)
     return [v._replace(renewed=renewed) for v in views]
 
 
@@ -126,7 +126,7 @@ def shampoo_answer(views: Iterable[TreatmentView]) -> str | None:
     The longest active wait wins; then a booked procedure; once every wait has lifted, the
     content's own words for it ("You may shampoo gently, with lukewarm water"), never ours.
     """
-    shampoo = [s for view in views for s in view.statuses if s.rule.id == SHAMPOO_RULE]
+    shampoo = [s for view in views for s in view.statuses if s.item.rule.id == SHAMPOO_RULE]
     active = [s for s in shampoo if s.state is State.ACTIVE]
     if active:
         left = max(s.remaining_seconds or 0 for s in active)

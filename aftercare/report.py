@@ -172,11 +172,23 @@ def status_text(
                    + (f" — {label}" if label else ""))
         if t.id in contacts:
             out.append("  " + _("Your clinic: {contact}").format(contact=clean(contacts[t.id])))
-        active = [s for s in view.active + view.open if s.rule.kind is not Kind.EXPECT
-                  or s.state is State.ACTIVE]
-        normal = [s for s in view.open if s.rule.kind is Kind.EXPECT]
-        allowed = view.allowed_again
-        upcoming = view.upcoming
+        # One pass over the items (with a thousand treatments, each list its own pass was a good
+        # part of `status`): "Right now" holds the active items, then the open ones that are not
+        # expectations, as view.active + view.open would give them.
+        active, opened, normal, upcoming = [], [], [], []
+        finished = False
+        for s in view.statuses:
+            state = s.state
+            if state is State.ACTIVE:
+                active.append(s)
+            elif state is State.OPEN:
+                (normal if s.item.rule.kind is Kind.EXPECT else opened).append(s)
+            elif state is State.UPCOMING:
+                upcoming.append(s)
+            else:
+                finished = True
+        active += opened
+        allowed = view.allowed_again if finished else []  # only done items are allowed again
         if active:
             out.append("  " + _("Right now"))
             for s in sorted(active, key=lambda s: (KIND_ORDER.index(s.rule.kind), s.item.ends_at is None,
