@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from aftercare.model import CoursePosition, Kind, Plan, Protocol, Treatment
+from aftercare.model import CoursePosition, Kind, Plan, Protocol, Rule, Treatment
 
 MIN_MARGIN = timedelta(weeks=1)
 
@@ -33,10 +33,15 @@ def session_rule(protocol: Protocol):  # -> Rule | None
     return next((r for r in protocol.rules if r.kind is Kind.SESSION), None)
 
 
-def reach(protocol: Protocol, session: Treatment) -> datetime | None:
+_UNSET = object()
+
+
+def reach(protocol: Protocol, session: Treatment, rule=_UNSET) -> datetime | None:
     """The last instant at which a next session still continues the course of `session`
-    (None: the procedure has no next-session rule, so every treatment stands alone)."""
-    rule = session_rule(protocol)
+    (None: the procedure has no next-session rule, so every treatment stands alone); `rule`:
+    the protocol's session rule when the caller has looked it up already."""
+    if rule is _UNSET:
+        rule = session_rule(protocol)
     if rule is None:
         return None
     zone = ZoneInfo(session.zone)
@@ -55,6 +60,16 @@ def positions(
     for t in sorted(treatments, key=lambda t: (t.at, t.id)):
         by_procedure.setdefault((t.procedure, t.profile), []).append(t)
     out: dict[str, CoursePosition] = {}
+    # Each protocol's next-session rule, looked up once (a long record has a few protocols for
+    # a thousand treatments); the protocol is kept beside its rule, so an id is never reused.
+    rules: dict[int, tuple[Protocol, Rule | None]] = {}
+
+    def rule_of(protocol: Protocol) -> Rule | None:
+        entry = rules.get(id(protocol))
+        if entry is None or entry[0] is not protocol:
+            entry = rules[id(protocol)] = (protocol, session_rule(protocol))
+        return entry[1]
+
     for sessions in by_procedure.values():
         courses: list[list[Treatment]] = []
         for t in sessions:
@@ -62,15 +77,15 @@ def positions(
             if current is not None and not t.new_course:
                 previous = current[-1]
                 protocol = protocol_for(previous)
-                rule = session_rule(protocol)
-                limit = reach(protocol, previous)
+                rule = rule_of(protocol)
+                limit = reach(protocol, previous, rule)
                 full = rule is not None and rule.sessions is not None and len(current) >= rule.sessions[1]
                 if limit is not None and t.at <= limit and not full:
                     current.append(t)
                     continue
             courses.append([t])
         for course in courses:
-            rule = session_rule(protocol_for(course[0]))
+            rule = rule_of(protocol_for(course[0]))
             of = rule.sessions if rule is not None else None
             for n, t in enumerate(course, start=1):
                 out[t.id] = CoursePosition(n, of, course[0].id, n == len(course))

@@ -21,10 +21,13 @@ from aftercare.model import CoursePosition, ItemStatus, Kind, Plan, PlanItem, Pr
 DUE_KINDS = frozenset({Kind.SESSION, Kind.MAINTENANCE})
 
 
+_ALONE = CoursePosition(1, None, "", True)  # a treatment on its own: session 1 of its course, the last
+
+
 def in_plan(rule: Rule, course: CoursePosition | None) -> bool:
     """Whether this session's plan holds `rule` (see aftercare.course for the reasons)."""
-    if course is None:  # a treatment on its own: session 1 of its course, and the last
-        course = CoursePosition(1, None, "", True)
+    if course is None:
+        course = _ALONE
     if rule.kind is Kind.SESSION:
         return course.last and (course.of is None or course.session < course.of[1])
     if rule.kind is Kind.MAINTENANCE:
@@ -55,6 +58,10 @@ def build_plan(protocol: Protocol, treatment: Treatment, course: CoursePosition 
         return starts_at, ends_at
 
     def window(rule: Rule) -> tuple[datetime, datetime | None]:
+        if not rule.after:  # most rules follow no other: resolved on their own
+            if (found := resolved.get(rule.id)) is None:
+                found = resolved[rule.id] = resolve(rule, None)
+            return found
         # Iterative, not recursive: profiles bound `after` chains, but a plan must never be able
         # to hit the recursion limit (a chain of 1,000 broke every command). A cycle (refused by
         # validation) is cut where it closes.
