@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aftercare.model import CoursePosition, ItemStatus, Kind, Plan, PlanItem, Protocol, Rule, State, Treatment
+from aftercare.timing import ELAPSED_UNITS, Offset
 
 DUE_KINDS = frozenset({Kind.SESSION, Kind.MAINTENANCE})
 
@@ -37,30 +38,66 @@ def in_plan(rule: Rule, course: CoursePosition | None) -> bool:
     return True
 
 
+def _elapsed(offset: Offset | None) -> timedelta | None:
+    """The span of an elapsed-time offset ("48 h"); None for a calendar one or none."""
+    if offset is None or offset.unit not in ELAPSED_UNITS:
+        return None
+    return offset.amount * ELAPSED_UNITS[offset.unit]
+
+
+_Step = tuple[Rule, "timedelta | None", "timedelta | None"]  # a rule, its start's and end's spans
+# Per protocol (kept beside its entry, so an id is never reused): its rules by id, and by the
+# course facts in_plan reads, the rules a plan holds with their elapsed spans worked out once.
+# A long record plans a thousand treatments from a handful of protocols.
+_recipes: dict[int, tuple[Protocol, dict[str, Rule], dict[tuple[bool, ...], list[_Step]]]] = {}
+RECIPES_KEPT = 64
+
+
+def _steps(protocol: Protocol, course: CoursePosition | None) -> tuple[dict[str, Rule], list[_Step]]:
+    entry = _recipes.get(id(protocol))
+    if entry is None or entry[0] is not protocol:
+        if len(_recipes) >= RECIPES_KEPT:
+            _recipes.clear()
+        entry = _recipes[id(protocol)] = (protocol, {rule.id: rule for rule in protocol.rules}, {})
+    c = course or _ALONE
+    # Everything in_plan asks of a course position.
+    key = (c.last, c.session == 1, c.of is None or c.session < c.of[1],
+           c.of is not None and c.session >= c.of[0])
+    steps = entry[2].get(key)
+    if steps is None:
+        steps = entry[2][key] = [(rule, _elapsed(rule.start), _elapsed(rule.end))
+                                 for rule in protocol.rules if in_plan(rule, course)]
+    return entry[1], steps
+
+
 def build_plan(protocol: Protocol, treatment: Treatment, course: CoursePosition | None = None) -> Plan:
     zone = ZoneInfo(treatment.zone)
     utc = treatment.at.astimezone(UTC)
     local = utc.astimezone(zone)
-    by_id = {rule.id: rule for rule in protocol.rules}
+    by_id, steps = _steps(protocol, course)
     resolved: dict[str, tuple[datetime, datetime | None]] = {}
 
-    def resolve(rule: Rule, after_end: datetime | None) -> tuple[datetime, datetime | None]:
-        starts_at = rule.start.resolve_from(utc, local, zone)
+    def resolve(rule: Rule, after_end: datetime | None, start: timedelta | None = None,
+                end: timedelta | None = None) -> tuple[datetime, datetime | None]:
+        # `start`, `end`: the offsets' spans when they are elapsed time (what resolve_from adds).
+        starts_at = utc + start if start is not None else rule.start.resolve_from(utc, local, zone)
         if after_end is not None:
             # "From day 3" must not start inside "the first 48 hours" when the procedure
             # was late in the day: the content says which restriction it follows.
             starts_at = max(starts_at, after_end)
         ends_at: datetime | None = None
         if rule.end is not None:
-            ends_at = max(starts_at, rule.end.resolve_from(utc, local, zone))
+            ends_at = max(starts_at, utc + end if end is not None
+                          else rule.end.resolve_from(utc, local, zone))
         elif rule.kind is Kind.WINDOW:
             ends_at = starts_at  # may resume from its start: allowed from then on
         return starts_at, ends_at
 
-    def window(rule: Rule) -> tuple[datetime, datetime | None]:
+    def window(rule: Rule, start: timedelta | None,
+               end: timedelta | None) -> tuple[datetime, datetime | None]:
         if not rule.after:  # most rules follow no other: resolved on their own
             if (found := resolved.get(rule.id)) is None:
-                found = resolved[rule.id] = resolve(rule, None)
+                found = resolved[rule.id] = resolve(rule, None, start, end)
             return found
         # Iterative, not recursive: profiles bound `after` chains, but a plan must never be able
         # to hit the recursion limit (a chain of 1,000 broke every command). A cycle (refused by
@@ -78,8 +115,7 @@ def build_plan(protocol: Protocol, treatment: Treatment, course: CoursePosition 
             resolved[link.id] = resolve(link, after_end)
         return resolved[rule.id]
 
-    items = [PlanItem(rule, treatment.id, *window(rule)) for rule in protocol.rules
-             if in_plan(rule, course)]
+    items = [PlanItem(rule, treatment.id, *window(rule, start, end)) for rule, start, end in steps]
     items.sort(key=lambda i: (i.starts_at, i.ends_at or i.starts_at, i.rule.id))
     return Plan(treatment, protocol, tuple(items), course)
 
@@ -98,6 +134,8 @@ def item_status(item: PlanItem, now: datetime, ticked: bool = False) -> ItemStat
 
 def status(plan: Plan, now: datetime, ticked: Collection[tuple[str, str]] = ()) -> list[ItemStatus]:
     """`ticked`: (treatment id, rule id) the patient ticked off — how an open item leaves."""
+    if not ticked:  # nothing ticked off (most records): no key to look up
+        return [item_status(item, now) for item in plan.items]
     return [item_status(item, now, (item.treatment_id, item.rule.id) in ticked) for item in plan.items]
 
 

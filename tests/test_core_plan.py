@@ -281,3 +281,37 @@ def test_gentle_shampoo_follows_the_ban_everywhere(at: datetime, zone: str) -> N
     items = plan_items("mesotherapy", at, zone)
     assert items["gentle-shampoo"].starts_at >= items["no-shampoo"].ends_at
     assert (items["no-shampoo"].ends_at - at).total_seconds() == 48 * 3600
+
+
+def test_the_per_protocol_recipe_follows_a_changed_protocol_and_course() -> None:
+    # build_plan keeps, per protocol object, which rules a plan holds and their elapsed spans: a
+    # protocol changed with `_replace` (a clinic's timing) or another course position is planned
+    # anew, never from what was kept for the old one.
+    from aftercare import plan as plan_module
+
+    protocol = load_catalog()["mesotherapy"]
+    at = wall("2026-11-20T10:00", "Asia/Seoul")
+    t = Treatment("x", "mesotherapy", at, "Asia/Seoul")
+    shampoo = next(r for r in protocol.rules if r.id == "no-shampoo")
+    before = {i.rule.id: i for i in build_plan(protocol, t).items}
+    assert before["no-shampoo"].ends_at == at + ELAPSED[shampoo.end.unit] * shampoo.end.amount
+    longer = protocol._replace(rules=tuple(
+        r._replace(end=Offset(72, "h")) if r.id == "no-shampoo" else r for r in protocol.rules))
+    after = {i.rule.id: i for i in build_plan(longer, t).items}
+    assert after["no-shampoo"].ends_at == at + timedelta(hours=72)
+    assert {i.rule.id: i for i in build_plan(protocol, t).items} == before
+    # Session 2 of a course holds no course-scope rules; session 1 (alone) does.
+    second = CoursePosition(2, (4, 6), "first", True)
+    ids_second = {i.rule.id for i in build_plan(protocol, t, second).items}
+    course_rules = {r.id for r in protocol.rules if r.scope == "course"}
+    assert course_rules and course_rules <= set(before) and not course_rules & ids_second
+    # Each plan equals one worked out with nothing kept.
+    for course in (None, second, CoursePosition(6, (4, 6), "first", True),
+                   CoursePosition(3, (4, 6), "first", False)):
+        kept = build_plan(protocol, t, course)
+        plan_module._recipes.clear()
+        assert build_plan(protocol, t, course) == kept
+    # What is kept stays bounded.
+    for n in range(plan_module.RECIPES_KEPT + 5):
+        build_plan(protocol._replace(name=f"copy {n}"), t)
+    assert len(plan_module._recipes) <= plan_module.RECIPES_KEPT
