@@ -78,13 +78,24 @@ def sessions_text(sessions: tuple[int, int] | None) -> str:
     return str(least) if least == most else f"{least}–{most}"
 
 
+def _value(name: str, rule: Rule, lead: Offset | None) -> str:
+    if name == "start":
+        return describe(rule.start)
+    if name in ("end", "latest"):
+        return describe(rule.end)
+    if name == "span":
+        return span(rule.start, rule.end)
+    if name == "sessions":
+        return sessions_text(rule.sessions)
+    return describe(lead)
+
+
 def render(template: str, rule: Rule, lead: Offset | None = None) -> str:
-    values = {
-        "start": describe(rule.start), "end": describe(rule.end), "latest": describe(rule.end),
-        "span": span(rule.start, rule.end), "sessions": sessions_text(rule.sessions),
-        "lead": describe(lead),
-    }
-    return _PLACEHOLDER.sub(lambda m: values[m.group(1)] or m.group(0), template)
+    # Most texts name no timing, and those that do name one or two: each placeholder's words are
+    # worked out when the template names it (every protocol a command reads renders all its texts).
+    if "{" not in template:
+        return template
+    return _PLACEHOLDER.sub(lambda m: _value(m.group(1), rule, lead) or m.group(0), template)
 
 
 def texts_of(rule: Rule) -> RuleTexts:
