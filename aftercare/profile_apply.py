@@ -28,10 +28,8 @@ from aftercare.profile_format import (
     ProfileChecker,
     ProfileError,
     RuleOverride,
-    field_path,
-    locate,
-    shown,
 )
+from aftercare.profile_messages import field_path, locate, shown
 from aftercare.protocols import CLINIC_SOURCE, _did_you_mean, known_sources, load_catalog, start_after_end
 from aftercare.rule_list import rule_hint
 from aftercare.texts import merged, texts_of, with_texts

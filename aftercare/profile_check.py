@@ -30,16 +30,12 @@ from aftercare.profile_format import (
     Profile,
     ProfileChecker,
     ProfileError,
-    as_written,
-    field_path,
-    found,
-    locate,
     parse_clinic,
     parse_procedure,
     parse_quiet_hours,
     parse_warnings,
-    shown,
 )
+from aftercare.profile_messages import as_written, field_path, found, locate, shown
 from aftercare.protocols import Problem, _did_you_mean, _type, known_sources, load_catalog
 
 # --- the whole document --------------------------------------------------------------------------------
@@ -339,8 +335,8 @@ def language_report(profile: Profile) -> tuple[list[str], list[Problem]]:
     """Which languages each of the clinic's texts has (one line a text, `path: ko, en`), and a
     warning for each text that lacks the patient's likely language: the clinic's own, or English.
     Texts written as one string are in the clinic's `language`; those are summed up in one line."""
-    from aftercare.profile_format import field_path
     from aftercare.profile_lang import missing_languages, primary
+    from aftercare.profile_messages import field_path
 
     own = profile.clinic.language
     tables = {p: langs for p, langs in profile.languages.items() if langs != (own,)}

@@ -79,7 +79,7 @@ def _new(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _invalid(file: str, exc: ProfileError) -> int:
-    from aftercare.profile_format import format_problem
+    from aftercare.profile_messages import format_problem
     from aftercare.textsafe import clean
 
     count = len(exc.problems)
@@ -151,7 +151,7 @@ def _clear(ctx: Context, args: argparse.Namespace) -> int:
 
 def _check(ctx: Context, args: argparse.Namespace) -> int:
     from aftercare.profile_check import check, language_report, parse_profile, profile_warnings
-    from aftercare.profile_format import format_problem
+    from aftercare.profile_messages import format_problem
     from aftercare.profile_store import read_profile_file
     from aftercare.textsafe import clean
 

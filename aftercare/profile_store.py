@@ -30,9 +30,9 @@ from aftercare.profile_format import (
     Clinic,
     Profile,
     ProfileError,
-    format_problem,
     slug,
 )
+from aftercare.profile_messages import format_problem
 
 if TYPE_CHECKING:
     from aftercare.model import Treatment

@@ -272,7 +272,7 @@ class ProfileImport(Vertical):
         self.query_one("#profile-import", Button).disabled = not (self._checked and self._checked.ok)
 
     def _show_problems(self, path: Path, problems: tuple[Problem, ...]) -> None:
-        from aftercare.profile_format import format_problem
+        from aftercare.profile_messages import format_problem
 
         self._ready_again()
         count = len(problems)

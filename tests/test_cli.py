@@ -366,7 +366,7 @@ def test_a_treatment_of_an_unknown_procedure_is_reported_not_fatal(cli, home: Pa
 
 
 def test_a_command_builds_only_its_own_parser_yet_help_and_typos_list_every_command(capsys) -> None:
-    from aftercare.cli import SUBCOMMANDS, build_parser, named_command
+    from aftercare.cli_parser import SUBCOMMANDS, build_parser, named_command
 
     assert named_command(["--now", "status", "treatments"]) == "treatments"  # --now takes a value
     assert named_command(["status", "--json"]) == "status"

@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aftercare.profile_check import check, parse_profile
-from aftercare.profile_format import MAX_BYTES, ProfileError, format_problem
+from aftercare.profile_format import MAX_BYTES, ProfileError
+from aftercare.profile_messages import format_problem
 
 BASE = """\
 schema = 1

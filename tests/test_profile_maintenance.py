@@ -12,7 +12,7 @@ from aftercare.course import plans
 from aftercare.model import Kind, Treatment
 from aftercare.profile_apply import profile_document
 from aftercare.profile_check import check, parse_profile
-from aftercare.profile_format import format_problem
+from aftercare.profile_messages import format_problem
 from aftercare.protocols import CLINIC_SOURCE, load_catalog
 from aftercare.timing import Offset
 

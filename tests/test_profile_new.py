@@ -13,7 +13,7 @@ import pytest
 from aftercare.model import Treatment
 from aftercare.plan import build_plan
 from aftercare.profile_check import check, parse_profile
-from aftercare.profile_format import format_problem
+from aftercare.profile_messages import format_problem
 from aftercare.profile_new import scaffold, toml_value
 from aftercare.protocols import known_sources, load_catalog
 from aftercare.texts import texts_of

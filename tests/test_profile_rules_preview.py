@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from aftercare.profile_check import check
-from aftercare.profile_format import format_problem
+from aftercare.profile_messages import format_problem
 from aftercare.protocols import load_catalog
 from aftercare.rule_list import TABLE_END, TABLE_START, close_rules, markdown_table, rule_rows
 

@@ -13,7 +13,7 @@ from aftercare.handout import handout_html, handout_markdown
 from aftercare.model import Level, Warning
 from aftercare.profile_apply import profile_document
 from aftercare.profile_check import check, parse_profile
-from aftercare.profile_format import format_problem
+from aftercare.profile_messages import format_problem
 from aftercare.urgency import ordered
 
 PROFILE = """\

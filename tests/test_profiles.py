@@ -15,7 +15,8 @@ from aftercare.model import Kind, Treatment
 from aftercare.plan import build_plan
 from aftercare.profile_apply import effective_protocol, profile_document
 from aftercare.profile_check import check, parse_profile
-from aftercare.profile_format import MAX_BYTES, ProfileError, format_problem, slug
+from aftercare.profile_format import MAX_BYTES, ProfileError, slug
+from aftercare.profile_messages import format_problem
 from aftercare.protocols import load_catalog
 from aftercare.toml_positions import scan_positions
 

@@ -1,0 +1,224 @@
+"""The `aftercare` command line's parser: every subcommand's arguments, built on demand.
+
+Building all the subcommands' parsers costs more than running `status`, so `build_parser(only)`
+builds just the one a run names (all of them for --help and for errors, which list every command).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from aftercare import __version__
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one sentence (and exit code 2), not a usage dump."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"aftercare: {message}; see '{self.prog} --help'.\n")
+        raise SystemExit(2)
+
+
+class _Formatter(argparse.HelpFormatter):
+    """The default formatter, minus its `shutil` import (paid by every command, not just --help)."""
+
+    def __init__(self, prog: str, *args, **kwargs) -> None:
+        import os
+
+        kwargs.setdefault("width", int(os.environ.get("COLUMNS", "80") or 80) - 2)
+        super().__init__(prog, *args, **kwargs)
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False, formatter_class=_Formatter)
+    common.add_argument(
+        "--now", metavar="WHEN", default=argparse.SUPPRESS,
+        help="pretend it is WHEN (same forms as --at), e.g. to preview tomorrow 09:00",
+    )
+    common.add_argument(
+        "--lang", metavar="LANG", default=argparse.SUPPRESS,
+        help="en, ko or ja for this run (default: 'aftercare settings language', else the clinic "
+        "profile's language, else this computer's)",
+    )
+    return common
+
+
+# Each subcommand's arguments, by name: building all fourteen parsers costs more than running
+# `status`, so `main` builds only the one named on the command line (all of them for --help
+# and for errors, which list every command).
+
+def _sub(sub, name: str, common: argparse.ArgumentParser, help: str, **kw) -> argparse.ArgumentParser:
+    return sub.add_parser(name, parents=[common], help=help, formatter_class=_Formatter, **kw)
+
+
+def _add_procedures(sub, common) -> None:
+    pr = _sub(sub, "procedures", common, "list the procedures and their ids")
+    # For clinics: the rule ids a profile changes by (docs/profiles.md has the same table).
+    pr.add_argument("--rules", nargs="?", const="", default=None, metavar="ID",
+                    help="list every rule id with its kind, built-in timing and title (of procedure ID)")
+
+
+def _add_add(sub, common) -> None:
+    add = _sub(sub, "add", common, "record a procedure: what and when")
+    add.add_argument("procedure", help="procedure id (see: aftercare procedures)")
+    add.add_argument("--at", metavar="WHEN", default="now",
+                     help='when it was done: "2026-11-20 14:30", "yesterday 10:00", "3 h ago", '
+                     '"now" (default)')
+    add.add_argument("--new-course", action="store_true",
+                     help="this session starts a new course (otherwise a session within the reach of "
+                     "the previous one continues its course)")
+    add.add_argument("--zone", metavar="ZONE",
+                     help="IANA zone where it was done, e.g. Asia/Seoul (default: the clinic's zone "
+                     "when a clinic profile is active, else this computer's)")
+
+
+def _add_status(sub, common) -> None:
+    st = _sub(sub, "status", common, "what you may and may not do now")
+    st.add_argument("--json", action="store_true", help="machine-readable output")
+    st.add_argument("--watch", action="store_true",
+                    help="keep it on screen, redrawn in place when it changes (plain text, no app: "
+                    "for screen readers); Ctrl+C ends it")
+
+
+def _add_treatments(sub, common) -> None:
+    _sub(sub, "treatments", common, "list recorded treatments with their ids")
+
+
+def _add_remove(sub, common) -> None:
+    rm = _sub(sub, "remove", common, "remove a mistaken treatment by id")
+    rm.add_argument("id", help="treatment id (see: aftercare treatments)")
+
+
+def _add_ui(sub, common) -> None:
+    _sub(sub, "ui", common, "open the app (what plain 'aftercare' does in a terminal)")
+
+
+def _add_remind(sub, common) -> None:
+    rem = _sub(
+        sub, "remind", common, "deliver reminders with the app closed (stays running)",
+        description="Deliver due reminders as desktop notifications (or on this terminal when there "
+        "is no desktop session), each exactly once. Without options it stays running and wakes for "
+        "each reminder. --now WHEN delivers once as at WHEN; when WHEN is in the future it is a "
+        "preview and records nothing.",
+    )
+    once = rem.add_mutually_exclusive_group()
+    once.add_argument("--once", action="store_true", help="deliver what is due now and exit (for cron)")
+    once.add_argument("--install", action="store_true",
+                      help="run --once every 5 minutes from now on (systemd user timer / launchd agent)")
+    once.add_argument("--uninstall", action="store_true", help="remove what --install set up")
+    rem.add_argument("--json", action="store_true",
+                     help="print each delivered reminder as a JSON line instead of showing it")
+
+
+def _add_settings(sub, common) -> None:
+    se = _sub(sub, "settings", common, "show or change quiet hours and muted reminders")
+    se_sub = se.add_subparsers(dest="setting", metavar="SETTING", parser_class=_Parser)
+    quiet = se_sub.add_parser("quiet", help="quiet hours: START END (HH:MM, e.g. 22:00 08:00) or off")
+    quiet.add_argument("times", nargs="+", metavar="TIME")
+    for verb, what in (("mute", "turn a rule's reminders off"), ("unmute", "turn them on again")):
+        se_sub.add_parser(verb, help=f"{what} (RULE as in 'aftercare settings')").add_argument("rule")
+    from aftercare.langpref import add_settings_parsers
+
+    add_settings_parsers(se_sub)
+    se_sub.add_parser("checkin", help="the daily check-in reminder of the first 14 days: on or off"
+                      ).add_argument("switch", choices=("on", "off"))
+
+
+def _add_export(sub, common) -> None:
+    ex = _sub(
+        sub, "export", common, "write future reminders to a calendar (.ics) file",
+        description="Write every future reminder as a calendar event with an alarm. Importing a "
+        "newer export updates the events. Some calendar services ignore alarms in imported files: "
+        "check that your phone's calendar kept them.",
+    )
+    ex.add_argument("--ics", metavar="FILE", required=True,
+                    help="the .ics file to write ('-' for standard output); some calendar services "
+                    "ignore alarms in imported files")
+
+
+def _add_profile(sub, common) -> None:
+    from aftercare.profile_cli import add_parser as add_profile_parser  # argparse only
+
+    add_profile_parser(sub, common)
+
+
+def _journal_adder(name: str) -> Callable[..., None]:
+    def add(sub, common) -> None:
+        from aftercare.journal_cli import add_parsers  # argparse only
+
+        add_parsers(sub, common, _sub, only=name)
+
+    return add
+
+
+def _add_doctor(sub, common) -> None:
+    doc = _sub(sub, "doctor", common, "check that your record is healthy and reminders will reach you",
+               description="Says where your record is and whether it is healthy, how reminders will "
+               "arrive, and this computer's zone, language and glyphs. Exit 1 when reminders cannot "
+               "reach you, with what to do.")
+    doc.add_argument("--notify", action="store_true", help="also send a real test notification")
+
+
+SUBCOMMANDS: dict[str, Callable[..., None]] = {
+    "procedures": _add_procedures,
+    "add": _add_add,
+    "status": _add_status,
+    "treatments": _add_treatments,
+    "remove": _add_remove,
+    "ui": _add_ui,
+    "remind": _add_remind,
+    "settings": _add_settings,
+    "export": _add_export,
+    "profile": _add_profile,
+    **{name: _journal_adder(name) for name in ("checkin", "journal", "reminders", "snooze", "done")},
+    "doctor": _add_doctor,
+}
+_TAKES_VALUE = {"--now", "--profile", "--lang"}
+
+
+def named_command(argv: Sequence[str]) -> str | None:
+    """The subcommand named in `argv` when it is a known one (top-level options skipped)."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in _TAKES_VALUE:
+            skip = True
+        elif not token.startswith("-"):
+            return token if token in SUBCOMMANDS else None
+    return None
+
+
+def asks_version(argv: Sequence[str]) -> bool:
+    """`--version` among the top-level options (before any command), where argparse acts on it."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token == "--version":
+            return True
+        elif token in _TAKES_VALUE:
+            skip = True
+        elif token in ("-h", "--help", "--") or not token.startswith("-"):
+            return False
+    return False
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with `only`, just that subcommand's (what a run needs), else all of them."""
+    common = _common()
+    parser = _Parser(
+        prog="aftercare", parents=[common], formatter_class=_Formatter,
+        description="Offline aftercare companion after a scalp hair-loss procedure. "
+        "Without a command: the app when run in a terminal, else the status for now.",
+    )
+    parser.add_argument("--version", action="version", version=f"aftercare {__version__}")
+    parser.add_argument("--profile", dest="profile_file", metavar="FILE",
+                        help="check FILE (a clinic profile), keep a copy and follow it, then run COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, add_subcommand in SUBCOMMANDS.items():
+        if only is None or name == only:
+            add_subcommand(sub, common)
+    return parser
