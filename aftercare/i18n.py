@@ -45,6 +45,9 @@ def env_language() -> str:
     return "en"
 
 
+_resolving = False
+
+
 def set_language(lang: str | None) -> None:
     """Fix the language for this process (`--lang`, the in-app switch); None: back to the default."""
     global _chosen, _current
@@ -68,14 +71,19 @@ def set_resolver(resolver: Callable[[], str | None] | None) -> None:
 def language() -> str:
     """The language to show, worked out once per process (every `_()` asks: 1000 treatments in
     `status` are tens of thousands of calls); `reset()` forgets it."""
-    global _current
+    global _current, _resolving
     if _current is None:
+        if _resolving:  # asked again while the resolver works: answer without it, cache nothing
+            return _chosen or env_language()
         lang = _chosen
         if lang is None and _resolver is not None:
+            _resolving = True
             try:
                 lang = normalize(_resolver())
             except Exception:  # an unreadable record is reported by the command, not here
                 lang = None
+            finally:
+                _resolving = False
         _current = lang or env_language()
     return _current
 

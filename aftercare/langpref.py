@@ -35,13 +35,18 @@ def record_language(store: Store) -> str | None:
     names = [doc.get("profile")] + [t.get("profile") for t in reversed(doc.get("treatments", []))
                                     if isinstance(t, dict)]
     for name in names:
-        if isinstance(name, str) and name:
-            from aftercare.profile_store import kept_profile  # only when a profile is in use
-
+        if isinstance(name, str) and name and "/" not in name and "\\" not in name:
+            # Only the kept copy's `clinic.language`, not the whole profile: parsing it picks each
+            # text in the patient's language, which is what is being worked out here (it asked
+            # for the language again, and again, a hundred parses deep).
             try:
-                return normalize(kept_profile(store.home, name).clinic.language)
-            except (UserError, OSError):
+                with open(store.home / "profiles" / name, "rb") as f:
+                    clinic = tomllib.load(f).get("clinic", {})
+            except (OSError, ValueError):
                 continue
+            lang = clinic.get("language") if isinstance(clinic, dict) else None
+            if isinstance(lang, str) and normalize(lang):
+                return normalize(lang)
     return None
 
 
