@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from aftercare.i18n import _
 from aftercare.localeforms import day_time, month_day, weekday_time
 from aftercare.model import ItemStatus, Kind, PlanItem, Rule, State, Treatment
-from aftercare.overview import TreatmentView, settled, views_for
+from aftercare.overview import TreatmentView, renewed_by, settled, views_for
 from aftercare.render import zone_label
 from aftercare.textsafe import clean
 
@@ -40,9 +40,13 @@ def views_at(views: Iterable[TreatmentView], now: datetime) -> list[TreatmentVie
     view (nothing left to change) is kept as it is: most of a long record."""
     views = list(views)
     ticked = views[0].ticked if views else frozenset()
-    # Settled views hold nothing in force or to come, so leaving them out changes no other view.
-    live = iter(views_for([v.plan for v in views if not settled(v)], now, ticked))
-    return [v if settled(v) else next(live) for v in views]
+    done = [settled(v) for v in views]
+    # A settled view can still renew a rule (an instruction without an end, not yet ticked off):
+    # carry that over, since what it renews no longer changes either.
+    carried = renewed_by([v for v, d in zip(views, done, strict=True) if d], now)
+    live = iter(views_for([v.plan for v, d in zip(views, done, strict=True) if not d], now, ticked,
+                          carried))
+    return [v if d else next(live) for v, d in zip(views, done, strict=True)]
 
 
 # --- the dashboard ----------------------------------------------------------------------------

@@ -82,13 +82,24 @@ class TreatmentView(NamedTuple):
 
 
 def settled(view: TreatmentView) -> bool:
-    """Nothing of this view can change any more: every item is done and every restriction lifted
-    more than RECENTLY_ALLOWED ago (out of "Allowed again"). Later instants see the same view, so
-    the per-second tick skips it, which is most of a long record."""
-    return all(s.state is State.DONE and (s.rule.kind is not Kind.RESTRICTION
-                                          or s.item.ends_at is None  # ticked off: no end to lift
-                                          or view.now - s.item.ends_at >= RECENTLY_ALLOWED)
+    """Nothing of this view changes as time passes: each item is done (a restriction or a resume
+    rule out of "Allowed again" for RECENTLY_ALLOWED) or open (a due date, or an item without an
+    end waiting for a tick; a tick is a record change, which builds new views). Later instants
+    see the same view, so the per-second tick skips it, which is most of a long record."""
+    return all(s.state is State.OPEN
+               or s.state is State.DONE and (s.rule.kind not in (Kind.RESTRICTION, Kind.WINDOW)
+                                             or s.item.ends_at is None  # ticked off: nothing lifts
+                                             or view.now - s.item.ends_at >= RECENTLY_ALLOWED)
                for s in view.statuses)
+
+
+def renewed_by(views: Iterable[TreatmentView], now: datetime) -> frozenset[str]:
+    """Rules a session renews: a restriction in force now, or a resume rule of a session already
+    done that has not reached its start again ("minoxidil from 24 h" after today's session)."""
+    return frozenset(
+        rule.id for v in views for s in v.statuses
+        if (rule := s.item.rule).kind is Kind.RESTRICTION and s.state in (State.ACTIVE, State.OPEN)
+        or rule.kind is Kind.WINDOW and s.state is State.UPCOMING and v.treatment.at <= now)
 
 
 def build_views(
@@ -108,15 +119,12 @@ def build_views(
 
 
 def views_for(plans: Iterable[Plan], now: datetime,
-              ticked: frozenset[tuple[str, str]] = frozenset()) -> list[TreatmentView]:
-    """The plans' views at `now` (also the per-second tick: plans are built once per change)."""
+              ticked: frozenset[tuple[str, str]] = frozenset(),
+              carried: frozenset[str] = frozenset()) -> list[TreatmentView]:
+    """The plans' views at `now` (also the per-second tick: plans are built once per change).
+    `carried`: what views left out of this call (settled ones) renew."""
     views = [TreatmentView(plan, tuple(status(plan, now, ticked)), now, ticked) for plan in plans]
-    # Renewed: a restriction in force now, or a resume rule of a session already done that has
-    # not reached its start again ("minoxidil from 24 h" after today's session).
-    renewed = frozenset(
-        rule.id for v in views for s in v.statuses
-        if (rule := s.item.rule).kind is Kind.RESTRICTION and s.state in (State.ACTIVE, State.OPEN)
-        or rule.kind is Kind.WINDOW and s.state is State.UPCOMING and v.treatment.at <= now)
+    renewed = renewed_by(views, now) | carried
     return [v._replace(renewed=renewed) for v in views]
 
 

@@ -116,20 +116,23 @@ def test_a_window_opening_is_a_crossing_and_a_late_tick_still_sees_it():
 def test_a_settled_plan_is_kept_as_it_is_by_the_tick():
     # A middle session of a course, a year on: its restrictions lifted long ago, it holds no
     # course-level item (the first session does) and no due date (the last one does), and what it
-    # had without an end the patient ticked off. Nothing of it can change any more.
+    # had without an end the patient ticked off. Nothing of it can change any more. A last
+    # session a year on, its next session "due since", does not change with time either.
     year = AT + timedelta(days=365)
-    course = (treatment(), treatment(at=AT + timedelta(weeks=2)), treatment(at=AT + timedelta(weeks=4)))
+    course = (treatment(), treatment(at=AT + timedelta(weeks=2)), treatment(at=AT + timedelta(weeks=4)),
+              treatment("prp", year - timedelta(hours=1)))  # and a treatment of an hour ago
     middle = course[1]
     first_look = {v.treatment.id: v for v in views(year, *course)}[middle.id]
     ticks = [(middle.id, s.rule.id) for s in first_look.statuses if s.item.ends_at is None]
     everything = build_views(course, year, lambda t: get_protocol(t.procedure), ticks)
     old = {v.treatment.id: v for v in everything}[middle.id]
-    running = {v.treatment.id: v for v in everything}[course[2].id]
+    running = {v.treatment.id: v for v in everything}[course[3].id]
     assert overview.settled(old) and not overview.settled(running)
+    assert overview.settled({v.treatment.id: v for v in everything}[course[2].id])
     tick = year + timedelta(seconds=1)
     later = agenda.views_at(everything, tick)
     by_id = {v.treatment.id: v for v in later}
-    assert by_id[middle.id] is old and by_id[course[2].id] is not running
+    assert by_id[middle.id] is old and by_id[course[3].id] is not running
     # What the dashboard shows is what freshly computed views would show.
     fresh = build_views(course, tick, lambda t: get_protocol(t.procedure), ticks)
     assert agenda.dashboard_sections(later) == agenda.dashboard_sections(fresh)
@@ -275,3 +278,19 @@ def test_state_of_items_is_the_plans():
     active_ids = {s.rule.id for s in v[0].statuses if s.state is State.ACTIVE
                   or s.state is State.OPEN and s.rule.kind is not Kind.EXPECT}
     assert set(ids(agenda.dashboard_sections(v)[0].rows)) == active_ids
+
+
+def test_an_untouched_open_instruction_is_settled_but_still_renews_its_rule():
+    # PRP's "no NSAIDs" has no end: open until ticked, the same at every later instant. A settled
+    # old PRP view skipped by the tick must still keep a newer session's lifted ban out of
+    # "Allowed again" exactly as a fresh computation does.
+    year = AT + timedelta(days=365)
+    old, new = treatment("prp"), treatment("prp", year - timedelta(days=3))
+    both = (old, new)
+    first = views(year, *both)
+    stale = {v.treatment.id: v for v in first}[old.id]
+    assert overview.settled(stale)
+    tick = year + timedelta(hours=1)
+    later = agenda.views_at(first, tick)
+    assert {v.treatment.id: v for v in later}[old.id] is stale
+    assert agenda.dashboard_sections(later) == agenda.dashboard_sections(views(tick, *both))
