@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from aftercare import agenda
-from aftercare.model import ItemStatus, Kind, PlanItem, Protocol, ReminderSpec, Rule, State, Treatment
+from aftercare.model import Kind, PlanItem, Protocol, ReminderSpec, Rule, Treatment
 from aftercare.overview import build_views
 from aftercare.protocols import get_protocol
 from aftercare.timing import Offset
@@ -80,7 +80,8 @@ def test_older_treatments_each_get_their_heading_after_a_settled_one() -> None:
     newest = treatment("mesotherapy", now - timedelta(hours=1), tid="newest")
     vs = build_views((oldest, settled, newest), now, lambda t: protocols[t.procedure])
     assert [v.treatment.id for v in vs] == ["newest", "settled", "oldest"]
-    found = [(s.key, s.title, s.treatment_id) for s in agenda.dashboard_sections(vs) if s.key.startswith("older:")]
+    found = [(s.key, s.title, s.treatment_id) for s in agenda.dashboard_sections(vs)
+             if s.key.startswith("older:")]
     assert found == [("older:oldest", "Still active from your earlier PRP", "oldest")]
 
 
@@ -196,7 +197,8 @@ def test_next_task_is_the_soonest_after_today_or_none() -> None:
     now = AT + timedelta(hours=1)
     nxt = agenda.next_task(views(now, protocol=p), now, SEOUL)
     assert nxt is not None and nxt.rule.id == "sooner"
-    assert agenda.next_task(views(now, protocol=custom(rule("today", Kind.TASK, "0 h", None))), now, SEOUL) is None
+    only_today = custom(rule("today", Kind.TASK, "0 h", None))
+    assert agenda.next_task(views(now, protocol=only_today), now, SEOUL) is None
 
 
 # --- the timeline --------------------------------------------------------------------------------
@@ -239,7 +241,8 @@ def test_covers_at_the_bucket_edges() -> None:
 
 def test_search_ranks_the_city_itself_before_a_longer_name_of_it() -> None:
     zones = ["America/Indiana/Indianapolis", "America/Indianapolis", "Asia/Seoul"]
-    assert agenda.search_zones("indianapolis", zones) == ["America/Indianapolis", "America/Indiana/Indianapolis"]
+    assert agenda.search_zones("indianapolis", zones) == [
+        "America/Indianapolis", "America/Indiana/Indianapolis"]
     assert agenda.search_zones("Asia/Seoul", zones) == ["Asia/Seoul"]
 
 

@@ -16,10 +16,10 @@ from aftercare.texts import (
     contradictions,
     describe,
     merged,
+    reminder_specs,
     render,
     render_protocol,
     rendered,
-    reminder_specs,
     rule_texts,
     span,
     stated_durations,
@@ -166,7 +166,8 @@ def test_render_protocol_renders_every_rule() -> None:
 def test_reminder_specs_take_the_texts_in_order() -> None:
     r = rule(reminders=(ReminderSpec("end", "a", off("1 h")), ReminderSpec("start", "b")))
     got = reminder_specs(r, ("first", "second", "third"))
-    assert [(s.moment, s.text, s.lead) for s in got] == [("end", "first", off("1 h")), ("start", "second", None)]
+    assert [(s.moment, s.text, s.lead) for s in got] == [
+        ("end", "first", off("1 h")), ("start", "second", None)]
     assert [s.text for s in reminder_specs(r, ("only",))] == ["only"]
 
 
