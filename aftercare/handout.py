@@ -364,8 +364,8 @@ def handout(profile: Profile, protocol: Protocol, fmt: str, at: datetime | None 
 def output_format(out: Path) -> str:
     fmt = FORMATS.get(out.suffix.lower())
     if fmt is None:
-        raise UserError(f"Cannot tell the handout format from {str(out)!r}; end the file name with "
-                        ".html (a printable page) or .md (Markdown).")
+        raise UserError(_("Cannot tell the handout format from {out!r}; end the file name with "
+                          ".html (a printable page) or .md (Markdown).").format(out=str(out)))
     return fmt
 
 
@@ -376,15 +376,16 @@ def write_handout(text: str, out: Path) -> None:
         out = Path(os.path.realpath(out))
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
-        raise UserError(f"The folder {str(folder)!r} for the handout does not exist; create it or "
-                        "choose another --out path.")
+        raise UserError(_("The folder {folder!r} for the handout does not exist; create it or "
+                          "choose another --out path.").format(folder=str(folder)))
     if out.is_dir():
-        raise UserError(f"{str(out)!r} is a folder; give a file name such as handout.html.")
+        raise UserError(_("{out!r} is a folder; give a file name such as handout.html.").format(
+            out=str(out)))
     try:
         fd, tmp = tempfile.mkstemp(prefix=".handout-", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise UserError(f"Cannot write the handout in {str(folder)!r} ({exc.strerror or exc}); "
-                        "choose a folder you can write to.") from None
+        raise UserError(_("Cannot write the handout in {folder!r} ({reason}); choose a folder you "
+                          "can write to.").format(folder=str(folder), reason=exc.strerror or exc)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
@@ -392,5 +393,5 @@ def write_handout(text: str, out: Path) -> None:
         os.replace(tmp, out)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise UserError(f"Cannot write the handout to {str(out)!r} ({exc.strerror or exc}); "
-                        "choose a path you can write to.") from None
+        raise UserError(_("Cannot write the handout to {out!r} ({reason}); choose a path you can "
+                          "write to.").format(out=str(out), reason=exc.strerror or exc)) from None

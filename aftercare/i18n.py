@@ -119,6 +119,13 @@ def _(message: str) -> str:
     return fold(_messages(language()).get(message, message))
 
 
+def N_(message: str) -> str:
+    """Mark `message` for the catalog without translating it now (gettext's `gettext_noop`): the
+    command line's help texts, translated by its formatter when help is shown, so building the
+    parser for `status` reads no catalog."""
+    return message
+
+
 def gettext_in(lang: str, message: str) -> str:
     """`message` in `lang` regardless of the chosen language (the printed sheet, tests)."""
     return _messages(lang).get(message, message)

@@ -80,13 +80,14 @@ def check_target(target: Path) -> None:
     folder = target.parent
     if target.is_dir():
         example = str(target / "aftercare.ics")
-        raise UserError(f"{str(target)!r} is a folder; give a file name such as {example!r}.")
+        raise UserError(_("{target!r} is a folder; give a file name such as {example!r}.").format(
+            target=str(target), example=example))
     if not folder.is_dir():
-        raise UserError(f"The folder {str(folder)!r} does not exist; create it or choose another path "
-                        "for the .ics file.")
+        raise UserError(_("The folder {folder!r} does not exist; create it or choose another path "
+                          "for the .ics file.").format(folder=str(folder)))
     if not os.access(folder, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise UserError(f"Cannot write {str(target)!r}: no write permission there; choose another path "
-                        "for the .ics file.")
+        raise UserError(_("Cannot write {target!r}: no write permission there; choose another path "
+                          "for the .ics file.").format(target=str(target)))
 
 
 def write_atomic(target: Path, data: bytes) -> None:
@@ -96,8 +97,9 @@ def write_atomic(target: Path, data: bytes) -> None:
     try:
         atomic.write_atomic(target, data)
     except OSError as exc:
-        raise UserError(f"Cannot write {str(target)!r}: {exc.strerror or exc}; nothing was written, "
-                        "choose another path for the .ics file.") from None
+        raise UserError(_("Cannot write {target!r}: {reason}; nothing was written, choose another "
+                          "path for the .ics file.").format(target=str(target), reason=exc.strerror or exc)
+                        ) from None
 
 
 def command_export(ctx, args) -> int:

@@ -438,5 +438,8 @@ def get_protocol(procedure: str) -> Protocol:
 
     known = procedure_ids()
     if procedure not in known:
-        raise UserError(f"Unknown procedure {procedure!r}; known procedures are: {', '.join(known)}.")
+        from aftercare.i18n import _
+
+        raise UserError(_("Unknown procedure {procedure!r}; known procedures are: {known}.").format(
+            procedure=procedure, known=", ".join(known)))
     return load_protocol(procedure)
