@@ -225,15 +225,18 @@ def _add_remind(sub, common) -> None:
 def _add_settings(sub, common) -> None:
     se = _sub(sub, "settings", common, N_("show or change quiet hours and muted reminders"))
     se_sub = se.add_subparsers(dest="setting", metavar="SETTING", parser_class=_Parser)
-    quiet = se_sub.add_parser("quiet", help=N_("quiet hours: START END (HH:MM, e.g. 22:00 08:00) or off"))
+    # --lang and --now after any setting too ("settings quiet 22:00 08:00 --lang ko")
+    quiet = se_sub.add_parser("quiet", parents=[common],
+                              help=N_("quiet hours: START END (HH:MM, e.g. 22:00 08:00) or off"))
     quiet.add_argument("times", nargs="+", metavar="TIME")
     for verb, what in (("mute", N_("turn a rule's reminders off (RULE as in 'aftercare settings')")),
                        ("unmute", N_("turn them on again (RULE as in 'aftercare settings')"))):
-        se_sub.add_parser(verb, help=what).add_argument("rule")
+        se_sub.add_parser(verb, parents=[common], help=what).add_argument("rule")
     from aftercare.langpref import add_settings_parsers
 
-    add_settings_parsers(se_sub)
-    se_sub.add_parser("checkin", help=N_("the daily check-in reminder of the first 14 days: on or off")
+    add_settings_parsers(se_sub, common)
+    se_sub.add_parser("checkin", parents=[common],
+                      help=N_("the daily check-in reminder of the first 14 days: on or off")
                       ).add_argument("switch", choices=("on", "off"))
 
 
