@@ -21,7 +21,7 @@ from pathlib import Path
 
 from aftercare.delivery import Listed
 from aftercare.errors import UserError
-from aftercare.i18n import _
+from aftercare.i18n import _, language
 
 EVENT_LENGTH = timedelta(minutes=15)
 PRODID = "-//aftercare//aftercare reminders//EN"
@@ -37,6 +37,8 @@ def calendar_bytes(rows: list[Listed], now: datetime) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", _("Aftercare reminders"))
     stamp = now.astimezone(UTC).replace(microsecond=0)
+    # The texts' language (RFC 5545 LANGUAGE), so a calendar or a screen reader reads them as such.
+    lang = {} if language() == "en" else {"LANGUAGE": language()}
     for row in rows:
         r = row.reminder
         start = row.deliver_at.astimezone(UTC).replace(microsecond=0)
@@ -46,13 +48,13 @@ def calendar_bytes(rows: list[Listed], now: datetime) -> bytes:
         event.add("last-modified", stamp)
         event.add("dtstart", start)
         event.add("dtend", start + EVENT_LENGTH)
-        event.add("summary", r.message)
+        event.add("summary", r.message, parameters=lang)
         event.add("description", _("{procedure} — reminder from aftercare (rule {rule}).").format(
-            procedure=r.procedure, rule=r.rule_id))
+            procedure=r.procedure, rule=r.rule_id), parameters=lang)
         event.add("transp", "TRANSPARENT")  # a reminder does not make the patient busy
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", r.message)
+        alarm.add("description", r.message, parameters=lang)
         alarm.add("trigger", _at_start())  # relative to DTSTART: "at the start of the event"
         event.add_component(alarm)
         cal.add_component(event)
