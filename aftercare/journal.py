@@ -163,7 +163,11 @@ class Page(NamedTuple):
 
 
 def _when(at: datetime, zone: str) -> str:
-    return at.astimezone(ZoneInfo(zone)).strftime("%a %d %b %Y %H:%M")
+    """'Sat 21 Nov 2026 15:00', '2026년 11월 21일 (토) 15:00', '2026年11月21日(土) 15:00'."""
+    from aftercare.localeforms import dated_day
+
+    local = at.astimezone(ZoneInfo(zone))
+    return f"{dated_day(local)} {local:%H:%M}"
 
 
 def build_page(ctx: Context, record: Record) -> Page:
@@ -178,7 +182,9 @@ def build_page(ctx: Context, record: Record) -> Page:
     for e in journal(record):
         c = e.checkin
         local = c.at.astimezone(ZoneInfo(c.zone))
-        heading = local.strftime("%a %d %b %Y")
+        from aftercare.localeforms import dated_day
+
+        heading = dated_day(local)
         if e.day is not None:
             heading += " — " + _("day {n}").format(n=e.day)
         days.setdefault(heading, []).append(e)
@@ -225,7 +231,9 @@ def export_html(ctx: Context, record: Record) -> str:
         return html.escape(clean(text), quote=True)
 
     page = build_page(ctx, record)
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+    from aftercare.i18n import language
+
+    out = ["<!DOCTYPE html>", f'<html lang="{language()}"><head><meta charset="utf-8">',
            # No script, no request: the page is health data and may be opened anywhere.
            '<meta http-equiv="Content-Security-Policy" '
            'content="default-src \'none\'; style-src \'unsafe-inline\'">',

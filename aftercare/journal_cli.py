@@ -122,9 +122,11 @@ def cmd_journal(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     from zoneinfo import ZoneInfo
 
+    from aftercare.localeforms import day_time
+
     for e in entries:
         c = e.checkin
-        when = c.at.astimezone(ZoneInfo(c.zone)).strftime("%a %d %b %H:%M")
+        when = day_time(c.at.astimezone(ZoneInfo(c.zone)))  # 'Sat 21 Nov 15:00', '11월 21일 (토) 15:00'
         day = f" ({_('day {n}').format(n=e.day)})" if e.day else ""
         print(f"{when}{day}: {', '.join(answer_words(c.answers)) or _('nothing to report')}")
         if c.note:
@@ -135,6 +137,10 @@ def cmd_journal(ctx: Context, args: argparse.Namespace) -> int:
             mark = {"emergency": "!!", "clinic": "!", "expected": "·"}[m.level]
             print(f"  {mark} {m.text} ({m.source})")
     return 0
+
+
+# A reminder's states (reminder_actions.Row.state), in the catalog through N_.
+STATES = (N_("upcoming"), N_("due"), N_("held"), N_("snoozed"), N_("delivered"), N_("muted"))
 
 
 def cmd_reminders(ctx: Context, args: argparse.Namespace) -> int:
@@ -154,8 +160,18 @@ def cmd_reminders(ctx: Context, args: argparse.Namespace) -> int:
     if not listed:
         print(_("No reminders: record a treatment with 'aftercare add'."))
         return 0
-    for r in listed:
-        print(f"{r.at.astimezone(zone):%a %d %b %H:%M}  {_(r.state):<9}  {r.key}\n    {clean(r.message)}")
+    from rich.cells import cell_len
+
+    from aftercare.localeforms import day_time
+
+    def padded(text: str, width: int) -> str:  # a column in terminal cells: 예정 is four
+        return text + " " * (width - cell_len(text))
+
+    whens = [day_time(r.at.astimezone(zone)) for r in listed]
+    wide_when = max(cell_len(w) for w in whens)
+    wide_state = max(cell_len(_(state)) for state in STATES)
+    for r, when in zip(listed, whens, strict=True):
+        print(f"{padded(when, wide_when)}  {padded(_(r.state), wide_state)}  {r.key}\n    {clean(r.message)}")
     return 0
 
 
@@ -166,7 +182,9 @@ def cmd_snooze(ctx: Context, args: argparse.Namespace) -> int:
     zone = local_zone()
     action = snooze(ctx, args.key, " ".join(args.duration), zone)
     assert action.until is not None
-    when = f"{action.until.astimezone(zone):%a %d %b %H:%M}"
+    from aftercare.localeforms import day_time
+
+    when = day_time(action.until.astimezone(zone))
     print(_("Snoozed: it comes back once, {time}.").format(time=when))
     return 0
 

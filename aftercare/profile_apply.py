@@ -176,7 +176,10 @@ def _retimed(rule: Rule, start: Offset, end: Offset | None) -> tuple[str, tuple[
     The clinic settled what sources disagree on: if it picked a cited alternative, the rule now
     cites that source; the built-in timing stays on record as an alternative with its source."""
     chosen = _chosen(rule, start, end)
-    default = Alternative(rule.start, rule.end, rule.source, "{span} (the built-in default)", texts_of(rule))
+    from aftercare.i18n import _
+
+    default = Alternative(rule.start, rule.end, rule.source, _("{span} (the built-in default)"),
+                          texts_of(rule))
     alternatives = tuple(a for a in rule.alternatives if a is not chosen) + (default,)
     return (chosen.source if chosen else CLINIC_SOURCE), alternatives
 

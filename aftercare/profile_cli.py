@@ -192,11 +192,15 @@ def describe_protocol(protocol: Protocol, indent: str = "  ") -> list[str]:
     lines = []
     mark = _("(clinic)")
     # The rule id first: it is what a profile changes the rule by.
+    from rich.cells import cell_len
+
     width = max((len(r.id) for r in protocol.rules), default=0)
     for rule in sorted(protocol.rules, key=timeline_order):
         extra = f" — {course_text(rule)}" if course_text(rule) else ""
         tag = f"  {mark}" if rule.from_clinic else ""
-        lines.append(f"{indent}{rule.id:<{width}}  {relative_when(rule):<32} {_(KIND_LABEL[rule.kind])}: "
+        when = relative_when(rule)
+        when += " " * (32 - cell_len(when))  # a column in terminal cells: 처음 48시간 is wider than it counts
+        lines.append(f"{indent}{rule.id:<{width}}  {when} {_(KIND_LABEL[rule.kind])}: "
                      f"{clean(rule.title)}{extra}{tag}")
         # For the clinic: what the other sources say (a patient is shown its choice only).
         for i, alt in enumerate(rule.alternatives):

@@ -20,6 +20,7 @@ from textual.widgets import Button, Header, Input, Static
 
 from aftercare.i18n import _
 from aftercare.journal import LABELS, SCALE_WORDS, answer_words, journal, make_checkin
+from aftercare.localeforms import day_time
 from aftercare.screens.footer import AppFooter
 from aftercare.store import FLAGS, SCALES, SHEDDING, Answers, CheckIn, Record
 from aftercare.textsafe import clean
@@ -165,7 +166,7 @@ class JournalScreen(Screen):
             lines = [_("Your journal (newest first):")]
             for e in reversed(entries[-20:]):
                 c = e.checkin
-                when = c.at.astimezone(self.app.local_zone).strftime("%a %d %b %H:%M")
+                when = day_time(c.at.astimezone(self.app.local_zone))  # '11월 21일 (토) 15:00'
                 day = " · " + _("day {n}").format(n=e.day) if e.day else ""
                 marks = "".join(" !!" if m.level == "emergency" else " !" for m in e.matches
                                 if m.level != "expected")
