@@ -53,7 +53,9 @@ class Question(Horizontal):
 
     def compose(self) -> ComposeResult:
         label = LABELS[self.question]
-        yield Static(Content(label if len(label) <= 23 else label[:22] + "…"), classes="q-label")
+        from aftercare.screens.widgets import fit  # in terminal cells: a Korean label is twice as wide
+
+        yield Static(Content(fit(label, 23)), classes="q-label")
         for index in range(len(self.words)):
             yield Button(self._word(index), id=f"q-{self.question}-{index}", compact=True,
                          classes="-chosen" if index == 0 else "")
