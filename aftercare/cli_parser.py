@@ -96,35 +96,14 @@ class _Formatter(argparse.HelpFormatter):
         return _(action.help) if action.help else action.help
 
     def _split_lines(self, text: str, width: int) -> list[str]:
-        return _wrap(text, width)
+        from aftercare.render import wrap_cells
+
+        return wrap_cells(text, width)
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
-        return "\n".join(indent + line for line in _wrap(text, width - len(indent)))
+        from aftercare.render import wrap_cells
 
-
-def _wrap(text: str, width: int) -> list[str]:
-    """Lines of at most `width` terminal cells (a Korean or Japanese character is two; Japanese
-    has no spaces to break at, so it breaks between characters)."""
-    from rich.cells import cell_len
-
-    lines: list[str] = []
-    for word in " ".join(text.split()).split(" "):
-        while cell_len(word) > width:  # a long run without spaces: cut it on a cell boundary
-            head = ""
-            for ch in word:
-                if cell_len(head + ch) > width:
-                    break
-                head += ch
-            if lines and cell_len(lines[-1]) + 1 + cell_len(head) <= width:
-                lines[-1] += " " + head
-            else:
-                lines.append(head)
-            word = word[len(head):]
-        if lines and cell_len(lines[-1]) + 1 + cell_len(word) <= width:
-            lines[-1] += " " + word
-        elif word:
-            lines.append(word)
-    return lines
+        return "\n".join(indent + line for line in wrap_cells(text, width - len(indent)))
 
 
 class _Parser(argparse.ArgumentParser):
