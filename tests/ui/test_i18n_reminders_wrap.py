@@ -14,6 +14,16 @@ CHECKIN = ("오늘의 체크인 시간입니다: 두피 상태는 어떤가요? 
            "'aftercare checkin'을 실행하세요.")
 
 
+def load_screens_in_english() -> None:
+    import importlib
+    import pkgutil
+
+    import aftercare.screens
+
+    for module in pkgutil.iter_modules(aftercare.screens.__path__):
+        importlib.import_module(f"aftercare.screens.{module.name}")
+
+
 def test_wrap_cells_measures_terminal_cells() -> None:
     lines = wrap_cells(CHECKIN, 30)
     assert lines == ["오늘의 체크인 시간입니다: 두피", "상태는 어떤가요? aftercare에서",
@@ -26,7 +36,14 @@ def test_wrap_cells_measures_terminal_cells() -> None:
 
 
 async def test_the_reminders_screen_keeps_korean_lines_indented(make, seed, clock, settle, text) -> None:
+    # The screens word some labels once, when their module loads: load them in English first,
+    # so that the Korean here leaks into no other test.
+    load_screens_in_english()
     from tests.ui.conftest import _text
+
+    def listed() -> bool:
+        found = app.screen.query("#reminder-list")
+        return bool(found) and found.first(OptionList).option_count > 0
 
     i18n.set_language("ko")
     try:
@@ -38,9 +55,7 @@ async def test_the_reminders_screen_keeps_korean_lines_indented(make, seed, cloc
             await settle(app, pilot)
             from tests.ui.conftest import wait_until
 
-            await wait_until(pilot, lambda: app.screen.query("#reminder-list")
-                             and app.screen.query_one("#reminder-list", OptionList).option_count > 0,
-                             "the reminders listed")
+            await wait_until(pilot, listed, "the reminders listed")
             options = app.screen.query_one("#reminder-list", OptionList)
             width = options.size.width
             prompts = [_text(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
