@@ -15,7 +15,8 @@ answer is cached, and only the one catalog needed is read: `status` pays for one
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -86,6 +87,20 @@ def language() -> str:
                 _resolving = False
         _current = lang or env_language()
     return _current
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """`_()` answers in `lang` inside the block, whatever was chosen: the English protocol is
+    rendered in English even when the first to ask for it is a Korean run (it is cached for the
+    process, and every language's texts are made from it)."""
+    global _current
+    saved = _current
+    _current = lang
+    try:
+        yield
+    finally:
+        _current = saved
 
 
 def reset() -> None:

@@ -97,3 +97,23 @@ def test_a_zone_without_a_local_name_keeps_its_english_city(run_cli, home: Path,
     tz("America/Denver")
     out = run_cli(["status", "--now", "2026-11-30 15:00", "--lang", "ko"], home).out
     assert out.splitlines()[0].startswith("이제 Denver 시간입니다.")
+
+
+def test_the_english_protocol_stays_english_when_a_korean_run_loads_it_first() -> None:
+    # Cached for the process and the base of every translation: its durations were rendered in
+    # whatever language asked first ("it may say up to 48시간" in an English sentence).
+    from aftercare import protocols
+
+    protocols.load_english.cache_clear()
+    protocols._localized.cache_clear()
+    try:
+        i18n.set_language("ko")
+        rule = protocols.load_english("mesotherapy").rule("minoxidil-resume")
+        korean = protocols.load_protocol("mesotherapy").rule("minoxidil-resume")
+    finally:
+        i18n.set_language(None)
+        protocols.load_english.cache_clear()
+        protocols._localized.cache_clear()
+    texts = " ".join(m.text for m in rule.reminders) + rule.why + rule.allowed
+    assert "48 hours" in texts and "시간" not in texts
+    assert "48시간" in " ".join(m.text for m in korean.reminders)
