@@ -20,8 +20,8 @@ from aftercare.textsafe import clean
 def _level(text: str) -> int:
     # argparse's type=int would say "invalid int value"; this says what is accepted.
     if not text.strip().isdigit() or not 0 <= int(text) <= 3:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a level from 0 to 3 (0 none, 1 mild, "
-                                         "2 moderate, 3 strong)")
+        raise argparse.ArgumentTypeError(_("{value!r} is not a level from 0 to 3 (0 none, 1 mild, "
+                                           "2 moderate, 3 strong)").format(value=text))
     return int(text)
 
 

@@ -20,7 +20,8 @@ from aftercare.cli_parser import ARGPARSE_MESSAGES, ARGPARSE_WORDS, translate_ar
 ROOT = Path(__file__).resolve().parent.parent
 # Raised for the patient (exit 2 or 1 with one sentence). ContentError is not here: it reports our
 # own shipped content (content/procedures, content/triage.toml) to the people who maintain it.
-PATIENT_ERRORS = {"UserError", "RecordBusy", "RecordInaccessible"}
+PATIENT_ERRORS = {"UserError", "RecordBusy", "RecordInaccessible", "ArgumentTypeError",
+                  "ArgumentError"}
 # Words that may stand in an untranslated literal: the program's name and its commands.
 NAMES = re.compile(r"\baftercare\b")
 HANGUL_OR_KANA = re.compile(r"[\uac00-\ud7a3\u3040-\u30ff]")
@@ -219,3 +220,14 @@ def test_translate_argparse_fills_the_values_and_leaves_the_unknown_alone() -> N
     assert translate_argparse(message) == (
         "인수 --shedding: 잘못된 선택: 'lots' (가능한 값: 'none', 'some', 'heavy')")
     assert translate_argparse("something argparse never says") == "something argparse never says"
+
+
+def test_errors_found_by_reading_each_command_once(run_cli, home, tz) -> None:
+    line = _one_sentence(run_cli(["checkin", "--redness", "5", "--lang", "ko"], home), "ko")
+    assert line == ("aftercare: 인수 --redness: '5': 0–3 단계가 아닙니다(0 없음, 1 약함, 2 중간, 3 심함). "
+                    "도움말: 'aftercare checkin --help'.")
+    empty = run_cli(["status", "--lang", "ko"], home).out.splitlines()
+    assert empty[1] == "  aftercare add PROCEDURE --at WHEN [--zone ZONE]   ('aftercare procedures' 참고)"
+    tz("EST5EDT,M3.2.0,M11.1.0")  # a POSIX rule, refused: no IANA name to store
+    line = _one_sentence(run_cli(["status", "--lang", "ja"], home), "ja")
+    assert line.startswith("aftercare: タイムゾーン TZ='EST5EDT,M3.2.0,M11.1.0' は IANA の")
