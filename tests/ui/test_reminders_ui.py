@@ -60,8 +60,11 @@ def desktop(tmp_path: Path, monkeypatch) -> Path:
 
 
 def notes(app) -> list[tuple[str, str, str]]:
-    """(title, message, severity) of every notification the app raised so far."""
-    return [(n.title, n.message, n.severity) for n in app._notifications]
+    """(title, message, severity) of every notice the app raised so far: the reminders' own toasts
+    (screens.reminder_toast, "warning" when urgent), then Textual's notifications."""
+    ours = app.__dict__.get("notices")
+    shown = [(n.title, n.body, "warning" if n.urgent else "information") for n in ours.log] if ours else []
+    return shown + [(n.title, n.message, n.severity) for n in app._notifications]
 
 
 async def wait_until(pilot, condition, what: str, limit_s: float = 60.0) -> None:
@@ -255,6 +258,9 @@ async def test_reminders_view_at_80x24_in_the_patients_zone_after_quiet_hours(
     app = make(FixedClock(AT + 27 * H))  # 08:30 in London, just after quiet hours
     async with app.run_test(size=SIZE) as pilot:
         await started(app, pilot, settle)
+        assert [m for _, m, _ in notes(app)] == [MINOXIDIL]
+        await pilot.press("escape")  # its toast, closed: this test reads the whole view
+        await settle(app, pilot)
         await pilot.press("m")
         await pilot.pause()
         assert isinstance(app.screen, RemindersScreen)
