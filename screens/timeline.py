@@ -88,21 +88,27 @@ def scale_lines(buckets: list[Bucket], cell: int, indent: int, now_index: int | 
     return ["".join(groups).rstrip(), "".join(numbers).rstrip(), marker.rstrip()]
 
 
-def legend_content(entries: list[tuple[tuple[str, str], str]], width: int) -> Content:
-    """The legend's "glyph word" entries, on as many lines as `width` needs, never broken inside
-    an entry ("▓ may" at one line's end and "resume" on the next)."""
+def legend_content(groups: list[list[tuple[tuple[str, str], str]]], width: int) -> Content:
+    """The legend's "glyph word" entries, on as many lines as `width` needs: never broken inside
+    an entry ("▓ may" at one line's end, "resume" on the next), and a group (the journal's two
+    marks) starts a new line rather than being split across two."""
     parts: list[str | tuple[str, str]] = []
     used = 0
-    for (glyph, style), word in entries:
-        size = cell_len(f"{glyph} {word}")
-        if used and used + 2 + size > width:
+    for group in groups:
+        sizes = [cell_len(f"{glyph} {word}") for (glyph, _style), word in group]
+        whole = sum(sizes) + 2 * (len(sizes) - 1)
+        if used and used + 2 + whole > width:
             parts.append("\n")
             used = 0
-        elif used:
-            parts.append("  ")
-            used += 2
-        parts += [(glyph, style), " " + word]
-        used += size
+        for ((glyph, style), word), size in zip(group, sizes, strict=True):
+            if used and used + 2 + size > width:
+                parts.append("\n")
+                used = 0
+            elif used:
+                parts.append("  ")
+                used += 2
+            parts += [(glyph, style), " " + word]
+            used += size
     return Content.assemble(*parts)
 
 
@@ -205,12 +211,11 @@ class TimelineScreen(Screen):
                     parts += [" " * (cell * now_index), ("│", "$text")]
             rows.add_option(Option(Content.assemble(*parts), id=f"{item.treatment_id}/{status.rule.id}"))
         rows.highlighted = min(highlighted or 0, rows.option_count - 1)
-        entries = [((glyph, colour), word) for kind, word in LEGEND
-                   for glyph, colour in (BAR_GLYPHS[kind],)]
-        entries.append((("│", "$text"), _("now")))
+        bars = [(BAR_GLYPHS[kind], word) for kind, word in LEGEND] + [(("│", "$text"), _("now"))]
+        groups = [[entry] for entry in bars]
         if marks:
-            entries += [(checkin_mark(), _("check-in")), (SIGN_MARK, _("a sign to tell your clinic"))]
-        self.query_one("#legend", Static).update(legend_content(entries, width))
+            groups.append([(checkin_mark(), _("check-in")), (SIGN_MARK, _("a sign to tell your clinic"))])
+        self.query_one("#legend", Static).update(legend_content(groups, width))
         self._show_why()
 
     def _journal_row(self, buckets: list[Bucket], cell: int, title_width: int, now_index: int | None,
