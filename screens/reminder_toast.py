@@ -178,7 +178,10 @@ class ReminderNotices:
     def _rack(self, create: bool) -> ReminderRack | None:
         # A dialog (the snooze choice) shows the screen beneath: the notices stay there.
         screen = next((s for s in reversed(self.app.screen_stack) if not s.is_modal), None)
-        if screen is None or not screen.is_mounted:
+        if screen is None:
+            return None
+        if not screen.is_mounted:  # just pushed: shown on it once it is there
+            screen.call_after_refresh(self.refresh)
             return None
         racks = screen.query_children(ReminderRack)
         if racks:

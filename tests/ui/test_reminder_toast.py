@@ -126,6 +126,18 @@ async def test_escape_closes_it_a_timeout_hides_it_and_several_stack(make, seed,
         # At most three: the oldest gave way; the newest is at the bottom.
         assert [t.notice.body for t in toasts(app)] == ["body 1", "body 2", "body 3"]
         assert toasts(app)[-1].region.y > toasts(app)[0].region.y
+        # They follow the patient to another screen, and back.
+        await pilot.press("l")
+        await wait_until(pilot, lambda: len(toasts(app)) == 3 and type(app.screen).__name__
+                         == "TimelineScreen", "the toasts on the timeline")
+        await pilot.press("escape")  # the newest goes (not the timeline: it waits for no toast)
+        await wait_until(pilot, lambda: len(toasts(app)) == 2, "escape to close one")
+        assert type(app.screen).__name__ == "TimelineScreen"
+        app.pop_screen()
+        await wait_until(pilot, lambda: len(toasts(app)) == 2 and type(app.screen).__name__
+                         == "DashboardScreen", "the same toasts back on the dashboard")
+        app.reminders.toast(Note("title 4", "body 4", False, ()))
+        await wait_until(pilot, lambda: len(toasts(app)) == 3, "the fourth")
         await pilot.press("escape")  # the newest goes
         await wait_until(pilot, lambda: len(toasts(app)) == 2, "escape to close one")
         assert [t.notice.body for t in toasts(app)] == ["body 1", "body 2"]

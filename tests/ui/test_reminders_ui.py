@@ -116,7 +116,8 @@ async def test_a_reminder_due_while_open_fires_once_as_toast_bell_and_desktop(
         # The scheduler, not the test, fires the job (it runs on APScheduler's real clock).
         await wait_until(pilot, lambda: bool(notes(app)), "the scheduler's job to show the reminder")
         await settle(app, pilot)
-        assert notes(app) == [("aftercare — Exosome / growth-factor mesotherapy", MINOXIDIL, "information")]
+        # In the app its toast is titled by the procedure (the desktop's by "aftercare — …" too).
+        assert notes(app) == [("Exosome / growth-factor mesotherapy", MINOXIDIL, "information")]
         assert bells == [1]
         key = f"{treatment.id}/minoxidil-resume/start/0"
         assert Store(home).load().delivered == (key,)
