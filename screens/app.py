@@ -182,6 +182,8 @@ class AftercareApp(App[None]):
         self.show_clinic()
 
     def refresh_screens(self) -> None:
+        if not self.is_running:  # shutting down: the screens' widgets are being removed
+            return
         screen = self.screen
         refresh = getattr(screen, "refresh_state", None)
         if refresh is not None and screen.is_mounted:
