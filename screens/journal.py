@@ -20,6 +20,7 @@ from textual.widgets import Button, Header, Input, Static
 
 from aftercare.i18n import _
 from aftercare.journal import LABELS, SCALE_WORDS, answer_words, journal, make_checkin
+from aftercare.localeforms import day_time
 from aftercare.screens.footer import AppFooter
 from aftercare.store import FLAGS, SCALES, SHEDDING, Answers, CheckIn, Record
 from aftercare.textsafe import clean
@@ -68,7 +69,9 @@ class Question(Horizontal):
 
     def compose(self) -> ComposeResult:
         label = LABELS[self.question]
-        yield Static(Content(label if len(label) <= 23 else label[:22] + "…"), classes="q-label")
+        from aftercare.screens.widgets import fit  # in terminal cells: a Korean label is twice as wide
+
+        yield Static(Content(fit(label, 23)), classes="q-label")
         for index in range(len(self.words)):
             yield Answer(self._word(index), index, id=f"q-{self.question}-{index}",
                          classes="-chosen" if index == 0 else "")
@@ -184,7 +187,7 @@ class JournalScreen(Screen):
             lines = [_("Your journal (newest first):")]
             for e in reversed(entries[-20:]):
                 c = e.checkin
-                when = c.at.astimezone(self.app.local_zone).strftime("%a %d %b %H:%M")
+                when = day_time(c.at.astimezone(self.app.local_zone))  # '11월 21일 (토) 15:00'
                 day = " · " + _("day {n}").format(n=e.day) if e.day else ""
                 marks = "".join(" !!" if m.level == "emergency" else " !" for m in e.matches
                                 if m.level != "expected")
