@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from waiting import wait_until  # tests/ui/waiting.py: waits on state, not on time
+
 from aftercare.clock import FixedClock
 from aftercare.store import Store
 
@@ -16,8 +18,6 @@ PRP_AT = NOW - timedelta(weeks=3)  # shampoo, sweating and colour long allowed a
 
 
 async def test_a_prp_three_weeks_ago_opens_without_a_summary_of_old_news(make, seed, home, la, settle):
-    from conftest import wait_until
-
     Store(home).update(lambda r: r._replace(settings=r.settings._replace(checkin_reminder=False)))
     seed(procedure="prp", at=PRP_AT)
     app = make(FixedClock(NOW))

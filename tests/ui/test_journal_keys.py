@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from waiting import wait_until  # tests/ui/waiting.py: waits on state, not on time
+
 from aftercare.clock import FixedClock
 from aftercare.store import Store
 
@@ -27,8 +29,6 @@ def burst(app, *keys: str) -> None:
 
 
 async def test_keys_sent_with_no_pause_reach_the_journal_form(make, seed, home, la, settle) -> None:
-    from conftest import wait_until
-
     from aftercare.screens.journal import QUESTIONS
 
     seed(at=PROCEDURE_AT)

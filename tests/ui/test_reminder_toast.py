@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from waiting import wait_until  # tests/ui/waiting.py: waits on state, not on time
 
 from aftercare.clock import FixedClock
 from aftercare.store import Store
@@ -42,16 +43,12 @@ def toasts(app):
 
 async def delivered(app, pilot, settle) -> None:
     """Wait for the start-up look to deliver and its toast to be on screen."""
-    from conftest import wait_until
-
     await wait_until(pilot, lambda: bool(toasts(app)) and app.reminders is not None
                      and app.reminders.next_at is not None, "the reminder's toast")
     await settle(app, pilot)
 
 
 async def test_a_delivered_reminder_shows_a_toast_and_d_marks_it_done(make, seed, home, la, settle):
-    from conftest import wait_until
-
     from aftercare.screens.messages import ReminderDone
 
     treatment = seed(at=AT)
@@ -81,8 +78,6 @@ async def test_a_delivered_reminder_shows_a_toast_and_d_marks_it_done(make, seed
 
 async def test_z_and_a_choice_snooze_it_out_of_quiet_hours_and_it_comes_back_once(
         make, seed, home, la, settle):
-    from conftest import wait_until
-
     from aftercare.screens.reminders_view import SnoozeChoice
 
     treatment = seed(at=AT)
@@ -109,8 +104,6 @@ async def test_z_and_a_choice_snooze_it_out_of_quiet_hours_and_it_comes_back_onc
 
 
 async def test_escape_closes_it_a_timeout_hides_it_and_several_stack(make, seed, la, settle, home):
-    from conftest import wait_until
-
     from aftercare.delivery import Note
 
     seed(at=AT)
@@ -152,8 +145,6 @@ async def test_escape_closes_it_a_timeout_hides_it_and_several_stack(make, seed,
 
 
 async def test_an_urgent_reminder_keeps_its_marking_and_cannot_be_snoozed(make, seed, la, settle):
-    from conftest import wait_until
-
     from aftercare.delivery import Note
     from aftercare.reminders import Reminder
 
