@@ -375,6 +375,18 @@ class Store:
         self._home = os.fspath(home) if home is not None else _data_home()
         self._record = os.path.join(self._home, RECORD_NAME)
         self.clock = clock or SystemClock()
+        # The last record `load` parsed, with its file's (inode, size, mtime_ns): see `last_loaded`.
+        self._last: tuple[tuple[int, int, int], Record] | None = None
+
+    @property
+    def folder(self) -> str:
+        """The data folder as text: `home` without importing pathlib."""
+        return self._home
+
+    @property
+    def record_file(self) -> str:
+        """The record's file as text: `path` without importing pathlib."""
+        return self._record
 
     @property
     def home(self) -> Path:
@@ -436,13 +448,17 @@ class Store:
         """The record as it is now (empty when there is none). Raises RecordUnreadable."""
         try:
             with open(self._record, "rb") as f:
+                st = os.fstat(f.fileno())
                 raw = f.read()
         except FileNotFoundError:
+            self._last = None
             return Record()
         except OSError as exc:
             raise self._inaccessible(exc, "read") from None
         try:
-            return _from_toml(tomllib.loads(raw.decode("utf-8-sig")))  # a BOM from Notepad is fine
+            record = _from_toml(tomllib.loads(raw.decode("utf-8-sig")))  # a BOM from Notepad is fine
+            self._last = ((st.st_ino, st.st_size, st.st_mtime_ns), record)
+            return record
         except _NewerRecord as exc:
             raise RecordInaccessible(
                 f"The record {self._record} was written by a newer aftercare (schema {exc.version}, "
@@ -460,6 +476,20 @@ class Store:
                     return Record()
                 moved = self._move_aside()
             raise RecordUnreadable(moved, reason) from None
+
+    def last_loaded(self) -> Record | None:
+        """The record `load` last returned, while the file is still the one it read (same inode,
+        size and modification time), else None. What reads the record only to look something up
+        (the language, `aftercare.langpref`) is spared a second parse: a thousand treatments
+        take tomllib as long as the rest of `status`."""
+        if self._last is None:
+            return None
+        key, record = self._last
+        try:
+            st = os.stat(self._record)
+        except OSError:
+            return None
+        return record if (st.st_ino, st.st_size, st.st_mtime_ns) == key else None
 
     def update(self, change: Callable[[Record], Record]) -> Record:
         """Apply `change` to the current record under the lock and write the result atomically."""
