@@ -27,11 +27,12 @@ def record_language(store: Store) -> str | None:
         chosen = record.settings.language
         names = [record.profile] + [t.profile for t in reversed(record.treatments)]
     else:
-        import tomllib
-
         try:
             with open(store.record_file, "rb") as f:
-                doc = tomllib.load(f)
+                raw = f.read()
+            import tomllib  # once there is a record to read
+
+            doc = tomllib.loads(raw.decode())
         except (OSError, ValueError):
             return None
         settings = doc.get("settings", {})

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -455,6 +454,8 @@ class Store:
             return Record()
         except OSError as exc:
             raise self._inaccessible(exc, "read") from None
+        import tomllib  # here, not at the top: `status` without a record never needs it
+
         try:
             record = _from_toml(tomllib.loads(raw.decode("utf-8-sig")))  # a BOM from Notepad is fine
             self._last = ((st.st_ino, st.st_size, st.st_mtime_ns), record)

@@ -44,3 +44,66 @@ def test_the_language_from_the_loaded_record_is_the_language_from_the_file(home:
         store.load()
         assert store.last_loaded() is not None
         assert record_language(store) == from_file, change
+
+
+def _content_copy(tmp_path: Path, monkeypatch) -> Path:
+    """The shipped content copied to a folder of the test's own, which the loaders then read."""
+    import shutil
+
+    from aftercare import content, protocols
+
+    copy = tmp_path / "content"
+    shutil.copytree(content.CONTENT_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    monkeypatch.setattr(content, "CONTENT_DIR", str(copy))
+    _forget(protocols)
+    return copy
+
+
+def _forget(protocols) -> None:
+    """Protocols are read once per process: forget them (before the copy, and after it)."""
+    for cached in (protocols.load_english, protocols._localized, protocols.known_sources):
+        cached.cache_clear()
+
+
+def test_a_procedure_is_read_from_its_cache_until_its_file_changes(tmp_path: Path, monkeypatch) -> None:
+    import tomllib
+
+    from aftercare import protocols
+
+    copy = _content_copy(tmp_path, monkeypatch)
+    try:
+        procedure = copy / "procedures" / "mesotherapy.toml"
+        first = protocols.load_english("mesotherapy")
+        assert (copy / "procedures" / "__pycache__" / "mesotherapy.toml.marshal").exists()
+        assert (copy / "__pycache__" / "sources.toml.marshal").exists()
+        protocols.load_english.cache_clear()
+        assert protocols.load_english("mesotherapy") == first  # from the cache: the same protocol
+        # The same as parsing the file with tomllib, as before the cache.
+        with open(procedure, "rb") as f:
+            parsed, _ = protocols.parse_protocol(tomllib.load(f), frozenset(protocols.known_sources()))
+        assert parsed == first
+        text = procedure.read_text(encoding="utf-8")
+        assert 'name = "Exosome / growth-factor mesotherapy"' in text
+        procedure.write_text(text.replace('name = "Exosome / growth-factor mesotherapy"',
+                                          'name = "Edited mesotherapy"'), encoding="utf-8")
+        os.utime(procedure, ns=(1, 10**18))  # a new modification time, whatever the clock's resolution
+        protocols.load_english.cache_clear()
+        assert protocols.load_english("mesotherapy").name == "Edited mesotherapy"
+    finally:
+        _forget(protocols)
+
+
+def test_content_in_a_folder_that_cannot_be_written_is_parsed_each_time(tmp_path: Path, monkeypatch) -> None:
+    from aftercare import protocols, tomlcache
+
+    copy = _content_copy(tmp_path, monkeypatch)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tomlcache.os, "makedirs", refuse)  # what a read-only install does
+    try:
+        assert protocols.load_english("mesotherapy").id == "mesotherapy"
+        assert not (copy / "procedures" / "__pycache__").exists()
+    finally:
+        _forget(protocols)
