@@ -4,9 +4,11 @@ The UI, the reminder daemon and the CLI may all run at once, so every change is
 load → modify → write inside one lock, and readers never see a half-written file because the
 new version replaces the old in one `os.replace`. A file that does not parse is moved aside
 (never overwritten) and the caller is told where it went.
-"""
 
-from __future__ import annotations
+Annotations are evaluated (no `from __future__ import annotations`), as in aftercare.model:
+NamedTuple compiles each annotation given as text (2.6 M instructions for these classes); what is
+only imported for type checking, or not yet defined, is quoted.
+"""
 
 import os
 import sys
@@ -31,7 +33,7 @@ DEFAULT_QUIET_HOURS = ("22:00", "08:00")
 class RecordUnreadable(Exception):
     """The record did not parse; it has been moved to `moved_to`."""
 
-    def __init__(self, moved_to: Path, reason: str) -> None:
+    def __init__(self, moved_to: "Path", reason: str) -> None:
         super().__init__(f"{moved_to}: {reason}")
         self.moved_to = moved_to
         self.reason = reason
@@ -140,16 +142,16 @@ class Record(NamedTuple):
     def is_ticked(self, treatment_id: str, rule_id: str) -> bool:
         return any(t.treatment == treatment_id and t.rule == rule_id for t in self.ticks)
 
-    def with_tick(self, treatment_id: str, rule_id: str, at: datetime, ticked: bool) -> Record:
+    def with_tick(self, treatment_id: str, rule_id: str, at: datetime, ticked: bool) -> "Record":
         rest = tuple(t for t in self.ticks if (t.treatment, t.rule) != (treatment_id, rule_id))
         return self._replace(ticks=rest + ((Tick(treatment_id, rule_id, at),) if ticked else ()))
 
-    def with_muted(self, rule_id: str, muted: bool) -> Record:
+    def with_muted(self, rule_id: str, muted: bool) -> "Record":
         """A rule's reminders off (for every treatment) or on again."""
         rest = tuple(m for m in self.settings.muted if m != rule_id)
         return self._replace(settings=self.settings._replace(muted=rest + ((rule_id,) if muted else ())))
 
-    def without_treatment(self, treatment_id: str, at: datetime | None = None) -> Record:
+    def without_treatment(self, treatment_id: str, at: datetime | None = None) -> "Record":
         """The record without that treatment. Its delivered keys move to `retired` (as of `at`,
         now by default): the id is a hash of procedure and time, so recording the same treatment
         again gives the same keys, and its past reminders must not come again."""
@@ -166,7 +168,7 @@ class Record(NamedTuple):
         )
 
 
-def data_home() -> Path:
+def data_home() -> "Path":
     """`$AFTERCARE_HOME` when set (tests, clinics), else the platform's user data folder."""
     from pathlib import Path
 
@@ -357,6 +359,16 @@ def _from_toml(doc: dict[str, Any]) -> Record:
                   snoozes, None if last_zone is None else _zone(last_zone))
 
 
+def _text_of(raw: bytes) -> str:
+    """`raw.decode("utf-8-sig")` without importing that codec's module (~0.15 ms): a leading BOM
+    is dropped; a text that does not decode raises utf-8-sig's own error, which the patient is shown."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8-sig")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
 class _NewerRecord(Exception):
     def __init__(self, version: int) -> None:
         super().__init__(version)
@@ -388,13 +400,13 @@ class Store:
         return self._record
 
     @property
-    def home(self) -> Path:
+    def home(self) -> "Path":
         from pathlib import Path
 
         return Path(self._home)
 
     @property
-    def path(self) -> Path:
+    def path(self) -> "Path":
         from pathlib import Path
 
         return Path(self._record)
@@ -457,7 +469,7 @@ class Store:
         import tomllib  # here, not at the top: `status` without a record never needs it
 
         try:
-            record = _from_toml(tomllib.loads(raw.decode("utf-8-sig")))  # a BOM from Notepad is fine
+            record = _from_toml(tomllib.loads(_text_of(raw)))  # a BOM from Notepad is fine
             self._last = ((st.st_ino, st.st_size, st.st_mtime_ns), record)
             return record
         except _NewerRecord as exc:
@@ -501,7 +513,7 @@ class Store:
                 self._write(new)
             return new
 
-    def _move_aside(self) -> Path:
+    def _move_aside(self) -> "Path":
         stamp = self.clock.now().strftime("%Y%m%dT%H%M%S%fZ")
         target = self.path.with_name(f"record.unreadable-{stamp}.toml")
         n = 1

@@ -7,6 +7,8 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from aftercare.langpref import record_language
 from aftercare.model import Treatment
 from aftercare.store import Store
@@ -107,3 +109,30 @@ def test_content_in_a_folder_that_cannot_be_written_is_parsed_each_time(tmp_path
         assert not (copy / "procedures" / "__pycache__").exists()
     finally:
         _forget(protocols)
+
+
+@pytest.mark.parametrize("raw", [b"a = 1", "\ufeffa = 1".encode(), "\ufeff\ufeffa = 1".encode(), b"",
+                                 b"\xef\xbb\xbf", b"a = \xff", b"\xef\xbb\xbfa = \xe9"])
+def test_the_record_text_decodes_as_utf_8_sig_does(raw: bytes) -> None:
+    from aftercare import store
+
+    try:
+        expected = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        with pytest.raises(UnicodeDecodeError) as got:
+            store._text_of(raw)
+        assert str(got.value) == str(exc)  # the reason the patient is shown is the same
+    else:
+        assert store._text_of(raw) == expected
+
+
+@pytest.mark.parametrize("tz", ["JST-9", ":Asia/Tokyo", "Asia/Tokyo", " ", ""])
+def test_tz_is_checked_whenever_it_is_set(run_cli, monkeypatch, tz: str) -> None:
+    from aftercare.timeparse import tz_problem
+
+    monkeypatch.setenv("TZ", tz)
+    result = run_cli(["status"])
+    problem = tz_problem()
+    assert (result.code, bool(problem)) in ((0, False), (2, True)), result
+    if problem:
+        assert problem in result.err
