@@ -3,7 +3,7 @@
 Shared by `aftercare status` and the dashboard so both say the same thing.
 """
 
-from __future__ import annotations
+# Annotations are evaluated, not kept as text: a NamedTuple compiles each text one (see aftercare.model).
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta

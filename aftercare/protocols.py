@@ -5,7 +5,7 @@ so that clinic staff checking a profile see all of them at once; `load_catalog` 
 `ContentError` because shipped content must simply be right.
 """
 
-from __future__ import annotations
+# Annotations are evaluated, not kept as text: a NamedTuple compiles each text one (see aftercare.model).
 
 import re
 from collections.abc import Iterator, Mapping
