@@ -14,10 +14,11 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from aftercare import recordcache
 from aftercare.clock import Clock, SystemClock
 from aftercare.model import Treatment
 
@@ -369,6 +370,42 @@ def _text_of(raw: bytes) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
+# --- the parsed record as plain data, for aftercare.recordcache ---------------------------------
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+# The layout `_plain` writes: a change of any of these classes makes every kept copy stale.
+_SHAPE = tuple(c._fields for c in (Record, Treatment, Tick, Settings, Claim, Retired, CheckIn, Answers,
+                                   Snooze))
+
+
+def _us(at: datetime) -> int:
+    return (at - _EPOCH) // _MICROSECOND  # exact, as a float timestamp would not be
+
+
+def _plain(r: Record) -> tuple:
+    """`r` (as `_from_toml` made it: every instant in UTC) in types marshal holds."""
+    return (tuple((t.id, t.procedure, _us(t.at), t.zone, t.profile, t.new_course) for t in r.treatments),
+            tuple((k.treatment, k.rule, _us(k.at)) for k in r.ticks), r.delivered, tuple(r.settings),
+            r.profile, tuple((c.key, _us(c.at), c.owner) for c in r.claims),
+            tuple((x.key, _us(x.at)) for x in r.retired),
+            tuple((_us(c.at), c.zone, c.treatment, tuple(c.answers), c.note, c.photo) for c in r.checkins),
+            tuple((z.key, _us(z.until)) for z in r.snoozes), r.last_zone)
+
+
+def _from_plain(p: tuple) -> Record:
+    epoch, us = _EPOCH, _MICROSECOND
+    return Record(
+        tuple(Treatment(i, procedure, epoch + at * us, zone, profile, new)
+              for i, procedure, at, zone, profile, new in p[0]),
+        tuple(Tick(t, rule, epoch + at * us) for t, rule, at in p[1]), p[2], Settings(*p[3]), p[4],
+        tuple(Claim(key, epoch + at * us, owner) for key, at, owner in p[5]),
+        tuple(Retired(key, epoch + at * us) for key, at in p[6]),
+        tuple(CheckIn(epoch + at * us, zone, t, Answers(*a), note, photo)
+              for at, zone, t, a, note, photo in p[7]),
+        tuple(Snooze(key, epoch + at * us) for key, at in p[8]), p[9])
+
+
 class _NewerRecord(Exception):
     def __init__(self, version: int) -> None:
         super().__init__(version)
@@ -457,21 +494,29 @@ class Store:
 
     def load(self) -> Record:
         """The record as it is now (empty when there is none). Raises RecordUnreadable."""
+        return self._load(keep_copy=True)
+
+    def _load(self, keep_copy: bool) -> Record:
+        """`load`; `keep_copy`: keep a parsed copy for the next reader (aftercare.recordcache)."""
         try:
             with open(self._record, "rb") as f:
                 st = os.fstat(f.fileno())
                 raw = f.read()
         except FileNotFoundError:
             self._last = None
+            recordcache.remove(self._home)  # no copy of a record that is gone
             return Record()
         except OSError as exc:
             raise self._inaccessible(exc, "read") from None
-        import tomllib  # here, not at the top: `status` without a record never needs it
+        self._last = None
+        if (plain := recordcache.read(self._home, st, raw, _SHAPE)) is not None:
+            record = _from_plain(plain)  # what tomllib made of these very bytes before
+            self._last = ((st.st_ino, st.st_size, st.st_mtime_ns), record)
+            return record
+        import tomllib  # here, not at the top: a record read from its kept copy needs none
 
         try:
             record = _from_toml(tomllib.loads(_text_of(raw)))  # a BOM from Notepad is fine
-            self._last = ((st.st_ino, st.st_size, st.st_mtime_ns), record)
-            return record
         except _NewerRecord as exc:
             raise RecordInaccessible(
                 f"The record {self._record} was written by a newer aftercare (schema {exc.version}, "
@@ -488,7 +533,12 @@ class Store:
                 except FileNotFoundError:
                     return Record()
                 moved = self._move_aside()
+                recordcache.remove(self._home)
             raise RecordUnreadable(moved, reason) from None
+        if keep_copy:
+            recordcache.write(self._home, st, raw, _SHAPE, _plain(record))
+        self._last = ((st.st_ino, st.st_size, st.st_mtime_ns), record)
+        return record
 
     def last_loaded(self) -> Record | None:
         """The record `load` last returned, while the file is still the one it read (same inode,
@@ -507,7 +557,8 @@ class Store:
     def update(self, change: Callable[[Record], Record]) -> Record:
         """Apply `change` to the current record under the lock and write the result atomically."""
         with self._locked():
-            current = self.load()
+            # No copy kept of what is about to be replaced: it would be stale at once.
+            current = self._load(keep_copy=False)
             new = change(current)
             if new != current:
                 self._write(new)

@@ -11,7 +11,7 @@ import pytest
 
 from aftercare.langpref import record_language
 from aftercare.model import Treatment
-from aftercare.store import Store
+from aftercare.store import Record, Store
 
 AT = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
 
@@ -136,3 +136,110 @@ def test_tz_is_checked_whenever_it_is_set(run_cli, monkeypatch, tz: str) -> None
     assert (result.code, bool(problem)) in ((0, False), (2, True)), result
     if problem:
         assert problem in result.err
+
+
+def _rich_record(r):
+    """Every field of a record away from its default, so the kept copy must carry each one."""
+    from aftercare.store import Answers, CheckIn, Claim, Retired, Snooze, Tick
+
+    at = datetime(2026, 11, 20, 1, 0, 0, 123456, tzinfo=UTC)
+    return r._replace(
+        treatments=(Treatment("abc123", "prp", at, "Asia/Seoul", "seoul.toml", True),
+                    Treatment("def456", "mesotherapy", AT, "Europe/Paris")),
+        ticks=(Tick("abc123", "baseline-photo", at),), delivered=("abc123/no-shampoo/end",),
+        settings=r.settings._replace(quiet_hours=("23:00", "07:30"), muted=("no-sweating",), language="ja",
+                                     glyphs="ascii", checkin_reminder=False, theme="ansi-dark"),
+        profile="seoul.toml", claims=(Claim("abc123/no-shampoo/end", at, "host:1:tok"),),
+        retired=(Retired("zzz999/x/start", AT),),
+        checkins=(CheckIn(at, "Asia/Seoul", "abc123", Answers(2, 1, 0, 3, "some", True, False, True, False),
+                          "itchy", "/tmp/p.jpg"),),
+        snoozes=(Snooze("abc123/no-shampoo/end", at),), last_zone="Asia/Tokyo")
+
+
+def test_the_kept_copy_gives_exactly_what_tomllib_gave(home: Path) -> None:
+    from aftercare import recordcache
+
+    Store(home).update(_rich_record)
+    parsed = Store(home).load()  # no copy yet: tomllib, which keeps one
+    cache = home / recordcache.CACHE_NAME
+    assert cache.exists() and cache.stat().st_mode & 0o777 == 0o600
+    from_copy = Store(home).load()
+    assert from_copy == parsed and repr(from_copy) == repr(parsed)  # the same zones, types, values
+    assert from_copy == _rich_record(from_copy._replace(treatments=()))
+
+
+def test_a_changed_record_is_parsed_again_even_with_the_same_size_and_time(home: Path) -> None:
+    store = Store(home)
+    store.update(lambda r: r._replace(treatments=(Treatment("abc123", "prp", AT, "Asia/Seoul"),)))
+    store.load()  # keeps a copy
+    record = home / "record.toml"
+    before = record.stat()
+    text = record.read_bytes()
+    with open(record, "r+b") as f:  # in place: the same inode, the same size
+        f.write(text.replace(b'procedure = "prp"', b'procedure = "xyz"'))
+    os.utime(record, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert record.stat().st_ino == before.st_ino and record.stat().st_size == before.st_size
+    assert Store(home).load().treatments[0].procedure == "xyz"
+
+
+def test_no_copy_outlives_its_record(home: Path) -> None:
+    from aftercare import recordcache
+    from aftercare.store import RecordUnreadable
+
+    store = Store(home)
+    store.update(lambda r: r._replace(treatments=(Treatment("abc123", "prp", AT, "Asia/Seoul"),)))
+    store.load()
+    cache = home / recordcache.CACHE_NAME
+    assert cache.exists()
+    (home / "record.toml").write_text("this is [not toml")
+    with pytest.raises(RecordUnreadable):
+        store.load()  # moved aside: its copy goes too
+    assert not cache.exists()
+    store.update(lambda r: r._replace(treatments=(Treatment("abc123", "prp", AT, "Asia/Seoul"),)))
+    store.load()
+    os.remove(home / "record.toml")
+    assert store.load() == Record() and not cache.exists()
+
+
+def test_a_folder_where_no_copy_can_be_kept_only_parses_each_time(home: Path, monkeypatch) -> None:
+    from aftercare import recordcache
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    store = Store(home)
+    store.update(lambda r: r._replace(treatments=(Treatment("abc123", "prp", AT, "Asia/Seoul"),)))
+    monkeypatch.setattr(recordcache.os, "open", refuse)
+    assert store.load().treatments[0].id == "abc123"
+    assert store.load().treatments[0].id == "abc123"
+    assert sorted(p.name for p in home.iterdir()) == ["record.lock", "record.toml"]
+
+
+def test_a_corrupt_or_foreign_copy_is_ignored(home: Path) -> None:
+    from aftercare import recordcache
+
+    store = Store(home)
+    store.update(lambda r: r._replace(treatments=(Treatment("abc123", "prp", AT, "Asia/Seoul"),)))
+    expected = store.load()
+    cache = home / recordcache.CACHE_NAME
+    for junk in (b"", b"\x00garbage", b"\xe9" * 40):
+        cache.write_bytes(junk)
+        assert store.load() == expected
+
+
+def test_status_from_the_kept_copy_imports_no_tomllib(home: Path, run_cli) -> None:
+    import subprocess
+    import sys
+
+    run_cli(["add", "mesotherapy", "--at", "yesterday 10:00", "--zone", "Asia/Seoul"], home)
+    first = run_cli(["status", "--now", "today 12:00"], home)  # parses the record, keeps the copy
+    code = ("import sys, contextlib, io, aftercare.cli\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            "    assert aftercare.cli.main(['status', '--now', 'today 12:00']) == 0\n"
+            "print('tomllib' in sys.modules)\n"
+            "sys.stdout.write(out.getvalue())\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env=os.environ | {"AFTERCARE_HOME": str(home)}, timeout=120)
+    loaded, _, text = proc.stdout.partition("\n")
+    assert loaded == "False", proc.stderr
+    assert text == first.out  # and it says the same
