@@ -243,3 +243,30 @@ def test_status_from_the_kept_copy_imports_no_tomllib(home: Path, run_cli) -> No
     loaded, _, text = proc.stdout.partition("\n")
     assert loaded == "False", proc.stderr
     assert text == first.out  # and it says the same
+
+
+def test_status_in_korean_reads_the_korean_catalogs_only(run_cli, home: Path, monkeypatch) -> None:
+    from aftercare import content_locale, i18n, protocols, tomlcache
+
+    run_cli(["add", "mesotherapy", "--at", "yesterday 10:00", "--zone", "Asia/Seoul"], home)
+    i18n.catalog.cache_clear()
+    content_locale_caches = [v for v in vars(content_locale).values() if hasattr(v, "cache_clear")]
+    content_locale_caches.append(protocols._localized)  # a Korean protocol made by an earlier test
+    for cached in content_locale_caches:
+        cached.cache_clear()
+    read = []
+    real = tomlcache.load
+    monkeypatch.setattr(tomlcache, "load", lambda path: read.append(os.path.basename(path)) or real(path))
+    monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+    for var in ("AFTERCARE_LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    i18n.reset()
+    try:
+        result = run_cli(["status"], home)
+    finally:
+        i18n.catalog.cache_clear()
+        for cached in content_locale_caches:
+            cached.cache_clear()
+    assert result.code == 0 and "다음" in result.out, result
+    locales = sorted(name for name in read if name.startswith(("ko", "ja")))
+    assert locales == ["ko-content.toml", "ko.toml"], read
