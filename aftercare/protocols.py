@@ -398,7 +398,10 @@ def load_english(procedure: str) -> Protocol:
         data = tomlcache.load(content_path("procedures", name))
     except (OSError, ValueError) as exc:  # ValueError: tomllib.TOMLDecodeError, UnicodeDecodeError
         raise ContentError(f"content/procedures/{name}: {exc}") from exc
-    protocol, problems = parse_protocol(data, frozenset(known_sources()))
+    from aftercare.i18n import speaking
+
+    with speaking("en"):  # its durations in English words too: this is the English protocol
+        protocol, problems = parse_protocol(data, frozenset(known_sources()))
     if protocol is None:
         raise ContentError(f"content/procedures/{name}: " + "; ".join(map(str, problems)))
     if protocol.id != procedure:
@@ -441,5 +444,8 @@ def get_protocol(procedure: str) -> Protocol:
 
     known = procedure_ids()
     if procedure not in known:
-        raise UserError(f"Unknown procedure {procedure!r}; known procedures are: {', '.join(known)}.")
+        from aftercare.i18n import _
+
+        raise UserError(_("Unknown procedure {procedure!r}; known procedures are: {known}.").format(
+            procedure=procedure, known=", ".join(known)))
     return load_protocol(procedure)
