@@ -249,11 +249,9 @@ def test_status_in_korean_reads_the_korean_catalogs_only(run_cli, home: Path, mo
     from aftercare import content_locale, i18n, protocols, tomlcache
 
     run_cli(["add", "mesotherapy", "--at", "yesterday 10:00", "--zone", "Asia/Seoul"], home)
-    i18n.catalog.cache_clear()
-    content_locale_caches = [v for v in vars(content_locale).values() if hasattr(v, "cache_clear")]
-    content_locale_caches.append(protocols._localized)  # a Korean protocol made by an earlier test
-    for cached in content_locale_caches:
-        cached.cache_clear()
+    # What earlier tests may have loaded: the catalogs, the messages, the Korean protocols.
+    content_locale_caches = [v for m in (i18n, content_locale) for v in vars(m).values()
+                             if hasattr(v, "cache_clear")] + [protocols._localized]
     read = []
     real = tomlcache.load
     monkeypatch.setattr(tomlcache, "load", lambda path: read.append(os.path.basename(path)) or real(path))
@@ -261,10 +259,11 @@ def test_status_in_korean_reads_the_korean_catalogs_only(run_cli, home: Path, mo
     for var in ("AFTERCARE_LANG", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(var, raising=False)
     i18n.reset()
+    for cached in content_locale_caches:
+        cached.cache_clear()
     try:
         result = run_cli(["status"], home)
     finally:
-        i18n.catalog.cache_clear()
         for cached in content_locale_caches:
             cached.cache_clear()
     assert result.code == 0 and "다음" in result.out, result
