@@ -40,7 +40,7 @@ def read(folder: str, st: os.stat_result, raw: bytes, shape: Any) -> Any | None:
     `shape` names the layout of that data (the store's field names): another layout is stale."""
     try:
         with open(os.path.join(folder, CACHE_NAME), "rb") as f:
-            key, stored_raw, plain = marshal.load(f)
+            key, stored_raw, plain = marshal.loads(f.read())  # not load(f): see aftercare.tomlcache
     except (OSError, EOFError, ValueError, TypeError):
         return None  # none yet, unreadable, or not ours
     if key != _key(st, shape) or stored_raw != raw:
