@@ -64,11 +64,13 @@ class TreatmentView(NamedTuple):
     def allowed_again(self) -> list[ItemStatus]:
         """Restrictions that lifted, and resume rules past their latest start, within the last
         24 h: what the patient may do again. What a later session renewed is left out."""
+        # The time test first (now - ends_at < 24 h, as ends_at > now - 24 h): a long record's
+        # old treatments fail it, and are not looked up in `renewed` item by item.
+        since = self.now - RECENTLY_ALLOWED
         found = [
             s for s in self.statuses
-            if s.state is State.DONE and s.item.ends_at is not None and s.rule.id not in self.renewed
-            and s.rule.kind in (Kind.RESTRICTION, Kind.WINDOW)
-            and self.now - s.item.ends_at < RECENTLY_ALLOWED
+            if s.state is State.DONE and (ends := s.item.ends_at) is not None and ends > since
+            and (rule := s.item.rule).id not in self.renewed and rule.kind in (Kind.RESTRICTION, Kind.WINDOW)
         ]
         # "Gentle shampoo from day 3" that opened the moment "no shampoo" lifted says the same
         # thing as that restriction's own "you may shampoo gently": once is enough.
