@@ -98,10 +98,19 @@ def settled(view: TreatmentView) -> bool:
 def renewed_by(views: Iterable[TreatmentView], now: datetime) -> frozenset[str]:
     """Rules a session renews: a restriction in force now, or a resume rule of a session already
     done that has not reached its start again ("minoxidil from 24 h" after today's session)."""
-    return frozenset(
-        rule.id for v in views for s in v.statuses
-        if (rule := s.item.rule).kind is Kind.RESTRICTION and s.state in (State.ACTIVE, State.OPEN)
-        or rule.kind is Kind.WINDOW and s.state is State.UPCOMING and v.treatment.at <= now)
+    found = set()
+    done, upcoming, restriction, window = State.DONE, State.UPCOMING, Kind.RESTRICTION, Kind.WINDOW
+    for v in views:
+        booked = v.treatment.at > now
+        for s in v.statuses:
+            # Done items renew nothing: most of a long record's old items are left at this test.
+            if (state := s.state) is done:
+                continue
+            rule = s.item.rule
+            if rule.kind is restriction and state is not upcoming \
+                    or rule.kind is window and state is upcoming and not booked:
+                found.add(rule.id)
+    return frozenset(found)
 
 
 def build_views(
