@@ -5,9 +5,8 @@ load → modify → write inside one lock, and readers never see a half-written 
 new version replaces the old in one `os.replace`. A file that does not parse is moved aside
 (never overwritten) and the caller is told where it went.
 
-Annotations are evaluated (no `from __future__ import annotations`), as in aftercare.model:
-NamedTuple compiles each annotation given as text (2.6 M instructions for these classes); what is
-only imported for type checking, or not yet defined, is quoted.
+Annotations are evaluated, as in aftercare.model (a NamedTuple compiles each one given as text);
+what is only imported for type checking, or not yet defined, is quoted.
 """
 
 import os
