@@ -7,7 +7,8 @@ Budgets (each a median ratio; exit 1 when one is missed):
 - `aftercare --version`: no slower than `status` (--version-limit 1.0 x status);
 - `aftercare status` with 1000 treatments: at most --many-limit (2.5) x its time with one;
 - `aftercare status` under LANG=ko_KR.UTF-8 (the Korean catalogs, and only those, loaded): at most
-  --limit (3.5) x `python -c pass`, as in English.
+  --limit (3.5) x `python -c pass` run under the same LANG (the interpreter's own start-up sets
+  that locale too); its ratio to the English `python -c pass` is printed beside it.
 
 Runs `python -c pass` and the installed `aftercare` entry point of this venv side by side,
 interleaved (so a busy machine slows all alike), against temporary AFTERCARE_HOMEs holding one
@@ -168,6 +169,7 @@ def main() -> int:
         runs = {"baseline": (baseline_cmd, env), "status": (status_cmd, env),
                 "version": (version_cmd, env), "clinic": (status_cmd, clinic_env),
                 "many": (status_cmd, many_env), "ko": (status_cmd, ko_env),
+                "baseline_ko": (baseline_cmd, ko_env),
                 "changed": (status_cmd, changed_env)}
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         for _ in range(3):  # warm the file cache and the .pyc files before measuring
@@ -200,10 +202,10 @@ def main() -> int:
     many_ratio = many_ms / status_ms
     print(f"status, 1000 treatments  median {many_ms:.1f} ms; ratio to 1 treatment {many_ratio:.2f}x   "
           f"(limit {args.many_limit:.1f}x)")
-    ko_ms = statistics.median(times["ko"])
-    ko_ratio = ko_ms / base_ms
-    print(f"status, LANG=ko_KR.UTF-8 median {ko_ms:.1f} ms = {ko_ratio:.2f}x pass   "
-          f"(limit {args.limit:.1f}x)")
+    ko_ms, base_ko_ms = statistics.median(times["ko"]), statistics.median(times["baseline_ko"])
+    ko_ratio = ko_ms / base_ko_ms
+    print(f"status, LANG=ko_KR.UTF-8 median {ko_ms:.1f} ms = {ko_ratio:.2f}x pass under that LANG "
+          f"({base_ko_ms:.1f} ms; limit {args.limit:.1f}x), {ko_ms / base_ms:.2f}x the English pass")
     changed_ms = statistics.median(times["changed"])
     print(f"status, record just changed  median {changed_ms:.1f} ms = {changed_ms / base_ms:.2f}x pass   "
           "(information: parsed with tomllib, its copy kept)")
