@@ -73,12 +73,15 @@ class _Formatter(argparse.HelpFormatter):
         super().__init__(prog, *args, **kwargs)
 
     def _format_usage(self, usage, actions, groups, prefix) -> str:
-        from rich.cells import cell_len
-
         prefix = _("usage: ") if prefix is None else prefix
         # argparse measures the prefix in characters; "사용법: " is wider in cells: wrap narrower
-        # and indent the next lines by the difference
-        pad = " " * (cell_len(prefix) - len(prefix))
+        # and indent the next lines by the difference. Every command formats a usage with an empty
+        # prefix (add_subparsers works out its prog): ASCII is as wide as it is long, without rich.
+        pad = ""
+        if not prefix.isascii():
+            from rich.cells import cell_len
+
+            pad = " " * (cell_len(prefix) - len(prefix))
         self._width -= len(pad)
         try:
             text = super()._format_usage(usage, actions, groups, prefix)

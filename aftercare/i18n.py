@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
+from aftercare import glyphs
+
 SUPPORTED = ("en", "ko", "ja")
 LANGUAGE_NAMES = {"en": "English", "ko": "한국어", "ja": "日本語"}
 
@@ -129,9 +131,9 @@ def _messages(lang: str) -> dict[str, str]:
 
 
 def _(message: str) -> str:
-    from aftercare.glyphs import fold  # the narrow-safe symbol set, when asked for
-
-    return fold(_messages(language()).get(message, message))
+    # `status` of a long record asks this thousands of times: the answer of language() is read
+    # from its cache, and glyphs (the narrow-safe symbol set) is imported once, with this module.
+    return glyphs.fold(_messages(_current or language()).get(message, message))
 
 
 def N_(message: str) -> str:

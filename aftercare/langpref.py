@@ -7,6 +7,7 @@ lookup's), and only when the first translated string is needed (`i18n.set_resolv
 from __future__ import annotations
 
 import argparse
+import os
 from typing import TYPE_CHECKING
 
 from aftercare.errors import UserError
@@ -21,26 +22,34 @@ GLYPH_SETS = ("default", "ascii")
 
 def record_language(store: Store) -> str | None:
     """The record's chosen language, else the language of the clinic profile its patient follows."""
-    import tomllib
+    record = store.last_loaded()  # `status` has just read it: not parsed a second time
+    if record is not None:
+        chosen = record.settings.language
+        names = [record.profile] + [t.profile for t in reversed(record.treatments)]
+    else:
+        try:
+            with open(store.record_file, "rb") as f:
+                raw = f.read()
+            import tomllib  # once there is a record to read
 
-    try:
-        with open(store.path, "rb") as f:
-            doc = tomllib.load(f)
-    except (OSError, ValueError):
-        return None
-    settings = doc.get("settings", {})
-    chosen = settings.get("language") if isinstance(settings, dict) else None
+            doc = tomllib.loads(raw.decode())
+        except (OSError, ValueError):
+            return None
+        settings = doc.get("settings", {})
+        chosen = settings.get("language") if isinstance(settings, dict) else None
+        names = [doc.get("profile")] + [t.get("profile") for t in reversed(doc.get("treatments", []))
+                                        if isinstance(t, dict)]
     if isinstance(chosen, str) and normalize(chosen):
         return chosen
-    names = [doc.get("profile")] + [t.get("profile") for t in reversed(doc.get("treatments", []))
-                                    if isinstance(t, dict)]
     for name in names:
         if isinstance(name, str) and name and "/" not in name and "\\" not in name:
             # Only the kept copy's `clinic.language`, not the whole profile: parsing it picks each
             # text in the patient's language, which is what is being worked out here (it asked
             # for the language again, and again, a hundred parses deep).
+            import tomllib
+
             try:
-                with open(store.home / "profiles" / name, "rb") as f:
+                with open(os.path.join(store.folder, "profiles", name), "rb") as f:
                     clinic = tomllib.load(f).get("clinic", {})
             except (OSError, ValueError):
                 continue

@@ -1,6 +1,9 @@
-"""Domain values: rules and protocols (content), treatments (the record), plan items (computed)."""
+"""Domain values: rules and protocols (content), treatments (the record), plan items (computed).
 
-from __future__ import annotations
+No `from __future__ import annotations` here: typing.NamedTuple turns every field annotation given
+as text into a ForwardRef, compiling it, at import (3.8 M instructions for these classes, ~0.8 ms of
+every command). Evaluated annotations are only looked up; every name they use is defined above them.
+"""
 
 from datetime import datetime
 from enum import StrEnum

@@ -3,7 +3,7 @@
 Shared by `aftercare status` and the dashboard so both say the same thing.
 """
 
-from __future__ import annotations
+# Annotations are evaluated, not kept as text: a NamedTuple compiles each text one (see aftercare.model).
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
@@ -64,11 +64,13 @@ class TreatmentView(NamedTuple):
     def allowed_again(self) -> list[ItemStatus]:
         """Restrictions that lifted, and resume rules past their latest start, within the last
         24 h: what the patient may do again. What a later session renewed is left out."""
+        # The time test first (now - ends_at < 24 h, as ends_at > now - 24 h): a long record's
+        # old treatments fail it, and are not looked up in `renewed` item by item.
+        since = self.now - RECENTLY_ALLOWED
         found = [
             s for s in self.statuses
-            if s.state is State.DONE and s.item.ends_at is not None and s.rule.id not in self.renewed
-            and s.rule.kind in (Kind.RESTRICTION, Kind.WINDOW)
-            and self.now - s.item.ends_at < RECENTLY_ALLOWED
+            if s.state is State.DONE and (ends := s.item.ends_at) is not None and ends > since
+            and (rule := s.item.rule).id not in self.renewed and rule.kind in (Kind.RESTRICTION, Kind.WINDOW)
         ]
         # "Gentle shampoo from day 3" that opened the moment "no shampoo" lifted says the same
         # thing as that restriction's own "you may shampoo gently": once is enough.
@@ -96,10 +98,19 @@ def settled(view: TreatmentView) -> bool:
 def renewed_by(views: Iterable[TreatmentView], now: datetime) -> frozenset[str]:
     """Rules a session renews: a restriction in force now, or a resume rule of a session already
     done that has not reached its start again ("minoxidil from 24 h" after today's session)."""
-    return frozenset(
-        rule.id for v in views for s in v.statuses
-        if (rule := s.item.rule).kind is Kind.RESTRICTION and s.state in (State.ACTIVE, State.OPEN)
-        or rule.kind is Kind.WINDOW and s.state is State.UPCOMING and v.treatment.at <= now)
+    found = set()
+    done, upcoming, restriction, window = State.DONE, State.UPCOMING, Kind.RESTRICTION, Kind.WINDOW
+    for v in views:
+        booked = v.treatment.at > now
+        for s in v.statuses:
+            # Done items renew nothing: most of a long record's old items are left at this test.
+            if (state := s.state) is done:
+                continue
+            rule = s.item.rule
+            if rule.kind is restriction and state is not upcoming \
+                    or rule.kind is window and state is upcoming and not booked:
+                found.add(rule.id)
+    return frozenset(found)
 
 
 def build_views(

@@ -157,6 +157,11 @@ def status_text(
     contacts = contacts or {}
     out: list[str] = []
     warnings_shown: dict[tuple[int, str], list[str]] = {}
+    # The headings, translated once rather than once per treatment (a long record has a thousand).
+    right_now, normal_heading, allowed_heading = "  " + _("Right now"), "  " + _("What is normal"), \
+        "  " + _("Allowed again")
+    next_heading, contact_heading = "  " + _("Next"), "  " + _("Contact your clinic if:")
+    complete = "  " + _("Nothing active or upcoming: this plan is complete.")
     if not views:
         out.append(_("No treatment recorded yet. Add one with:"))
         out.append("  aftercare add PROCEDURE --at WHEN [--zone ZONE]   " + _("(see: aftercare procedures)"))
@@ -190,23 +195,23 @@ def status_text(
         active += opened
         allowed = view.allowed_again if finished else []  # only done items are allowed again
         if active:
-            out.append("  " + _("Right now"))
+            out.append(right_now)
             for s in sorted(active, key=lambda s: (KIND_ORDER.index(s.rule.kind), s.item.ends_at is None,
                                                    s.remaining_seconds or 0)):
                 out.append(f"    {_active_line(s, zone)}")
                 out += differ_lines(s.rule)
         if normal:
-            out.append("  " + _("What is normal"))
+            out.append(normal_heading)
             for s in normal:  # the source's own words, no countdown: it gives no end
                 out.append("    " + _("{title}: {why}").format(title=_title(s), why=clean(s.rule.why)))
         if allowed:
-            out.append("  " + _("Allowed again"))
+            out.append(allowed_heading)
             for s in allowed:
                 text = clean(s.rule.allowed or s.rule.title)
                 out.append("    " + _("{text} — since {time}").format(
                     text=text, time=both_times(s.item.ends_at or s.item.starts_at, zone)))
         if upcoming:
-            out.append("  " + _("Next"))
+            out.append(next_heading)
             for s in upcoming[:NEXT_SHOWN]:
                 out.append(f"    {_next_line(s, zone, view.course)}")
                 out += differ_lines(s.rule)
@@ -214,9 +219,9 @@ def status_text(
                 out.append("    " + _("… and {n} more (aftercare status --json lists all)").format(
                     n=len(upcoming) - NEXT_SHOWN))
         if not active and not upcoming and not normal:
-            out.append("  " + _("Nothing active or upcoming: this plan is complete."))
+            out.append(complete)
         if active or upcoming or normal:
-            out.append("  " + _("Contact your clinic if:"))
+            out.append(contact_heading)
             # The same few protocols serve every treatment: their signs are rendered once per
             # protocol and contact (the views hold the protocols, so their ids stay unique here).
             contact = contacts.get(t.id, "")

@@ -4,19 +4,20 @@ The UI, the reminder daemon and the CLI may all run at once, so every change is
 load → modify → write inside one lock, and readers never see a half-written file because the
 new version replaces the old in one `os.replace`. A file that does not parse is moved aside
 (never overwritten) and the caller is told where it went.
-"""
 
-from __future__ import annotations
+Annotations are evaluated, as in aftercare.model (a NamedTuple compiles each one given as text);
+what is only imported for type checking, or not yet defined, is quoted.
+"""
 
 import os
 import sys
-import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from aftercare import recordcache
 from aftercare.clock import Clock, SystemClock
 from aftercare.model import Treatment
 
@@ -32,7 +33,7 @@ DEFAULT_QUIET_HOURS = ("22:00", "08:00")
 class RecordUnreadable(Exception):
     """The record did not parse; it has been moved to `moved_to`."""
 
-    def __init__(self, moved_to: Path, reason: str) -> None:
+    def __init__(self, moved_to: "Path", reason: str) -> None:
         super().__init__(f"{moved_to}: {reason}")
         self.moved_to = moved_to
         self.reason = reason
@@ -141,16 +142,16 @@ class Record(NamedTuple):
     def is_ticked(self, treatment_id: str, rule_id: str) -> bool:
         return any(t.treatment == treatment_id and t.rule == rule_id for t in self.ticks)
 
-    def with_tick(self, treatment_id: str, rule_id: str, at: datetime, ticked: bool) -> Record:
+    def with_tick(self, treatment_id: str, rule_id: str, at: datetime, ticked: bool) -> "Record":
         rest = tuple(t for t in self.ticks if (t.treatment, t.rule) != (treatment_id, rule_id))
         return self._replace(ticks=rest + ((Tick(treatment_id, rule_id, at),) if ticked else ()))
 
-    def with_muted(self, rule_id: str, muted: bool) -> Record:
+    def with_muted(self, rule_id: str, muted: bool) -> "Record":
         """A rule's reminders off (for every treatment) or on again."""
         rest = tuple(m for m in self.settings.muted if m != rule_id)
         return self._replace(settings=self.settings._replace(muted=rest + ((rule_id,) if muted else ())))
 
-    def without_treatment(self, treatment_id: str, at: datetime | None = None) -> Record:
+    def without_treatment(self, treatment_id: str, at: datetime | None = None) -> "Record":
         """The record without that treatment. Its delivered keys move to `retired` (as of `at`,
         now by default): the id is a hash of procedure and time, so recording the same treatment
         again gives the same keys, and its past reminders must not come again."""
@@ -167,7 +168,7 @@ class Record(NamedTuple):
         )
 
 
-def data_home() -> Path:
+def data_home() -> "Path":
     """`$AFTERCARE_HOME` when set (tests, clinics), else the platform's user data folder."""
     from pathlib import Path
 
@@ -358,6 +359,52 @@ def _from_toml(doc: dict[str, Any]) -> Record:
                   snoozes, None if last_zone is None else _zone(last_zone))
 
 
+def _text_of(raw: bytes) -> str:
+    """`raw.decode("utf-8-sig")` without importing that codec's module (~0.15 ms): a leading BOM
+    is dropped; a text that does not decode raises utf-8-sig's own error, which the patient is shown."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8-sig")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+# --- the parsed record as plain data, for aftercare.recordcache ---------------------------------
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+# The layout `_plain` writes: a change of any of these classes makes every kept copy stale.
+_SHAPE = tuple(c._fields for c in (Record, Treatment, Tick, Settings, Claim, Retired, CheckIn, Answers,
+                                   Snooze))
+
+
+def _us(at: datetime) -> int:
+    return (at - _EPOCH) // _MICROSECOND  # exact, as a float timestamp would not be
+
+
+def _plain(r: Record) -> tuple:
+    """`r` (as `_from_toml` made it: every instant in UTC) in types marshal holds."""
+    return (tuple((t.id, t.procedure, _us(t.at), t.zone, t.profile, t.new_course) for t in r.treatments),
+            tuple((k.treatment, k.rule, _us(k.at)) for k in r.ticks), r.delivered, tuple(r.settings),
+            r.profile, tuple((c.key, _us(c.at), c.owner) for c in r.claims),
+            tuple((x.key, _us(x.at)) for x in r.retired),
+            tuple((_us(c.at), c.zone, c.treatment, tuple(c.answers), c.note, c.photo) for c in r.checkins),
+            tuple((z.key, _us(z.until)) for z in r.snoozes), r.last_zone)
+
+
+def _from_plain(p: tuple) -> Record:
+    epoch, us = _EPOCH, _MICROSECOND
+    return Record(
+        tuple(Treatment(i, procedure, epoch + at * us, zone, profile, new)
+              for i, procedure, at, zone, profile, new in p[0]),
+        tuple(Tick(t, rule, epoch + at * us) for t, rule, at in p[1]), p[2], Settings(*p[3]), p[4],
+        tuple(Claim(key, epoch + at * us, owner) for key, at, owner in p[5]),
+        tuple(Retired(key, epoch + at * us) for key, at in p[6]),
+        tuple(CheckIn(epoch + at * us, zone, t, Answers(*a), note, photo)
+              for at, zone, t, a, note, photo in p[7]),
+        tuple(Snooze(key, epoch + at * us) for key, at in p[8]), p[9])
+
+
 class _NewerRecord(Exception):
     def __init__(self, version: int) -> None:
         super().__init__(version)
@@ -375,15 +422,27 @@ class Store:
         self._home = os.fspath(home) if home is not None else _data_home()
         self._record = os.path.join(self._home, RECORD_NAME)
         self.clock = clock or SystemClock()
+        # The last record `load` parsed, with its file's (inode, size, mtime_ns): see `last_loaded`.
+        self._last: tuple[tuple[int, int, int], Record] | None = None
 
     @property
-    def home(self) -> Path:
+    def folder(self) -> str:
+        """The data folder as text: `home` without importing pathlib."""
+        return self._home
+
+    @property
+    def record_file(self) -> str:
+        """The record's file as text: `path` without importing pathlib."""
+        return self._record
+
+    @property
+    def home(self) -> "Path":
         from pathlib import Path
 
         return Path(self._home)
 
     @property
-    def path(self) -> Path:
+    def path(self) -> "Path":
         from pathlib import Path
 
         return Path(self._record)
@@ -445,15 +504,29 @@ class Store:
 
     def load(self) -> Record:
         """The record as it is now (empty when there is none). Raises RecordUnreadable."""
+        return self._load(keep_copy=True)
+
+    def _load(self, keep_copy: bool) -> Record:
+        """`load`; `keep_copy`: keep a parsed copy for the next reader (aftercare.recordcache)."""
         try:
             with open(self._record, "rb") as f:
+                st = os.fstat(f.fileno())
                 raw = f.read()
         except FileNotFoundError:
+            self._last = None
+            recordcache.remove(self._home)  # no copy of a record that is gone
             return Record()
         except OSError as exc:
             raise self._inaccessible(exc, "read") from None
+        self._last = None
+        if (plain := recordcache.read(self._home, st, raw, _SHAPE)) is not None:
+            record = _from_plain(plain)  # what tomllib made of these very bytes before
+            self._last = ((st.st_ino, st.st_size, st.st_mtime_ns), record)
+            return record
+        import tomllib  # here, not at the top: a record read from its kept copy needs none
+
         try:
-            return _from_toml(tomllib.loads(raw.decode("utf-8-sig")))  # a BOM from Notepad is fine
+            record = _from_toml(tomllib.loads(_text_of(raw)))  # a BOM from Notepad is fine
         except _NewerRecord as exc:
             from aftercare.i18n import _
 
@@ -472,18 +545,38 @@ class Store:
                 except FileNotFoundError:
                     return Record()
                 moved = self._move_aside()
+                recordcache.remove(self._home)
             raise RecordUnreadable(moved, reason) from None
+        if keep_copy:
+            recordcache.write(self._home, st, raw, _SHAPE, _plain(record))
+        self._last = ((st.st_ino, st.st_size, st.st_mtime_ns), record)
+        return record
+
+    def last_loaded(self) -> Record | None:
+        """The record `load` last returned, while the file is still the one it read (same inode,
+        size and modification time), else None. What reads the record only to look something up
+        (the language, `aftercare.langpref`) is spared a second parse: a thousand treatments
+        take tomllib as long as the rest of `status`."""
+        if self._last is None:
+            return None
+        key, record = self._last
+        try:
+            st = os.stat(self._record)
+        except OSError:
+            return None
+        return record if (st.st_ino, st.st_size, st.st_mtime_ns) == key else None
 
     def update(self, change: Callable[[Record], Record]) -> Record:
         """Apply `change` to the current record under the lock and write the result atomically."""
         with self._locked():
-            current = self.load()
+            # No copy kept of what is about to be replaced: it would be stale at once.
+            current = self._load(keep_copy=False)
             new = change(current)
             if new != current:
                 self._write(new)
             return new
 
-    def _move_aside(self) -> Path:
+    def _move_aside(self) -> "Path":
         stamp = self.clock.now().strftime("%Y%m%dT%H%M%S%fZ")
         target = self.path.with_name(f"record.unreadable-{stamp}.toml")
         n = 1

@@ -18,7 +18,7 @@ durations go through `_()` here.
 "weeks 8–12", "day 3"), so tests and `profile check` can prove no sentence contradicts its timing.
 """
 
-from __future__ import annotations
+# Annotations are evaluated, not kept as text: a NamedTuple compiles each text one (see aftercare.model).
 
 import re
 from datetime import UTC, datetime

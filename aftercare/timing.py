@@ -12,7 +12,7 @@ An offset says when something happens relative to the procedure:
 Offsets are bounded to 0 … 2 years so a typo cannot push a reminder into the next century.
 """
 
-from __future__ import annotations
+# Annotations are evaluated, not kept as text: a NamedTuple compiles each text one (see aftercare.model).
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
@@ -46,7 +46,7 @@ class Offset(NamedTuple):
     clock: int | None = None
 
     @classmethod
-    def parse(cls, text: object) -> Offset:
+    def parse(cls, text: object) -> "Offset":
         if not isinstance(text, str):
             raise TimingError(f"expected a text such as {ACCEPTED}, found {text!r}")
         if m := _DAY_RE.match(text):

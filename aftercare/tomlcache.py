@@ -26,7 +26,9 @@ def load(path: str) -> dict[str, Any]:
     cached = os.path.join(folder, os.path.basename(path) + ".marshal")
     try:
         with open(cached, "rb") as f:
-            stored_key, data = marshal.load(f)
+            # loads(read()), not load(f): marshal.load calls f.readinto for every object it reads
+            # (a catalog's thousand strings cost four times the unmarshalling itself).
+            stored_key, data = marshal.loads(f.read())
         if stored_key == key and isinstance(data, dict):
             return data
     except (OSError, EOFError, ValueError, TypeError):

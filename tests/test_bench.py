@@ -39,6 +39,7 @@ def test_status_bench_runs_and_reports_the_ratio_and_the_clinic_case() -> None:
     assert proc.returncode == 0, proc.stderr
     assert "ratio" in proc.stdout and "with a clinic profile" in proc.stdout
     assert "aftercare --version" in proc.stdout and "1000 treatments" in proc.stdout
+    assert "LANG=ko_KR.UTF-8" in proc.stdout and "record just changed" in proc.stdout
 
 
 @pytest.mark.skipif(not (Path(sys.executable).parent / "aftercare").exists() or sys.platform != "linux",
