@@ -42,7 +42,8 @@ def store_with(home: Path, **fields) -> Store:
 
     def change(record):
         new = record._replace(treatments=(prp(),), **fields)
-        return new._replace(settings=new.settings._replace(checkin_reminder=False, quiet_hours=("00:00", "00:00")))
+        quiet_off = new.settings._replace(checkin_reminder=False, quiet_hours=("00:00", "00:00"))
+        return new._replace(settings=quiet_off)
 
     store.update(change)
     return store

@@ -105,7 +105,8 @@ def test_fifteen_minutes_late_is_still_on_time_and_a_second_more_is_late() -> No
     a, b = reminder("a", NOW - 15 * M), reminder("b", NOW - 15 * M)
     on_time = due([a, b], (), NOW)
     assert on_time.show == (a, b) and on_time.summarized == ()
-    a, b = a._replace(at=NOW - 15 * M - timedelta(seconds=1)), b._replace(at=NOW - 15 * M - timedelta(seconds=1))
+    just_late = NOW - 15 * M - timedelta(seconds=1)
+    a, b = a._replace(at=just_late), b._replace(at=just_late)
     late = due([a, b], (), NOW)
     assert late.show == () and set(late.summarized) == {a, b}
 

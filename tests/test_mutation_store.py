@@ -22,13 +22,27 @@ import pytest
 from aftercare.clock import FixedClock
 from aftercare.model import Treatment
 from aftercare.store import (
-    Answers, CheckIn, Claim, Record, RecordInaccessible, RecordUnreadable, Retired, Settings, Snooze,
-    Store, Tick, data_home,
+    Answers,
+    CheckIn,
+    Claim,
+    Record,
+    RecordInaccessible,
+    RecordUnreadable,
+    Retired,
+    Settings,
+    Snooze,
+    Store,
+    Tick,
+    data_home,
 )
 
 AT = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
 NOW = datetime(2026, 11, 22, 3, 4, 5, 678901, tzinfo=UTC)
 
+# Prefixes of the broken records below: one treatment, one check-in, each still open.
+T = ('schema_version = 1\ntreatments = [{ id = "t1", procedure = "prp", at = 2026-11-20T01:00:00Z, '
+     'zone = "Asia/Seoul"')
+C = 'schema_version = 1\ncheckins = [{ at = 2026-11-20T01:00:00Z, zone = "Asia/Seoul", treatment = ""'
 BROKEN = [
     ('delivered = []',
      'schema_version is None, this version reads 1'),
@@ -38,23 +52,30 @@ BROKEN = [
      "schema_version is '1', this version reads 1"),
     ('schema_version = 1\ntreatments = 3',
      'treatments is not a list'),
-    ('schema_version = 1\ntreatments = [{ id = 1, procedure = "prp", at = 2026-11-20T01:00:00Z, zone = "Asia/Seoul" }]',
+    ('schema_version = 1\ntreatments = [{ id = 1, procedure = "prp"'
+     ', at = 2026-11-20T01:00:00Z, zone = "Asia/Seoul" }]',
      'treatment id is not a text'),
-    ('schema_version = 1\ntreatments = [{ id = "t1", procedure = 1, at = 2026-11-20T01:00:00Z, zone = "Asia/Seoul" }]',
+    ('schema_version = 1\ntreatments = [{ id = "t1", procedure = 1'
+     ', at = 2026-11-20T01:00:00Z, zone = "Asia/Seoul" }]',
      'procedure is not a text'),
-    ('schema_version = 1\ntreatments = [{ id = "t1", procedure = "prp", at = 2026-11-20T01:00:00, zone = "Asia/Seoul" }]',
+    ('schema_version = 1\ntreatments = [{ id = "t1", procedure = "prp"'
+     ', at = 2026-11-20T01:00:00, zone = "Asia/Seoul" }]',
      'treatment time is not a date-time with an offset'),
-    ('schema_version = 1\ntreatments = [{ id = "t1", procedure = "prp", at = 1969-12-31T23:59:59Z, zone = "Asia/Seoul" }]',
+    ('schema_version = 1\ntreatments = [{ id = "t1", procedure = "prp"'
+     ', at = 1969-12-31T23:59:59Z, zone = "Asia/Seoul" }]',
      'treatment time 1969-12-31T23:59:59+00:00 is outside the years 1970–2999'),
-    ('schema_version = 1\ntreatments = [{ id = "t1", procedure = "prp", at = 3000-01-01T00:00:00Z, zone = "Asia/Seoul" }]',
+    ('schema_version = 1\ntreatments = [{ id = "t1", procedure = "prp"'
+     ', at = 3000-01-01T00:00:00Z, zone = "Asia/Seoul" }]',
      'treatment time 3000-01-01T00:00:00+00:00 is outside the years 1970–2999'),
-    ('schema_version = 1\ntreatments = [{ id = "t1", procedure = "prp", at = 2026-11-20T01:00:00Z, zone = "Mars/Base" }]',
+    ('schema_version = 1\ntreatments = [{ id = "t1", procedure = "prp"'
+     ', at = 2026-11-20T01:00:00Z, zone = "Mars/Base" }]',
      "zone 'Mars/Base' is not a known time zone"),
-    ('schema_version = 1\ntreatments = [{ id = "t1", procedure = "prp", at = 2026-11-20T01:00:00Z, zone = "Asia" }]',
+    ('schema_version = 1\ntreatments = [{ id = "t1", procedure = "prp"'
+     ', at = 2026-11-20T01:00:00Z, zone = "Asia" }]',
      "zone 'Asia' is not a known time zone"),
-    ('schema_version = 1\ntreatments = [{ id = "t1", procedure = "prp", at = 2026-11-20T01:00:00Z, zone = "Asia/Seoul", profile = 3 }]',
+    (T + ', profile = 3 }]',
      'treatment profile is not a text'),
-    ('schema_version = 1\ntreatments = [{ id = "t1", procedure = "prp", at = 2026-11-20T01:00:00Z, zone = "Asia/Seoul", new_course = "yes" }]',
+    (T + ', new_course = "yes" }]',
      'treatment new_course is not true or false'),
     ('schema_version = 1\nticks = {}',
      'ticks is not a list'),
@@ -110,21 +131,21 @@ BROKEN = [
      "zone 'Nowhere' is not a known time zone"),
     ('schema_version = 1\ncheckins = [{ at = 2026-11-20T01:00:00Z, zone = "Asia/Seoul", treatment = 1 }]',
      'check-in treatment is not a text'),
-    ('schema_version = 1\ncheckins = [{ at = 2026-11-20T01:00:00Z, zone = "Asia/Seoul", treatment = "", note = 1 }]',
+    (C + ', note = 1 }]',
      'check-in note is not a text'),
-    ('schema_version = 1\ncheckins = [{ at = 2026-11-20T01:00:00Z, zone = "Asia/Seoul", treatment = "", photo = 1 }]',
+    (C + ', photo = 1 }]',
      'check-in photo is not a text'),
-    ('schema_version = 1\ncheckins = [{ at = 2026-11-20T01:00:00Z, zone = "Asia/Seoul", treatment = "", answers = 1 }]',
+    (C + ', answers = 1 }]',
      'check-in answers are not a table'),
-    ('schema_version = 1\ncheckins = [{ at = 2026-11-20T01:00:00Z, zone = "Asia/Seoul", treatment = "", answers = { pain = 4 } }]',
+    (C + ', answers = { pain = 4 } }]',
      'check-in pain 4 is not 0–3'),
-    ('schema_version = 1\ncheckins = [{ at = 2026-11-20T01:00:00Z, zone = "Asia/Seoul", treatment = "", answers = { pain = -1 } }]',
+    (C + ', answers = { pain = -1 } }]',
      'check-in pain -1 is not 0–3'),
-    ('schema_version = 1\ncheckins = [{ at = 2026-11-20T01:00:00Z, zone = "Asia/Seoul", treatment = "", answers = { itch = true } }]',
+    (C + ', answers = { itch = true } }]',
      'check-in itch True is not 0–3'),
-    ('schema_version = 1\ncheckins = [{ at = 2026-11-20T01:00:00Z, zone = "Asia/Seoul", treatment = "", answers = { shedding = "lots" } }]',
+    (C + ', answers = { shedding = "lots" } }]',
      "check-in shedding 'lots' is not one of none, some, heavy"),
-    ('schema_version = 1\ncheckins = [{ at = 2026-11-20T01:00:00Z, zone = "Asia/Seoul", treatment = "", answers = { fever = 1 } }]',
+    (C + ', answers = { fever = 1 } }]',
      'check-in fever is not true or false'),
     ('schema_version = 1\nsnoozes = 1',
      'snoozes is not a list'),
@@ -160,7 +181,8 @@ def test_a_broken_record_is_moved_aside_whole_with_its_reason(home: Path, run_cl
 
 
 def test_a_record_missing_a_field_is_moved_aside_too(home: Path) -> None:
-    raw = b'schema_version = 1\ntreatments = [{ procedure = "prp", at = 2026-11-20T01:00:00Z, zone = "Asia/Seoul" }]\n'
+    raw = (b'schema_version = 1\ntreatments = [{ procedure = "prp", at = 2026-11-20T01:00:00Z, '
+           b'zone = "Asia/Seoul" }]\n')
     (home / "record.toml").write_bytes(raw)
     with pytest.raises(RecordUnreadable) as info:
         Store(home, FixedClock(NOW)).load()
@@ -266,7 +288,8 @@ def test_removing_a_treatment_takes_only_its_own_things_and_retires_its_keys() -
 
 
 def test_ticks_mutes_and_the_newest_first() -> None:
-    t1, t2 = Treatment("t1", "prp", AT, "Asia/Seoul"), Treatment("t2", "prp", AT + timedelta(days=1), "Asia/Seoul")
+    t1 = Treatment("t1", "prp", AT, "Asia/Seoul")
+    t2 = Treatment("t2", "prp", AT + timedelta(days=1), "Asia/Seoul")
     record = Record(treatments=(t1, t2))
     assert record.newest_first() == [t2, t1]
     assert record.treatment("t2") == t2 and record.treatment("t3") is None
