@@ -134,3 +134,36 @@ def test_a_time_before_1970_in_utc_is_refused_whatever_this_computer_s_zone(tz) 
         assert refusal(parse_when, "1970-01-01 05:00", NOW, SEOUL) == (
             "The time '1970-01-01 05:00' is outside the years 1970–2999 that aftercare works with.")
     assert parse_when("1970-01-01 09:00", NOW, SEOUL) == datetime(1970, 1, 1, 0, 0, tzinfo=UTC)
+
+
+def test_1970_and_2999_themselves_are_within_the_years() -> None:
+    assert parse_when("1970-01-01T00:00Z", NOW, SEOUL) == datetime(1970, 1, 1, tzinfo=UTC)
+    assert parse_when("2999-12-31T23:59Z", NOW, SEOUL) == datetime(2999, 12, 31, 23, 59, tzinfo=UTC)
+    assert "outside the years" in refusal(parse_when, "3000-01-01T00:00Z", NOW, SEOUL)
+
+
+# --- the same instant typed two ways is the same treatment ------------------------------------------
+
+
+@pytest.mark.parametrize("first, again", [
+    ("now", "2026-11-20T15:00Z"), ("2 h ago", "2026-11-20T13:00Z"), ("90 min ago", "2026-11-20 22:30"),
+    ("2026-11-20 22:30", "2026-11-20T13:30+00:00"),
+])
+def test_the_same_instant_typed_two_ways_is_refused_as_already_recorded(tz, run_cli, home, first, again):
+    tz("Asia/Tokyo")  # this computer is not on UTC: the id must not depend on its zone
+    now = ["--now", "2026-11-20T15:00Z", "--zone", "Asia/Tokyo"]
+    assert run_cli(["add", "mesotherapy", "--at", first, *now], home).code == 0
+    second = run_cli(["add", "mesotherapy", "--at", again, *now], home)
+    assert second.code == 2 and "is already recorded as" in second.err
+
+
+# --- $TZ spelled as the C library allows ----------------------------------------------------------------
+
+
+def test_tz_with_a_leading_colon_or_as_a_zone_file_is_followed_without_complaint(tz, run_cli, home) -> None:
+    tz(":EST5EDT")
+    assert local_zone() == ZoneInfo("EST5EDT")
+    assert run_cli(["status"], home).code == 0
+    tz("/usr/share/zoneinfo/Asia/Tokyo")  # a zone file: read by tzlocal, not refused
+    result = run_cli(["status"], home)
+    assert result.code == 0 and "TZ=" not in result.err
