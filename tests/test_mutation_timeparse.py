@@ -167,3 +167,9 @@ def test_tz_with_a_leading_colon_or_as_a_zone_file_is_followed_without_complaint
     tz("/usr/share/zoneinfo/Asia/Tokyo")  # a zone file: read by tzlocal, not refused
     result = run_cli(["status"], home)
     assert result.code == 0 and "TZ=" not in result.err
+
+
+def test_a_date_that_does_not_exist_is_refused_with_examples_to_copy() -> None:
+    assert refusal(parse_when, "2026-02-30 10:00", NOW, SEOUL) == (
+        "The time '2026-02-30 10:00' is not a valid date and time; try 'yesterday 10:00', '2 h ago' or "
+        "'2026-11-30 14:30' (also 'now', '14:30' for today, 'tomorrow 09:00' or '3 d ago').")
