@@ -173,3 +173,9 @@ def test_a_date_that_does_not_exist_is_refused_with_examples_to_copy() -> None:
     assert refusal(parse_when, "2026-02-30 10:00", NOW, SEOUL) == (
         "The time '2026-02-30 10:00' is not a valid date and time; try 'yesterday 10:00', '2 h ago' or "
         "'2026-11-30 14:30' (also 'now', '14:30' for today, 'tomorrow 09:00' or '3 d ago').")
+
+
+def test_a_time_in_no_known_form_is_refused_with_examples_to_copy() -> None:
+    assert refusal(parse_when, "half past ten", NOW, SEOUL) == (
+        "Cannot read the time 'half past ten'; try 'yesterday 10:00', '2 h ago' or '2026-11-30 14:30' "
+        "(also 'now', '14:30' for today, 'tomorrow 09:00' or '3 d ago').")
