@@ -37,11 +37,16 @@ def prp() -> Treatment:
     return Treatment("p1", "prp", AT, "Asia/Seoul")
 
 
-def store_with(home: Path, **fields) -> Store:
+# Two PRP sessions a minute apart: 20 minutes after the first ban ends, both reminders are late.
+TWO = (Treatment("p1", "prp", AT, "Asia/Seoul"),
+       Treatment("p2", "prp", AT + timedelta(minutes=1), "Asia/Seoul"))
+
+
+def store_with(home: Path, treatments: tuple[Treatment, ...] = (), **fields) -> Store:
     store = Store(home, FixedClock(NOW))
 
     def change(record):
-        new = record._replace(treatments=(prp(),), **fields)
+        new = record._replace(treatments=treatments or (prp(),), **fields)
         quiet_off = new.settings._replace(checkin_reminder=False, quiet_hours=("00:00", "00:00"))
         return new._replace(settings=quiet_off)
 
@@ -129,8 +134,8 @@ def test_a_treatment_recorded_again_repeats_no_reminder_for_a_year(home: Path) -
 
 
 def test_what_was_not_shown_comes_with_the_next_look_and_what_was_shown_never(home: Path) -> None:
-    store_with(home)
-    ctx = Context.create(home, FixedClock(NOW + 3 * D))  # several reminders missed: one summary
+    store_with(home, TWO)
+    ctx = Context.create(home, FixedClock(NOW + 20 * 60 * timedelta(seconds=1)))  # two missed: a summary
     delivery = claim_due(ctx, SEOUL)
     keys = delivery.keys
     assert len(keys) >= 2
@@ -143,8 +148,8 @@ def test_what_was_not_shown_comes_with_the_next_look_and_what_was_shown_never(ho
 
 
 def test_settling_without_release_keeps_the_rest_pending_and_touches_no_one_else_s(home: Path) -> None:
-    store_with(home)
-    ctx = Context.create(home, FixedClock(NOW + 3 * D))
+    store_with(home, TWO)
+    ctx = Context.create(home, FixedClock(NOW + 20 * 60 * timedelta(seconds=1)))
     delivery = claim_due(ctx, SEOUL)
     keys = delivery.keys
     settle(ctx, delivery, shown=keys[:1], release=False)

@@ -116,8 +116,8 @@ def test_one_late_reminder_is_shown_alone_until_it_is_a_day_stale() -> None:
     r = reminder("a", NOW - 30 * H, ends=ends + timedelta(seconds=1))
     assert due([r], (), NOW).show == (r,)  # over 23:59:59 ago: still its own notification
     r = r._replace(item_ends_at=ends)
-    stale = due([r], (), NOW)
-    assert stale.show == () and stale.summarized == (r,)
+    stale = due([r], (), NOW)  # over a day ago: no longer news (Step 13), neither shown nor summarised
+    assert stale.show == () and stale.summarized == ()
 
 
 def test_quiet_hours_hold_only_what_is_not_urgent() -> None:
