@@ -68,6 +68,11 @@ def notes(app) -> list[tuple[str, str, str]]:
     return shown + [(n.title, n.message, n.severity) for n in app._notifications]
 
 
+def reminder_notes(app) -> list[tuple[str, str, str]]:
+    """The notices reminders raised: every note but the dashboard's own "Allowed again"."""
+    return [note for note in notes(app) if note[0] != "Allowed again"]
+
+
 async def started(app, pilot, settle) -> None:
     """Wait for the first paint, the reminders' start-up look and its worker."""
     await wait_until(pilot, lambda: app.reminders is not None and app.reminders.scheduler is not None,
@@ -202,7 +207,9 @@ async def test_after_two_days_asleep_one_summary_then_nothing(make, seed, home, 
         clock.advance(2 * D)
         await look(app, pilot, settle)
         assert app.reminders.wakeups == 1  # the drift was noticed and the scheduler woken
-        [(title, message, severity)] = notes(app)
+        # The dashboard's one-second tick may also have said "Allowed again" (massage, swimming: no
+        # reminder of their own) by now, on a busy machine; that is the dashboard, not a reminder.
+        [(title, message, severity)] = reminder_notes(app)
         assert title == "aftercare: missed reminders" and severity == "information"
         assert message.startswith("While you were away: ")
         # "May resume" is a start: never "(now over)".
@@ -218,7 +225,7 @@ async def test_after_two_days_asleep_one_summary_then_nothing(make, seed, home, 
         assert app.reminders.next_at == AT + 11 * D
 
         await look(app, pilot, settle)
-        assert len(notes(app)) == 1 and bells == [1]
+        assert len(reminder_notes(app)) == 1 and bells == [1]
         assert app.reminders.wakeups == 1
 
 
