@@ -23,7 +23,6 @@ from aftercare.glyphs import g
 from aftercare.i18n import _
 from aftercare.model import ItemStatus, Kind, State
 from aftercare.render import DURATION_WIDTH, clock_time, duration
-from aftercare.screens.messages import ItemChosen
 from aftercare.textsafe import clean
 
 # Meaning is carried by a glyph as well as a colour, so it survives NO_COLOR and colour blindness.
@@ -150,6 +149,8 @@ class ItemRow(Widget, can_focus=True):
         self._last = now
 
     def action_details(self) -> None:
+        from aftercare.screens.messages import ItemChosen  # loaded on first use, not at start-up
+
         self.post_message(ItemChosen(*self.key))
 
     def right_part(self, now: datetime) -> str:
