@@ -168,6 +168,8 @@ class AftercareApp(App[None]):
         return Loaded(record, views, [clean(p) for p in problems], clinics, profile)
 
     def apply_record(self, loaded: Loaded, mtime: int | None) -> None:
+        if not self.is_running:  # closing: the screens' widgets are being removed (see refresh_screens)
+            return
         # A reload that read the file before a newer write finished must not undo it.
         if mtime is not None and self._applied_mtime is not None and mtime < self._applied_mtime:
             return
@@ -188,6 +190,11 @@ class AftercareApp(App[None]):
         self.show_clinic()
 
     def refresh_screens(self) -> None:
+        # While the app closes (q), the one-second tick and a record worker's answer can still
+        # come after the top screen's widgets were removed, before the screen goes: nothing to
+        # refresh then (it raised NoMatches on the way out; tests/ui/test_closing.py).
+        if not self.is_running:
+            return
         screen = self.screen
         refresh = getattr(screen, "refresh_state", None)
         if refresh is not None and screen.is_mounted:
@@ -208,6 +215,13 @@ class AftercareApp(App[None]):
         from textual.widgets import Input, TextArea
 
         return isinstance(self.focused, (Input, TextArea))
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its search prompt in the patient's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search for commands…")))
 
     def get_system_commands(self, screen) -> Iterable[SystemCommand]:
         """Textual's own palette entries in the patient's language, without "Screenshot" (it would

@@ -7,7 +7,8 @@ same factory the command line uses, so no test touches the real clock or data fo
 - `seed(procedure, at, zone)` records a treatment through the store, as `aftercare add` does;
 - `make(clock)` builds the app on `home`;
 - `text(widget)` is what a widget shows, as plain text;
-- `settle(app, pilot)` waits for the record workers and a repaint.
+- `settle(app, pilot)` waits until the app has nothing left to do (tests/ui/waiting.py: workers,
+  queued messages, layout; a wait on state, not on time).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from waiting import settled, wait_until  # tests/ui is on sys.path, as for contrast.py
 
 from aftercare.clock import FixedClock
 from aftercare.model import Treatment, treatment_id
@@ -72,14 +74,14 @@ def text() -> Callable[[object], str]:
 
 
 async def _settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
+    assert pilot.app is app
+    await settled(pilot)
 
 
 @pytest.fixture
 def settle():
-    """`await settle(app, pilot)`: let record reads/writes (workers) finish and the screen catch up."""
+    """`await settle(app, pilot)`: let record reads/writes (workers) finish, every queued message be
+    handled and the screen catch up (tests/ui/waiting.py)."""
     return _settle
 
 
@@ -87,17 +89,6 @@ def settle():
 def palette() -> Callable:
     """`await palette(pilot, "timeline")`: run an action by name from the command palette."""
     return _run_from_palette
-
-
-async def wait_until(pilot, condition: Callable[[], bool], what: str, limit_s: float = 60.0) -> None:
-    """Let the app run until `condition()` holds: a wait on state, not on time (a busy machine
-    only makes it take longer). `limit_s` only turns a hang into a failure that says `what`."""
-    import time
-
-    deadline = time.monotonic() + limit_s
-    while not condition():
-        assert time.monotonic() < deadline, f"still waiting after {limit_s:.0f} s for {what}"
-        await pilot.pause(0.01)
 
 
 async def _run_from_palette(pilot, query: str) -> None:
@@ -110,6 +101,7 @@ async def _run_from_palette(pilot, query: str) -> None:
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette), "the command palette")
     palette = pilot.app.screen
     await pilot.press(*query)
+    await settled(pilot)
 
     def found() -> bool:  # the search (a worker) ran for the whole query and highlighted a hit
         commands = palette.query_one(CommandList)
@@ -120,7 +112,7 @@ async def _run_from_palette(pilot, query: str) -> None:
 
     await wait_until(pilot, found, f"the palette to find {query!r}")
     await pilot.press("enter")
-    await pilot.pause()
+    await settled(pilot)
 
 
 def _footer_overflow(screen) -> list[str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from waiting import settled  # tests/ui/waiting.py: waits on state, not on time
+
 from aftercare.clock import FixedClock
 from aftercare.model import Treatment
 from aftercare.store import RECORD_NAME, Store
@@ -22,7 +24,7 @@ async def type_text(pilot, value: str) -> None:
     """Clear the focused field and type `value` key by key, as a person would."""
     await pilot.press("home", "ctrl+k")
     await pilot.press(*["space" if c == " " else c for c in value])
-    await pilot.pause()
+    await settled(pilot)
 
 
 def rows(app, cls_name: str = "ItemRow") -> dict[str, object]:
@@ -51,21 +53,24 @@ async def test_first_run_to_dashboard_refuses_a_bad_time_and_shows_the_countdown
     clock = FixedClock(PROCEDURE_AT + timedelta(hours=38, minutes=30))
     app = make(clock)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         screen = app.screen
         assert isinstance(screen, OnboardingScreen)
         welcome = " ".join(text(w) for w in screen.query("#welcome Static"))
         assert "not medical advice" in welcome
 
         await pilot.press("enter")  # Start
+        await settled(pilot)
         assert screen.step == "procedure"
         procedures = screen.query_one("#procedures")
         for _ in range(procedures.option_count):
             if procedures.highlighted_option.id == "mesotherapy":
                 break
             await pilot.press("down")
+            await settled(pilot)
         assert procedures.highlighted_option.id == "mesotherapy"
         await pilot.press("enter")
+        await settled(pilot)
         assert screen.step == "when"
         assert app.focused is screen.query_one("#at")
 
@@ -76,6 +81,7 @@ async def test_first_run_to_dashboard_refuses_a_bad_time_and_shows_the_countdown
         assert "31:99" in at_feedback and "hours go 0–23" in at_feedback
         assert screen.query_one("#confirm").disabled
         await pilot.press("tab", "tab", "tab", "tab")
+        await settled(pilot)
         assert app.focused is screen.query_one("#zone")
         await pilot.press("enter")
         await settle(app, pilot)
@@ -86,6 +92,7 @@ async def test_first_run_to_dashboard_refuses_a_bad_time_and_shows_the_countdown
         # The right time, and the zone found by its city name.
         await type_text(pilot, "2026-11-20 14:30")
         await pilot.press("enter")
+        await settled(pilot)
         assert app.focused is screen.query_one("#zone")
         await type_text(pilot, "Seoul")
         assert "Asia/Seoul" in text(screen.query_one("#zone-feedback"))
@@ -108,9 +115,9 @@ async def test_escape_from_first_run_leaves_an_empty_dashboard_and_writes_nothin
 
     app = make(FixedClock(PROCEDURE_AT))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("escape")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert "No treatment recorded yet" in text(app.screen.query_one(".empty"))
         assert not (home / RECORD_NAME).exists()
@@ -124,12 +131,12 @@ async def test_countdown_recomputes_from_the_clock_each_tick(make, seed, la, tex
     clock = FixedClock(PROCEDURE_AT + timedelta(hours=40))  # 8 h left
     app = make(clock)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         assert "8 h 00 min" in text(rows(app, "Countdown")["no-shampoo"])
         # Two and a half hours pass in one step (a laptop asleep): no counter to fall behind.
         clock.advance(timedelta(hours=2, minutes=30, seconds=5))
         app.tick()
-        await pilot.pause()
+        await settled(pilot)
         # The row and the answer box read the same, units and all (Step 10; was "5:29:55" and a
         # rounded-up "5 h 30 min").
         assert "5 h 29 min" in text(rows(app, "Countdown")["no-shampoo"])
@@ -145,15 +152,15 @@ async def test_crossing_the_end_of_no_shampoo_moves_it_to_allowed_again_with_a_t
     # (tests/test_agenda.py checks that hand-over).
     app.reminders_enabled = False
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         assert "no-shampoo" in rows(app, "Countdown")
         assert "10 s" in text(rows(app, "Countdown")["no-shampoo"])  # was "0:10" (Step 10)
         assert "no-shampoo" not in rows(app, "AllowedLine")
 
         clock.advance(timedelta(seconds=20))
         app.tick()
-        await pilot.pause()
-        await pilot.pause()
+        await settled(pilot)
+        await settled(pilot)
 
         assert "no-shampoo" not in rows(app, "Countdown")
         allowed = rows(app, "AllowedLine")
@@ -166,7 +173,7 @@ async def test_crossing_the_end_of_no_shampoo_moves_it_to_allowed_again_with_a_t
         assert any("You may shampoo gently" in t for t in shown), shown
         # One toast per boundary, not one per tick.
         app.tick()
-        await pilot.pause()
+        await settled(pilot)
         assert len([t for t in toasts(app, text) if "You may shampoo gently" in t]) == 1
 
 
@@ -174,7 +181,7 @@ async def test_a_record_written_by_another_process_is_picked_up(make, seed, home
     seed()
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         assert "newest of" not in text(app.screen.query_one(".treatment"))
         # Another process (the CLI, the daemon) records a PRP session an hour later.
         seed("prp", PROCEDURE_AT + timedelta(hours=1), "Asia/Seoul", store_home=home)
@@ -192,8 +199,8 @@ async def test_unreadable_record_is_announced_with_where_it_went(make, home, la,
     (home / RECORD_NAME).write_text("this is [not toml", encoding="utf-8")
     app = make(FixedClock(PROCEDURE_AT))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause()
-        await pilot.pause()
+        await settled(pilot)
+        await settled(pilot)
         moved = list(home.glob("record.unreadable-*.toml"))
         assert len(moved) == 1
         line = " ".join(text(w) for w in app.screen.query(".problem"))
@@ -211,8 +218,9 @@ async def test_ticking_a_task_survives_a_restart(make, seed, home, la, text, set
     clock = FixedClock(PROCEDURE_AT + timedelta(hours=1))
     app = make(clock)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("t")
+        await settled(pilot)
         assert isinstance(app.screen, TodayScreen)
         tasks = app.screen.query_one("#tasks")
         assert text(tasks.get_option_at_index(0).prompt).startswith("[ ] Take a baseline photo")
@@ -220,16 +228,16 @@ async def test_ticking_a_task_survives_a_restart(make, seed, home, la, text, set
         await settle(app, pilot)
         assert text(tasks.get_option_at_index(0).prompt).startswith("[x] Take a baseline photo")
         await pilot.press("escape")
-        await pilot.pause()
+        await settled(pilot)
         # The baseline photo has no end in its source: ticked off, it leaves "Right now".
         assert "baseline-photo" not in rows(app, "Countdown")
     assert Store(home).load().is_ticked(treatment.id, "baseline-photo")
 
     again = make(FixedClock(PROCEDURE_AT + timedelta(hours=2)))
     async with again.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("t")
-        await pilot.pause()
+        await settled(pilot)
         first = again.screen.query_one("#tasks").get_option_at_index(0)
         assert text(first.prompt).startswith("[x] Take a baseline photo")
         # And unticking is written too.
@@ -247,18 +255,18 @@ async def test_details_show_why_both_clocks_and_source(make, seed, la, text):
     seed()
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         focused = app.focused
         assert focused is not None and focused.status.rule.kind.value == "restriction"
         await pilot.press("enter")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, DetailsScreen)
         shown = "\n".join(text(w) for w in app.screen.query("Static"))
         assert "Why" in shown and "Source" in shown and "Myeongdong" in shown
         # Procedure at 14:30 Seoul = 21:30 the evening before in Los Angeles.
         assert "Thu 19 Nov 21:30" in shown and "Fri 20 Nov 14:30" in shown and "(Seoul)" in shown
         await pilot.press("escape")
-        await pilot.pause()
+        await settled(pilot)
         assert not isinstance(app.screen, DetailsScreen)
 
 
@@ -268,9 +276,9 @@ async def test_timeline_marks_now_and_reassures_about_the_shed(make, seed, la, t
     seed()
     app = make(FixedClock(PROCEDURE_AT + timedelta(days=16)))  # week 3
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("l")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, TimelineScreen)
         timeline = app.screen.query_one("#timeline-rows")
         titles = [text(timeline.get_option_at_index(i).prompt) for i in range(timeline.option_count)]
@@ -279,7 +287,7 @@ async def test_timeline_marks_now_and_reassures_about_the_shed(make, seed, la, t
         shed = next(i for i, t in enumerate(titles) if t.startswith("Some shedding"))
         for _ in range(shed):
             await pilot.press("down")
-        await pilot.pause()
+        await settled(pilot)
         assert "not a treatment failure" in text(app.screen.query_one("#timeline-why"))
 
 
@@ -290,23 +298,23 @@ async def test_remove_asks_first_and_no_keeps_it(make, seed, home, la, text, set
     seed()
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("r")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, TreatmentsScreen)
         await pilot.press("x")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("enter")  # the focused answer is "No, keep it"
         await settle(app, pilot)
         assert len(Store(home).load().treatments) == 1
         await pilot.press("x")
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("y")
         await settle(app, pilot)
         assert Store(home).load().treatments == ()
         await pilot.press("escape")
-        await pilot.pause()
+        await settled(pilot)
         assert "No treatment recorded yet" in text(app.screen.query_one(".empty"))
 
 
@@ -314,9 +322,9 @@ async def test_add_next_session_from_treatments(make, seed, home, la, settle):
     seed()
     app = make(FixedClock(PROCEDURE_AT + timedelta(days=14)))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("r", "s")
-        await pilot.pause()
+        await settled(pilot)
         assert app.screen.step == "when"
         await type_text(pilot, "1 h ago")
         await pilot.press("enter", "enter")  # time → zone → confirm
@@ -332,9 +340,9 @@ async def test_help_states_not_medical_advice_and_red_flags(make, seed, la, text
     seed()
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("question_mark")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, HelpScreen)
         shown = "\n".join(text(w) for w in app.screen.query("Static"))
         assert "not medical advice" in shown
@@ -352,9 +360,9 @@ async def test_command_palette_runs_screen_actions(palette, make, seed, la):
     seed()
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await palette(pilot, "timeline")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, TimelineScreen)
 
 
@@ -364,10 +372,10 @@ async def test_every_footer_binding_fits_at_80_columns(make, seed, la, footer_ov
     seed()
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         for keys in ((), ("t",), ("escape", "l"), ("escape", "r"), ("escape", "question_mark")):
             await pilot.press(*keys)
-            await pilot.pause()
+            await settled(pilot)
             assert not footer_overflow(app.screen), type(app.screen).__name__
 
 
@@ -375,9 +383,9 @@ async def test_q_quits_cleanly(make, seed, la):
     seed()
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("q")
-        await pilot.pause()
+        await settled(pilot)
     assert app.return_code == 0
 
 
@@ -389,13 +397,13 @@ async def test_markup_in_record_text_shows_literally(make, home, la, text):
     Store(home).update(lambda r: r._replace(treatments=(bad,), profile=INJECTION))
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         # The dashboard says it cannot show this treatment, nor use this clinic profile, quoting
         # each as typed.
         problems = [text(w) for w in app.screen.query(".problem")]
         assert len([p for p in problems if INJECTION in p]) == 2, problems
         await pilot.press("r")
-        await pilot.pause()
+        await settled(pilot)
         listed = text(app.screen.query_one("#treatment-list").get_option_at_index(0).prompt)
         assert INJECTION in listed
 
@@ -411,7 +419,7 @@ async def _screen_colours(make, monkeypatch, no_color: bool) -> set[str]:
         monkeypatch.delenv("NO_COLOR", raising=False)
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         assert app.no_color is no_color
         svg = app.export_screenshot()
     return set(re.findall(r"#([0-9a-f]{6})", svg)) - SVG_FRAME
@@ -440,12 +448,14 @@ async def test_adding_under_a_clinic_profile_follows_it(make, home, la, run_cli,
     assert run_cli(["profile", "use", profile], home).code == 0
     app = make(FixedClock(PROCEDURE_AT))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("enter")  # Start
+        await settled(pilot)
         procedures = app.screen.query_one("#procedures")
         # Only what the clinic offers, and its zone as the default: the procedure was there.
         assert [o.id for o in procedures.options if o.id] == ["mesotherapy"]
         await pilot.press("enter")
+        await settled(pilot)
         assert app.screen.query_one("#zone").value == "Asia/Seoul"
         await pilot.press("enter", "enter")  # "now" → zone → confirm
         await settle(app, pilot)
@@ -460,15 +470,16 @@ async def test_recording_a_procedure_shows_its_before_treatment_cautions(make, h
     # procedure's page when it is recorded, not as a sign to call the clinic about.
     app = make(FixedClock(PROCEDURE_AT))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         screen = app.screen
         await pilot.press("enter")  # Start
+        await settled(pilot)
         procedures = screen.query_one("#procedures")
         for wanted in ("exosome-injection", "herbal-acupuncture"):
             procedures.highlighted = next(i for i in range(procedures.option_count)
                                           if procedures.get_option_at_index(i).id == wanted)
             await pilot.press("enter")
-            await pilot.pause()
+            await settled(pilot)
             box = screen.query_one("#when-cautions")
             if wanted == "exosome-injection":
                 assert box.display and "immunocompromised" in text(box)
@@ -476,4 +487,4 @@ async def test_recording_a_procedure_shows_its_before_treatment_cautions(make, h
             else:  # no caution in its source: nothing shown
                 assert not box.display
             await pilot.press("escape")
-            await pilot.pause()
+            await settled(pilot)

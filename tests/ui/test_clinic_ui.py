@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from waiting import settled  # tests/ui/waiting.py: waits on state, not on time
+
 from aftercare.clock import FixedClock
 from aftercare.content import content_path
 from aftercare.store import RECORD_NAME, Store
@@ -88,7 +90,7 @@ async def type_text(pilot, value: str) -> None:
     """Clear the focused field and type `value` key by key, as a person would."""
     await pilot.press("home", "ctrl+k")
     await pilot.press(*["space" if c == " " else c for c in value])
-    await pilot.pause()
+    await settled(pilot)
 
 
 async def paste(app, pilot, settle, value: str) -> None:
@@ -133,7 +135,7 @@ async def import_on_first_run(app, pilot, settle, path: Path | str) -> None:
     button = screen.query_one("#have-file")
     assert "file from my clinic" in str(button.label)
     await pilot.click("#have-file")
-    await pilot.pause()
+    await settled(pilot)
     assert screen.step == "clinic-file"
     assert app.focused is screen.query_one("#profile-path")
     await paste(app, pilot, settle, str(path))
@@ -149,10 +151,10 @@ async def test_first_run_import_restricts_procedures_and_shows_clinic(make, home
 
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=2)))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         screen = app.screen
         await pilot.click("#have-file")
-        await pilot.pause()
+        await settled(pilot)
 
         # Validated as it is typed: a missing file is named, Import stays off.
         await type_text(pilot, "nope.toml")
@@ -186,6 +188,7 @@ async def test_first_run_import_restricts_procedures_and_shows_clinic(make, home
         assert record.profile and (home / "profiles" / record.profile).read_bytes() == SEOUL.read_bytes()
 
         await pilot.press("enter")  # mesotherapy
+        await settled(pilot)
         assert screen.query_one("#zone").value == "Asia/Seoul"
         await type_text(pilot, "2026-11-20 14:30")
         await pilot.press("enter", "enter")  # time → zone → confirm
@@ -214,7 +217,7 @@ async def test_invalid_profile_lists_every_problem_and_writes_nothing(make, home
     before = folder_state(home)
     app = make(FixedClock(PROCEDURE_AT))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await import_on_first_run(app, pilot, settle, bad)
         screen = app.screen
         assert screen.step == "clinic-file"  # still here, to fix the path or go back
@@ -236,6 +239,7 @@ async def test_invalid_profile_lists_every_problem_and_writes_nothing(make, home
         assert "Typo Clinic" not in header(app, text)
         # Going back and on is still possible; nothing was written at all.
         await pilot.press("escape")
+        await settled(pilot)
         assert screen.step == "welcome"
     assert folder_state(home) == before
     assert not (home / RECORD_NAME).exists() and not (home / "profiles").exists()
@@ -248,7 +252,7 @@ async def test_problems_scroll_and_show_markup_literally(make, home, la, text, s
     bad.write_text(f"schema = 1\n[clinic]\n{keys}\n", encoding="utf-8")
     app = make(FixedClock(PROCEDURE_AT))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await import_on_first_run(app, pilot, settle, bad)
         box = app.screen.query_one("#profile-problems")
         lines = [text(w) for w in box.query(".problem-line")]
@@ -272,9 +276,9 @@ async def test_clinic_screen_lists_contact_and_warnings_urgent_first(make, home,
     follow_and_record(run_cli, home, profile)
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("c")
-        await pilot.pause()
+        await settled(pilot)
         screen = app.screen
         assert isinstance(screen, ClinicScreen)
         assert text(screen.query_one("#clinic-name")) == SEOUL_NAME
@@ -299,7 +303,7 @@ async def test_clinic_screen_lists_contact_and_warnings_urgent_first(make, home,
         assert any(s.startswith("- You cannot keep your next session date") and s.endswith("(your clinic)")
                    for s in signs[2:])
         await pilot.press("escape")
-        await pilot.pause()
+        await settled(pilot)
         assert not isinstance(app.screen, ClinicScreen)
 
 
@@ -310,10 +314,10 @@ async def test_clinic_screen_without_profile_says_how_to_import(make, seed, la, 
     seed()
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         assert header(app, text).startswith("aftercare — ")
         await pilot.press("c")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, ClinicScreen)
         assert text(app.screen.query_one("#clinic-name")) == "No clinic profile in use"
         how = text(app.screen.query_one("#clinic-none"))
@@ -324,10 +328,10 @@ async def test_clinic_screen_without_profile_says_how_to_import(make, seed, la, 
         assert not any("(your clinic)" in text(s) for row in rows for s in row.query("Static"))
         # i opens the import; Escape there comes back without changing anything.
         await pilot.press("i")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, ProfileImportScreen)
         await pilot.press("escape")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, ClinicScreen)
 
 
@@ -339,7 +343,7 @@ async def test_palette_imports_a_profile_then_offers_its_procedures(palette, mak
     seed()
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await palette(pilot, "import")
         assert isinstance(app.screen, ProfileImportScreen)
         await paste(app, pilot, settle, str(SEOUL))
@@ -373,10 +377,10 @@ async def test_name_and_phone_on_every_screen_and_footer_fits(make, home, la, ru
     follow_and_record(run_cli, home, SEOUL)
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         for keys, name in SCREENS:
             await pilot.press(*keys)
-            await pilot.pause()
+            await settled(pilot)
             assert type(app.screen).__name__ == name
             title = header(app, text)
             # The whole name and phone, and the clock beside them, on one 80-column line.
@@ -385,7 +389,7 @@ async def test_name_and_phone_on_every_screen_and_footer_fits(make, home, la, ru
 
         # Narrower: the name gives way, the phone stays whole.
         await pilot.resize_terminal(60, 24)
-        await pilot.pause()
+        await settled(pilot)
         title = header(app, text)
         assert f"☎ {SEOUL_PHONE} — " in title and "…" in title and len(title) <= 60 - 4
 
@@ -394,19 +398,19 @@ async def test_details_and_timeline_mark_the_clinics_rules(make, home, la, run_c
     follow_and_record(run_cli, home, SEOUL)
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("l")
-        await pilot.pause()
+        await settled(pilot)
         rows = app.screen.query_one("#timeline-rows")
         titles = {o.id.rsplit("/", 1)[1]: text(o.prompt) for o in rows.options}
         assert "(clinic)" in titles["minoxidil-resume"] and "(clinic)" in titles["book-next-session"]
         assert "(clinic)" not in titles["no-shampoo"]
         index = next(i for i, o in enumerate(rows.options) if o.id.endswith("/book-next-session"))
         rows.highlighted = index
-        await pilot.pause()
+        await settled(pilot)
         assert text(app.screen.query_one("#timeline-why")).startswith("Your clinic: ")
         await pilot.press("d")
-        await pilot.pause()
+        await settled(pilot)
         assert text(app.screen.query_one("#kind")).endswith("your clinic's instruction")
         fields = " ".join(text(w) for w in app.screen.query(".field Static"))
         assert "Source your clinic" in fields
@@ -434,7 +438,7 @@ async def test_markup_and_escapes_in_a_profile_show_literally(make, home, la, te
 
     literal_name = INJECTED_NAME.replace("\x1b", "")  # "[31m" stays, as text
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await import_on_first_run(app, pilot, settle, path)
         assert app.screen.step == "procedure"
         check("onboarding", BOLD, LINK, CLOSE)
@@ -449,19 +453,19 @@ async def test_markup_and_escapes_in_a_profile_show_literally(make, home, la, te
         check("dashboard", f"Your clinic: {literal_name} — {INJECTED_PHONE}")
 
         await pilot.press("t")
-        await pilot.pause()
+        await settled(pilot)
         check("today", f"{BOLD} {LINK} {CLOSE} [31m task (your clinic)")
         await pilot.press("escape", "l")
-        await pilot.pause()
+        await settled(pilot)
         rows = app.screen.query_one("#timeline-rows")
         rows.highlighted = next(i for i, o in enumerate(rows.options) if o.id.endswith("/no-shampoo"))
-        await pilot.pause()
+        await settled(pilot)
         check("timeline", BOLD, f"Your clinic: {BOLD} {LINK} {CLOSE} [31m why")
         await pilot.press("escape", "question_mark")
-        await pilot.pause()
+        await settled(pilot)
         check("help", f"Your clinic: {literal_name} — {INJECTED_PHONE}", f"{BOLD} {LINK} {CLOSE} [31m")
         await pilot.press("escape", "c")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, ClinicScreen)
         check("clinic", literal_name, INJECTED_PHONE, f"{BOLD} {LINK} {CLOSE} [31m urgent sign")
         assert text(app.screen.query_one("#clinic-name")) == literal_name
@@ -469,14 +473,14 @@ async def test_markup_and_escapes_in_a_profile_show_literally(make, home, la, te
         assert f"! URGENT: {BOLD} {LINK} {CLOSE} [31m urgent sign (your clinic)" in signs[:2]
         assert f"- {BOLD} {LINK} {CLOSE} [31m mild sign (your clinic)" in signs[2:]
         await pilot.press("escape")
-        await pilot.pause()
+        await settled(pilot)
         # Details of the clinic's changed rule.
         from aftercare.screens.messages import ItemChosen
 
         treatment = Store(home).load().treatments[0]
         app.screen.post_message(ItemChosen(treatment.id, "no-shampoo"))
-        await pilot.pause()
-        await pilot.pause()
+        await settled(pilot)
+        await settled(pilot)
         check("details", f"{BOLD} {LINK} {CLOSE} [31m no shampoo", f"{BOLD} {LINK} {CLOSE} [31m why")
     # The bracket text reached the screen as text, never as a style or a link.
     assert not any("\x1b" in s for s in seen)
@@ -493,9 +497,9 @@ async def test_call_now_signs_come_between_emergency_and_the_rest(make, home, la
     follow_and_record(run_cli, home, profile)
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("c")
-        await pilot.pause()
+        await settled(pilot)
         screen = app.screen
         assert isinstance(screen, ClinicScreen)
         rows = list(screen.query(".cl-warning"))

@@ -11,6 +11,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from waiting import settled  # tests/ui/waiting.py: waits on state, not on time
 
 from aftercare.clock import FixedClock
 
@@ -41,9 +42,9 @@ async def test_todays_cell_of_an_active_restriction_is_filled(make, seed, la, si
     seed()
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=30)))  # day 2: no shampoo for 18 h more
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("l")
-        await pilot.pause()
+        await settled(pilot)
         lines = screen_cells(app)
         texts = [line_text(cells) for cells in lines]
         marker_line = next(t for t in texts if "▼" in t)
@@ -64,7 +65,7 @@ async def type_text(pilot, value: str) -> None:
     """Clear the focused field and type `value` key by key, as a person would."""
     await pilot.press("home", "ctrl+k")
     await pilot.press(*["space" if c == " " else c for c in value])
-    await pilot.pause()
+    await settled(pilot)
 
 
 async def test_enter_with_a_bad_zone_stays_in_the_zone_field_and_says_what_to_fix(make, home, la,
@@ -74,31 +75,37 @@ async def test_enter_with_a_bad_zone_stays_in_the_zone_field_and_says_what_to_fi
 
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=20)))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         screen = app.screen
         assert isinstance(screen, OnboardingScreen)
         start = screen.query_one("#start")
         assert app.focused is start and str(start.label).startswith("▸ ")  # focus shows as a mark
         assert not str(screen.query_one("#have-file").label).startswith("▸")
         await pilot.press("enter")
+        await settled(pilot)
         procedures = screen.query_one("#procedures")
         while procedures.highlighted_option.id != "mesotherapy":
             await pilot.press("down")
+            await settled(pilot)
         await pilot.press("enter")
+        await settled(pilot)
         at, zone = screen.query_one("#at"), screen.query_one("#zone")
         await type_text(pilot, "25:00")
         await pilot.press("enter")  # a bad time: Enter stays in the time field
+        await settled(pilot)
         assert app.focused is at and "hours go 0–23" in text(screen.query_one("#at-feedback"))
         await type_text(pilot, "yesterday 14:30")
         await pilot.press("enter")
+        await settled(pilot)
         assert app.focused is zone
         await type_text(pilot, "Seuol")
         await pilot.press("enter")
-        await pilot.pause()
+        await settled(pilot)
         # Enter stayed where the problem is, and the next keys edit the zone, not the time.
         assert app.focused is zone
         assert "Unknown time zone 'Seuol'" in text(screen.query_one("#zone-feedback"))
         await pilot.press("x")
+        await settled(pilot)
         assert zone.value == "Seuolx" and at.value == "yesterday 14:30"
         await type_text(pilot, "Seoul")
         await pilot.press("enter")
@@ -114,11 +121,11 @@ async def test_the_next_session_of_a_course_offers_the_course_zone(make, seed, l
     seed()  # in Seoul; this computer is in Los Angeles
     app = make(FixedClock(PROCEDURE_AT + timedelta(days=14)))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("r")
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("s")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, OnboardingScreen)
         assert app.screen.query_one("#zone").value == "Asia/Seoul"
 
@@ -138,8 +145,7 @@ async def test_reminders_and_clinic_are_in_the_footer_when_it_fits_else_named(ma
     seed()
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=30)))
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
-        await pilot.pause()
+        await settled(pilot)
         screen = app.screen
         keys = footer_keys(screen)
         assert not footer_overflow(screen)
@@ -167,15 +173,13 @@ async def test_no_footer_key_runs_under_the_palette_on_any_screen(make, seed, la
     seed()
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=30)))
     async with app.run_test(size=(width, 24)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         for keys in ((), ("t",), ("escape", "l"), ("escape", "r"), ("escape", "m"), ("escape", "c"),
                      ("escape", "question_mark"), ("escape", "enter")):
             await pilot.press(*keys)
-            # Wait on state, not time: a busy machine lays the new screen's footer out later.
-            for _ in range(40):
-                await pilot.pause()
-                if not footer_overflow(app.screen):
-                    break
+            # Wait on state, not time: a busy machine lays the new screen's footer out later (the
+            # footer recomposes after a refresh; settled waits for that callback and the layout).
+            await settled(pilot)
             assert not footer_overflow(app.screen), (width, type(app.screen).__name__)
 
 
@@ -187,10 +191,9 @@ async def test_the_reminders_view_says_what_quiet_hours_hold(make, seed, la, set
     # 22:30 in Los Angeles (quiet hours 22:00–08:00): minoxidil was due at 21:30, nothing ran.
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=25)))
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(pilot)  # the workers too
         await pilot.press("m")
-        await pilot.pause()
+        await settled(pilot)
         title = text(app.screen.query_one("#reminders-title"))
         assert "1 reminder held until 08:00 (quiet hours)" in title
 
@@ -202,12 +205,12 @@ async def test_a_long_help_line_wraps_under_its_text_not_under_the_key(make, see
     seed()
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=30)))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("question_mark")
-        await pilot.pause()
+        await settled(pilot)
         line = next(w for w in app.screen.query(".help-what") if "Off / on" in str(w.render()))
         line.scroll_visible(animate=False)
-        await pilot.pause()
+        await settled(pilot)
         texts = [line_text(cells) for cells in screen_cells(app)]
         first = next(i for i, t in enumerate(texts) if "Off / on:" in t)
         column = texts[first].index("Off / on:")
@@ -226,7 +229,7 @@ async def test_titles_wrap_instead_of_being_cut(make, seed, la, text, size):
     seed()
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=30)))
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         rows = list(app.screen.query(ItemRow))
         assert rows
         for row in rows:
@@ -237,7 +240,7 @@ async def test_titles_wrap_instead_of_being_cut(make, seed, la, text, size):
             assert "…" not in shown
         assert any(row.size.height == 2 for row in rows)  # a long title took a second line
         await pilot.press("l")
-        await pilot.pause()
+        await settled(pilot)
         options = app.screen.query_one("#timeline-rows")
         for index in range(options.option_count):
             prompt = text(options.get_option_at_index(index).prompt)
@@ -258,7 +261,7 @@ async def test_every_view_gives_remaining_time_with_units(make, seed, la, text, 
     now = PROCEDURE_AT + timedelta(hours=48) - LEFT
     app = make(FixedClock(now))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         screen = app.screen
         answer = text(screen.query_one("#answer"))
         row = next(r for r in screen.query("Countdown") if r.status.rule.id == "no-shampoo")
@@ -267,11 +270,11 @@ async def test_every_view_gives_remaining_time_with_units(make, seed, la, text, 
         assert "18 h 08 min" in text(row) and not CLOCK_LIKE.search(text(row))
         row.focus()
         await pilot.press("enter")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, DetailsScreen)
         assert text(app.screen.query_one("#state")) == "Not allowed for another 18 h 08 min"
         await pilot.press("escape", "m")
-        await pilot.pause()
+        await settled(pilot)
         about = text(app.screen.query_one("#reminder-about"))
         assert re.match(rf"In {UNITS}: ", about), about
     status = run_cli(["status", "--now", now.isoformat()], home).out
@@ -283,10 +286,11 @@ async def test_the_confirmation_marks_its_focused_button(make, seed, la):
     seed()
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=30)))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("r", "x")
-        await pilot.pause()
+        await settled(pilot)
         no, yes = app.screen.query_one("#no"), app.screen.query_one("#yes")
         assert app.focused is no and str(no.label) == "▸ No, keep it"
         await pilot.press("shift+tab")
+        await settled(pilot)
         assert app.focused is yes and str(yes.label).startswith("▸ ") and str(no.label) == "  No, keep it"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from waiting import settled  # tests/ui/waiting.py: waits on state, not on time
 
 from aftercare import i18n
 from aftercare.screens.keyalias import latin_character
@@ -10,6 +11,11 @@ from aftercare.screens.keyalias import latin_character
 
 @pytest.fixture
 def korean():
+    # The screens word some labels once, when their module loads (reminder states, key labels):
+    # load them in English first, so that this Korean leaks into no later test.
+    from tests.ui.test_i18n_reminders_wrap import load_screens_in_english
+
+    load_screens_in_english()
     i18n.set_language("ko")
     yield
     i18n.set_language(None)
@@ -32,10 +38,10 @@ async def test_korean_keys_open_screens_at_80x24(make, seed, clock, korean, sett
         shown = " ".join(str(w.render()) for w in app.screen.query("#body *"))
         assert "지금" in shown and "다음" in shown
         await pilot.press("ㅅ")  # the T key on the Korean 2-set layout
-        await pilot.pause()
+        await settled(pilot)
         assert type(app.screen).__name__ == "TodayScreen"
         await pilot.press("escape", "ｌ")  # full-width l
-        await pilot.pause()
+        await settled(pilot)
         assert type(app.screen).__name__ == "TimelineScreen"
 
 
@@ -68,25 +74,28 @@ async def test_a_korean_patient_from_onboarding_to_help_at_80x24(make, home, clo
     tz("Asia/Seoul")
     app = make(clock("2026-11-21T09:00+09:00"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         screen = app.screen
         assert isinstance(screen, OnboardingScreen)
         assert "의학적 조언이 아니며" in " ".join(text(w) for w in screen.query("#welcome Static"))
         await pilot.press("enter")
+        await settled(pilot)
         procedures = screen.query_one("#procedures")
         for _ in range(procedures.option_count):
             if procedures.highlighted_option.id == "mesotherapy":
                 break
             await pilot.press("down")
+            await settled(pilot)
         # The procedure list is in Korean: our translation of the procedure's name.
         assert "엑소좀/성장인자 메조테라피" in text(procedures.highlighted_option.prompt)
         await pilot.press("enter")
+        await settled(pilot)
         assert app.focused is screen.query_one("#at")
         await pilot.press("home", "ctrl+k", "어", "제", "space", "1", "0", ":", "0", "0")
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("enter")
         await pilot.press("home", "ctrl+k", "서", "울")
-        await pilot.pause()
+        await settled(pilot)
         assert text(screen.query_one("#at-feedback")).startswith("✓ 11월 20일 (금) 10:00")
         await pilot.press("enter")
         await settle(app, pilot)
@@ -99,15 +108,15 @@ async def test_a_korean_patient_from_onboarding_to_help_at_80x24(make, home, clo
         assert text(app.screen.query_one("#answer")).startswith("샴푸: 아직 안 됩니다")
 
         await pilot.press("ㅅ")  # T on the Korean layout: Today
-        await pilot.pause()
+        await settled(pilot)
         assert type(app.screen).__name__ == "TodayScreen"
         assert "오늘, 11월 21일 토요일" in _shown(app) and "시작 사진 찍기" in _shown(app)
         await pilot.press("escape", "ㅣ")  # L: the timeline
-        await pilot.pause()
+        await settled(pilot)
         assert type(app.screen).__name__ == "TimelineScreen"
         assert "염색, 펌, 스트레이트 금지" in _shown(app) and "금지" in _shown(app)
         await pilot.press("escape", "?")
-        await pilot.pause()
+        await settled(pilot)
         help_text = _shown(app)
         assert "다음이 보이면 병원에 연락하세요" in help_text and "발진이 생겼을 때" in help_text
         assert "A rash" not in help_text

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from waiting import settled  # tests/ui/waiting.py: waits on state, not on time
+
 from aftercare.clock import FixedClock
 from aftercare.content import content_path
 from aftercare.store import Store
@@ -118,13 +120,13 @@ async def test_no_color_text_is_at_least_4_5_to_1(make, seed, la, monkeypatch) -
     monkeypatch.setenv("NO_COLOR", "1")
     app = make(FixedClock(PROCEDURE_AT + timedelta(hours=1)))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.3)
+        await settled(pilot)
         dashboard = app.export_screenshot()
         await pilot.press("l")  # the timeline: its bars
-        await pilot.pause(0.3)
+        await settled(pilot)
         timeline = app.export_screenshot()
         await pilot.press("escape", "j")
-        await pilot.pause(0.3)
+        await settled(pilot)
         journal_svg = app.export_screenshot()
     for name, svg in (("dashboard", dashboard), ("timeline", timeline), ("journal", journal_svg)):
         assert low_contrast(svg) == [], name
@@ -140,5 +142,5 @@ async def test_the_theme_chosen_is_saved_and_used_next_time(make, seed, home, la
     assert Store(home).load().settings.theme == "ansi-dark"
     again = make(FixedClock(PROCEDURE_AT + timedelta(hours=2)))
     async with again.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         assert again.theme == "ansi-dark" and again.current_theme.ansi

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from waiting import settled, wait_until  # tests/ui/waiting.py: waits on state, not on time
 
 from aftercare.clock import FixedClock, SystemClock
 from aftercare.store import Store
@@ -62,17 +63,6 @@ def desktop(tmp_path: Path, monkeypatch) -> Path:
 def notes(app) -> list[tuple[str, str, str]]:
     """(title, message, severity) of every notification the app raised so far."""
     return [(n.title, n.message, n.severity) for n in app._notifications]
-
-
-async def wait_until(pilot, condition, what: str, limit_s: float = 60.0) -> None:
-    """Let the app run until `condition()` holds (as tests/ui/conftest.py's): a wait on state, not
-    on time; `limit_s` only turns a hang into a failure that says `what`."""
-    import time
-
-    deadline = time.monotonic() + limit_s
-    while not condition():
-        assert time.monotonic() < deadline, f"still waiting after {limit_s:.0f} s for {what}"
-        await pilot.pause(0.01)
 
 
 async def started(app, pilot, settle) -> None:
@@ -255,7 +245,7 @@ async def test_reminders_view_at_80x24_in_the_patients_zone_after_quiet_hours(
     async with app.run_test(size=SIZE) as pilot:
         await started(app, pilot, settle)
         await pilot.press("m")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, RemindersScreen)
         shown = option_texts(app, text)
         assert shown[0] == "Coming up"
@@ -281,7 +271,7 @@ async def test_mute_from_the_view_persists_and_the_reminder_no_longer_fires(
     async with app.run_test(size=SIZE) as pilot:
         await started(app, pilot, settle)
         await pilot.press("m")
-        await pilot.pause()
+        await settled(pilot)
         rows = app.screen.query_one("#reminder-list")
         assert flat(text(rows.highlighted_option.prompt)).endswith(MINOXIDIL)
 
@@ -314,11 +304,11 @@ async def test_palette_and_help_lead_to_the_reminders_view(palette, make, seed, 
     async with app.run_test(size=SIZE) as pilot:
         await started(app, pilot, settle)
         await palette(pilot, "reminders")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, RemindersScreen)
 
         await pilot.press("question_mark")
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, HelpScreen)
         shown = "\n".join(text(w) for w in app.screen.query("Static"))
         # The key and its text are two columns now (Step 10: lines wrap under their text).
@@ -332,11 +322,11 @@ async def test_toasts_show_untrusted_text_literally_and_urgent_ones_stand_out(ma
 
     app = make(FixedClock(AT))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press("escape")  # leave first-run onboarding
         await started(app, pilot, settle)
         app.reminders.toast(Note(INJECTION, INJECTION + "\x1b[2J", True, ()))
-        await pilot.pause()
+        await settled(pilot)
         # As typed (markup off), minus the control character that would drive the terminal.
         assert notes(app)[-1] == (INJECTION, INJECTION + "[2J", "warning")
 
@@ -360,7 +350,7 @@ async def test_an_overdue_reminder_in_quiet_hours_is_held_not_shown(make, seed, 
         await started(app, pilot, settle)
         assert notes(app) == []  # held until the morning
         await pilot.press("m")
-        await pilot.pause()
+        await settled(pilot)
         assert option_texts(app, text)[1] == (
             "Sat 21 Nov 08:00 ◐ held for quiet hours · due Fri 20 Nov 21:30 " + MINOXIDIL)
         assert app.reminders.next_at == AT + 24 * H + timedelta(hours=10, minutes=30)  # 08:00

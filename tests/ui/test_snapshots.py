@@ -2,8 +2,10 @@
 
 30 h 12 min after a mesotherapy session in Seoul, seen from Los Angeles: four 48-hour restrictions
 with 17 h 48 min left, the minoxidil window open, redness still normal, the next changes listed.
-Update the pictures with `pytest tests/ui/test_snapshots.py --snapshot-update` and look at them
-(snapshot_report.html) before committing.
+Each picture is taken once the app has nothing left to do (its start-up record write and reminder
+look included: tests/ui/waiting.py), not after a pause. Update the pictures with
+`pytest tests/ui/test_snapshots.py --snapshot-update` and look at them (snapshot_report.html)
+before committing.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from waiting import settled  # tests/ui/waiting.py: the picture once the app has settled (not a pause)
 
 from aftercare.clock import FixedClock
 
@@ -21,7 +24,7 @@ AT = datetime(2026, 11, 20, 5, 30, tzinfo=UTC)  # Fri 20 Nov 14:30 in Seoul
 def test_dashboard(snap_compare, make, seed, la, size):
     seed(at=AT)
     app = make(FixedClock(AT + timedelta(hours=30, minutes=12, seconds=5)))
-    assert snap_compare(app, terminal_size=size)
+    assert snap_compare(app, terminal_size=size, run_before=settled)
 
 
 @pytest.fixture
@@ -56,4 +59,4 @@ def test_dashboard_in_korean_and_japanese(snap_compare, home, seed, la, screens_
     seed(at=AT)
     make_app = screens_in(lang)
     app = make_app(home=home, clock=FixedClock(AT + timedelta(hours=30, minutes=12, seconds=5)))
-    assert snap_compare(app, terminal_size=(80, 24))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settled)
