@@ -244,12 +244,17 @@ def cmd_ui(ctx: Context, args: argparse.Namespace) -> int:
     gc.disable()
     import os
 
-    # The symbol set is read by the screens' modules as they load.
-    if "AFTERCARE_GLYPHS" not in os.environ and ctx.store.load().settings.glyphs:
-        os.environ["AFTERCARE_GLYPHS"] = ctx.store.load().settings.glyphs  # read by the screens
+    from aftercare.store import Record, read_at_start
+
+    # The symbol set is read by the screens' modules as they load. The app is handed this read and
+    # does not read the record again; an unreadable record is the app's to announce.
+    first_read = read_at_start(ctx.store)
+    record = first_read[1]
+    if "AFTERCARE_GLYPHS" not in os.environ and isinstance(record, Record) and record.settings.glyphs:
+        os.environ["AFTERCARE_GLYPHS"] = record.settings.glyphs  # read by the screens
     from aftercare.screens.app import make_app  # Textual loads here, never for plain commands
 
-    app = make_app(home=ctx.store.home, clock=ctx.clock)
+    app = make_app(home=ctx.store.home, clock=ctx.clock, first_read=first_read)
     # Under --now no reminders: claimed as at a pretended time, they would never come at the real one.
     app.reminders_enabled = getattr(args, "now", None) is None
     app.run()

@@ -7,6 +7,7 @@ the countdowns, which is what keeps the idle cost of the open app low.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from textual import events
@@ -23,9 +24,11 @@ from aftercare.i18n import _
 from aftercare.overview import shampoo_answer
 from aftercare.render import both_times
 from aftercare.screens.footer import AppFooter
-from aftercare.screens.messages import ItemChosen, StartOnboarding
 from aftercare.screens.widgets import ItemRow, row_for
 from aftercare.textsafe import clean
+
+if TYPE_CHECKING:
+    from aftercare.screens.messages import ItemChosen
 
 
 class DashboardScreen(Screen):
@@ -198,4 +201,6 @@ class DashboardScreen(Screen):
         self.app.push_screen(TreatmentsScreen())
 
     def action_add(self) -> None:
+        from aftercare.screens.messages import StartOnboarding  # not needed for the first frame
+
         self.post_message(StartOnboarding())

@@ -72,6 +72,9 @@ class InAppReminders:
         # started may move the job, so a slow older look cannot undo a newer answer.
         self._looks = 0
         self._applied = 0
+        # One look at a time (see check): whether one is running, and whether another was asked for.
+        self._looking = False
+        self._again = False
 
     # --- lifecycle -----------------------------------------------------------------------------
 
@@ -119,6 +122,14 @@ class InAppReminders:
         """Claim and show what is due, in a thread worker; then move the job to the next one."""
         if self._stopped or not self.app.is_running:
             return
+        if self._looking:
+            # A look reads the record and works out every treatment's reminders. At start-up three
+            # came at once (the first look, the record read back after its own claim, the travel
+            # note's write), each holding its copy: with 200 treatments that stacking was most of the
+            # app's peak memory. What is asked for meanwhile is one more look, after this one.
+            self._again = True
+            return
+        self._looking = True
         self._looks += 1
         zone = self.app.local_zone  # read here: a cached property is best filled on the loop
         look = self._looks
@@ -126,7 +137,20 @@ class InAppReminders:
                             name="claim due reminders", exit_on_error=False)
 
     def _claim(self, look: int, zone: ZoneInfo) -> None:
-        """In a worker thread: the claim (under the record's lock), then showing it."""
+        """In a worker thread: the claim (under the record's lock), then showing it; then the look
+        asked for meanwhile, if any (started from the loop before this worker ends)."""
+        try:
+            self._claim_and_show(look, zone)
+        finally:
+            self._call(self._look_done)
+
+    def _look_done(self) -> None:
+        self._looking = False
+        if self._again:
+            self._again = False
+            self.check()
+
+    def _claim_and_show(self, look: int, zone: ZoneInfo) -> None:
         from aftercare.delivery import claim_due, settle
         from aftercare.store import RecordBusy, RecordUnreadable
 

@@ -23,7 +23,6 @@ from aftercare.glyphs import g
 from aftercare.i18n import _
 from aftercare.model import ItemStatus, Kind, State
 from aftercare.render import DURATION_WIDTH, clock_time, duration
-from aftercare.screens.messages import ItemChosen
 from aftercare.textsafe import clean
 
 # Meaning is carried by a glyph as well as a colour, so it survives NO_COLOR and colour blindness.
@@ -143,16 +142,21 @@ class ItemRow(Widget, can_focus=True):
         return (self.status.item.treatment_id, self.status.rule.id)
 
     def watch_now(self, now: datetime | None) -> None:
-        if now is not None and self.right_part(now) != self._shown:
+        width = self.size.width
+        if now is not None and self.right_part(now, width) != self._shown:
             # A longer or shorter right part can move the title onto one line more or less.
-            width = self.size.width
             self.refresh(layout=len(self._lines(width, now)) != len(self._lines(width, self._last)))
         self._last = now
 
     def action_details(self) -> None:
+        from aftercare.screens.messages import ItemChosen  # loaded on first use, not at start-up
+
         self.post_message(ItemChosen(*self.key))
 
-    def right_part(self, now: datetime) -> str:
+    def right_part(self, now: datetime, width: int | None = None) -> str:
+        """The right-hand text at `width` content cells (None: the row's own width). The width is
+        passed in by layout: before the first layout the row has no size yet (it read as 0, so the
+        first frame was laid out for the narrowest form), and asking for it costs a look-up."""
         return ""
 
     def glyph(self) -> tuple[str, str]:
@@ -169,8 +173,8 @@ class ItemRow(Widget, can_focus=True):
         """The row at `width` content cells: the title (wrapped to two lines if need be) with the
         right-hand part on the first line."""
         now = now or self.status.item.starts_at
+        right = self.right_part(now, width)
         width = max(10, width)  # the content width: padding already excluded
-        right = self.right_part(now)
         glyph, colour = self.glyph()
         title_width = width - 2 - (cell_len(right) + 2 if right else 0)
         titles = wrap_title(self.marked(self.title()), title_width)
@@ -183,14 +187,15 @@ class ItemRow(Widget, can_focus=True):
 
     def render(self) -> Content:
         now = self.now or self.status.item.starts_at
-        self._shown = self.right_part(now)
-        return Content("\n").join(self._lines(self.size.width, now))
+        width = self.size.width
+        self._shown = self.right_part(now, width)
+        return Content("\n").join(self._lines(width, now))
 
 
 class Countdown(ItemRow):
     """An active item: time left, recomputed from the clock at each tick, and how far along."""
 
-    def right_part(self, now: datetime) -> str:
+    def right_part(self, now: datetime, width: int | None = None) -> str:
         item, kind = self.status.item, self.status.rule.kind
         if kind in (Kind.SESSION, Kind.MAINTENANCE):
             # A due date, never a countdown to a close.
@@ -206,10 +211,11 @@ class Countdown(ItemRow):
         if kind is Kind.WINDOW:  # "may resume" is a start: allowed now, a clinic may say later
             return _("allowed · clinic may say up to {time}").format(time=short_time(item.ends_at, now))
         left = duration(seconds_until(item.ends_at, now))
-        wide = self.size.width >= 70
+        width = self.size.width if width is None else width
+        wide = width >= 70
         parts = [pad(left, DURATION_WIDTH, right=True)]
-        if self.size.width >= 56:
-            parts.append(bar(progress(item, now), BAR_WIDTH * 2 if self.size.width >= 110 else BAR_WIDTH))
+        if width >= 56:
+            parts.append(bar(progress(item, now), BAR_WIDTH * 2 if width >= 110 else BAR_WIDTH))
         if wide:
             # Fixed width, so the bars line up whether the end reads "Sun 16:00" or "04 Dec".
             parts.append(pad(_("until {time}").format(time=short_time(item.ends_at, now)), 15))
@@ -231,7 +237,7 @@ class AllowedLine(ItemRow):
     def title(self) -> str:
         return clean(self.status.rule.allowed or self.status.rule.title)
 
-    def right_part(self, now: datetime) -> str:
+    def right_part(self, now: datetime, width: int | None = None) -> str:
         item = self.status.item
         return _("since {time}").format(time=short_time(item.ends_at or item.starts_at, now))
 
@@ -242,12 +248,12 @@ class NextLine(ItemRow):
     def glyph(self) -> tuple[str, str]:
         return NEXT_GLYPH
 
-    def right_part(self, now: datetime) -> str:
+    def right_part(self, now: datetime, width: int | None = None) -> str:
         item = self.status.item
         when = clock_time(item.starts_at)
         if self.status.rule.kind in (Kind.SESSION, Kind.MAINTENANCE):
             return _("due {time}").format(time=when)
-        if self.size.width < 60:
+        if (self.size.width if width is None else width) < 60:
             return when
         return _("in {wait} · {time}").format(wait=duration(seconds_until(item.starts_at, now)), time=when)
 
