@@ -244,7 +244,8 @@ def cmd_ui(ctx: Context, args: argparse.Namespace) -> int:
     gc.disable()
     import os
 
-    from aftercare.store import Record, read_at_start
+    from aftercare.first_read import read_at_start
+    from aftercare.store import Record
 
     # The symbol set is read by the screens' modules as they load. The app is handed this read and
     # does not read the record again; an unreadable record is the app's to announce.

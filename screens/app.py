@@ -26,10 +26,11 @@ from aftercare.agenda import crossings, toast_message, views_at
 from aftercare.clock import Clock
 from aftercare.context import Context
 from aftercare.errors import UserError
+from aftercare.first_read import FirstRead, read_at_start
 from aftercare.i18n import _
 from aftercare.overview import TreatmentView
 from aftercare.render import clock_time
-from aftercare.store import FirstRead, Record, RecordBusy, RecordUnreadable, read_at_start
+from aftercare.store import Record, RecordBusy, RecordUnreadable
 from aftercare.textsafe import clean
 
 if TYPE_CHECKING:
