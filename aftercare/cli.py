@@ -81,11 +81,10 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
 
     def add(record):
         if record.profile != treatment.profile:
-            raise UserError("The clinic profile changed while this was being recorded; run it again.")
+            raise UserError(_("The clinic profile changed while this was being recorded; run it again."))
         if record.treatment(treatment.id):
-            raise UserError(
-                f"This {protocol.id} at {at.isoformat()} is already recorded as {treatment.id}."
-            )
+            raise UserError(_("This {procedure} at {at} is already recorded as {id}.").format(
+                procedure=protocol.id, at=at.isoformat(), id=treatment.id))
         # The zone of this computer now: the baseline of the travel notice (aftercare.travel).
         return record._replace(treatments=record.treatments + (treatment,),
                                last_zone=record.last_zone or local_zone().key)
@@ -197,8 +196,12 @@ def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
 
     def remove(record):
         if record.treatment(args.id) is None:
-            ids = ", ".join(clean(t.id) for t in record.newest_first()) or "none"
-            raise UserError(f"No treatment has the id {args.id!r}; recorded ids are: {ids}.")
+            ids = ", ".join(clean(t.id) for t in record.newest_first())
+            if not ids:
+                raise UserError(_("No treatment has the id {id!r}; none is recorded yet.").format(
+                    id=clean(args.id)))
+            raise UserError(_("No treatment has the id {id!r}; recorded ids are: {ids}.").format(
+                id=clean(args.id), ids=ids))
         return record.without_treatment(args.id, ctx.now())
 
     ctx.store.update(remove)
@@ -344,6 +347,28 @@ def _language_from(ctx: Context) -> None:
         i18n.set_resolver(lambda: record_language(ctx.store))
 
 
+def _parse_language(argv: Sequence[str]) -> None:
+    """The language of help and of argparse's errors, which come before `_run` chooses: `--lang`
+    as typed (a bad value is reported by `_run`), else the record's or the clinic's, read only if
+    help or an error is shown (a parse that succeeds translates nothing)."""
+    from aftercare import i18n
+
+    lang = None
+    for i, token in enumerate(argv):
+        if token == "--":
+            break
+        if token == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif token.startswith("--lang="):
+            lang = token.split("=", 1)[1]
+    i18n.set_language(i18n.normalize(lang) if lang else None)
+    if i18n.chosen() is None:
+        from aftercare.langpref import record_language
+        from aftercare.store import Store
+
+        i18n.set_resolver(lambda: record_language(Store()))
+
+
 def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
     if argv is None:  # the program itself: the `aftercare` script, `python -m aftercare`
         import gc
@@ -360,6 +385,7 @@ def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
     from aftercare.output import flush_or_say, safe_streams
 
     safe_streams()  # an ASCII or Latin-1 terminal gets plain punctuation, never UnicodeEncodeError
+    _parse_language(argv)
     args = build_parser(named_command(argv)).parse_args(argv)
     code = _run(args, ctx)
     failed = flush_or_say()
@@ -389,11 +415,9 @@ def _run(args: argparse.Namespace, ctx: Context | None) -> int:
         print(f"aftercare: {exc}", file=sys.stderr)
         return 2
     except RecordUnreadable as exc:
-        print(
-            f"aftercare: your record could not be read ({exc.reason}); it was moved to "
-            f"{exc.moved_to} and nothing was changed. The next 'aftercare add' starts a new record.",
-            file=sys.stderr,
-        )
+        print(_("aftercare: your record could not be read ({reason}); it was moved to {path} and "
+                "nothing was changed. The next 'aftercare add' starts a new record.").format(
+            reason=exc.reason, path=exc.moved_to), file=sys.stderr)
         return 1
     except (RecordBusy, ContentError) as exc:
         print(f"aftercare: {exc}", file=sys.stderr)
@@ -410,6 +434,6 @@ def _run(args: argparse.Namespace, ctx: Context | None) -> int:
         from aftercare.textsafe import clean
 
         where = f" {clean(str(exc.filename))}" if exc.filename else ""
-        say(f"aftercare: cannot continue: {exc.strerror or exc}{where}; check that the disk has room "
-            "and that the aftercare data folder belongs to you.")
+        say(_("aftercare: cannot continue: {reason}{where}; check that the disk has room and that "
+              "the aftercare data folder belongs to you.").format(reason=exc.strerror or exc, where=where))
         return 1

@@ -61,7 +61,9 @@ class Context:
             try:
                 protocols[t.id] = self.protocol_for(t)
             except UserError as exc:
-                problems.append(f"Treatment {t.id} cannot be shown: {exc}")
+                from aftercare.i18n import _
+
+                problems.append(_("Treatment {id} cannot be shown: {problem}").format(id=t.id, problem=exc))
         plannable = [t for t in record.treatments if t.id in protocols]
         ticked = [(k.treatment, k.rule) for k in record.ticks]
         return build_views(plannable, now, lambda t: protocols[t.id], ticked, known), problems

@@ -226,9 +226,9 @@ def single_instance(home: Path) -> Iterator[None]:
     from aftercare.errors import UserError
 
     def cannot(exc: OSError, what: Path) -> UserError:
-        return UserError(f"aftercare remind cannot start: {str(what)!r} cannot be written "
-                         f"({exc.strerror or exc}); check that the aftercare data folder {str(home)!r} "
-                         "belongs to you and the disk has room.")
+        return UserError(_("aftercare remind cannot start: {what!r} cannot be written ({reason}); "
+                           "check that the aftercare data folder {home!r} belongs to you and the disk "
+                           "has room.").format(what=str(what), reason=exc.strerror or exc, home=str(home)))
 
     try:
         private_folder(home)
@@ -306,9 +306,9 @@ def _check_unit_text(command: list[str], env: Mapping[str, str]) -> None:
 
     for value in [*command, env.get("AFTERCARE_HOME") or ""]:
         if any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in value):
-            raise UserError(f"Cannot set up reminders for the path {value!r}: it contains a line break "
-                            "or another control character; move aftercare or its data folder "
-                            "(AFTERCARE_HOME) to a path without one.")
+            raise UserError(_("Cannot set up reminders for the path {value!r}: it contains a line "
+                              "break or another control character; move aftercare or its data folder "
+                              "(AFTERCARE_HOME) to a path without one.").format(value=value))
 
 
 def systemd_units(command: list[str], env: Mapping[str, str]) -> dict[str, str]:
@@ -420,10 +420,10 @@ def install(platform: str | None = None, env: Mapping[str, str] | None = None, h
         return Setup(written=((path, text),), ran=done.ran, todo=done.todo, problem=done.problem)
     from aftercare.errors import UserError
 
-    raise UserError(
-        f"'aftercare remind --install' supports Linux (systemd) and macOS (launchd), not {platform}; "
+    raise UserError(_(
+        "'aftercare remind --install' supports Linux (systemd) and macOS (launchd), not {platform}; "
         "run 'aftercare remind' at login, or schedule 'aftercare remind --once' every few minutes."
-    )
+    ).format(platform=platform))
 
 
 def uninstall(platform: str | None = None, env: Mapping[str, str] | None = None,
@@ -466,8 +466,8 @@ def command_remind(ctx: Context, args) -> int:
     from aftercare.errors import UserError
 
     if args.json and sys.stdout is None:
-        raise UserError("The standard output is closed, so --json has nowhere to write; nothing was "
-                        "claimed. Run it with its output going to a file or a pipe.")
+        raise UserError(_("The standard output is closed, so --json has nowhere to write; nothing "
+                          "was claimed. Run it with its output going to a file or a pipe."))
     deliver = Deliverer(json_out=sys.stdout if args.json else None)
     when = getattr(args, "now", None)
     if args.once or when is not None:

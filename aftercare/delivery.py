@@ -301,8 +301,8 @@ def command_settings(ctx: Context, args) -> int:
         elif len(times) == 2:
             quiet = parse_quiet(*times)
         else:
-            raise UserError(f"Quiet hours take a start and an end, not {' '.join(times)!r}; use two "
-                            'clock times HH:MM such as "22:00 08:00", or "off".')
+            raise UserError(_('Quiet hours take a start and an end, not {times!r}; use two clock '
+                              'times HH:MM such as "22:00 08:00", or "off".').format(times=" ".join(times)))
         set_quiet(ctx.store, quiet)
         print(_describe_quiet(quiet))
         return 0
@@ -314,8 +314,8 @@ def command_settings(ctx: Context, args) -> int:
     if setting in ("mute", "unmute"):
         known = remindable_rules(ctx)
         if args.rule not in known:
-            raise UserError(f"No reminder belongs to a rule {clean(args.rule)!r}; rules with reminders "
-                            f"are: {', '.join(known)}.")
+            raise UserError(_("No reminder belongs to a rule {rule!r}; rules with reminders are: "
+                              "{known}.").format(rule=clean(args.rule), known=", ".join(known)))
         set_muted(ctx.store, args.rule, setting == "mute")
         message = (_("Reminders for {rule} are off.") if setting == "mute"
                    else _("Reminders for {rule} are on."))

@@ -128,11 +128,19 @@ def examine(ctx: Context, platform: str | None = None, env: Mapping[str, str] | 
         last = ctx.store.load().last_zone
     except (RecordUnreadable, RecordBusy):
         last = None
-    line = _("This computer is on {zone} time; quiet hours follow it.").format(zone=zone)
+    from aftercare.travel import place
+
+    def named(key: str) -> str:  # '서울 (Asia/Seoul)': the city as the patient says it, and the zone
+        return key if place(key) == key.rsplit("/", 1)[-1].replace("_", " ") else f"{place(key)} ({key})"
+
+    line = _("This computer is on {zone} time; quiet hours follow it.").format(zone=named(zone))
     if last and last != zone:
-        line += " " + _("Last time aftercare ran it was on {zone}.").format(zone=last)
+        line += " " + _("Last time aftercare ran it was on {zone}.").format(zone=named(last))
     findings.append(Finding(line))
-    findings.append(Finding(_("Language: {lang}.").format(lang=language())))
+    from aftercare.i18n import LANGUAGE_NAMES
+
+    findings.append(Finding(_("Language: {lang}.").format(
+        lang=f"{LANGUAGE_NAMES[language()]} ({language()})" if language() != "en" else language())))
     findings.append(Finding(_glyphs()))
     return Report(tuple(findings), shown and timer_ok)
 

@@ -20,18 +20,22 @@ from zoneinfo import ZoneInfo
 
 from aftercare import urgency
 from aftercare.errors import UserError
-from aftercare.i18n import _, language
+from aftercare.i18n import N_, _, language
 from aftercare.model import Kind, Level, Protocol, Rule, Warning
 from aftercare.profile_format import Clinic, Profile, is_clinic_warning
 from aftercare.protocols import CLINIC_SOURCE, known_sources
+from aftercare.texts import describe
 from aftercare.textsafe import clean
 from aftercare.timing import Offset
 
 # Ordering only: any fixed instant ranks "48 h" against "day 3" the same way.
 _REFERENCE = datetime(2026, 1, 1, 12, tzinfo=UTC)
 _UTC = ZoneInfo("UTC")
-_UNIT_PLURAL = {"min": "minutes", "h": "hours", "d": "days", "w": "weeks", "mo": "months"}
-_UNIT_ONE = {"min": "minute", "h": "hour", "d": "day", "w": "week", "mo": "month"}
+_UNIT_PLURAL = {"min": N_("minutes"), "h": N_("hours"), "d": N_("days"), "w": N_("weeks"),
+                "mo": N_("months")}
+_UNIT_ONE = {"min": N_("minute"), "h": N_("hour"), "d": N_("day"), "w": N_("week"), "mo": N_("month")}
+# "weeks 3–8": a stretch of weeks or months counted from the procedure (each language words it)
+_STRETCH = {"w": N_("weeks {a}–{b}"), "mo": N_("months {a}–{b}")}
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 
 
@@ -44,42 +48,45 @@ def relative_when(rule: Rule, protocol: Protocol | None = None) -> str:
     'weeks 2–4', '24–48 hours after', 'after 2 weeks', 'on the day of the procedure'."""
     start, end = rule.start, rule.end
     if rule.kind is Kind.WINDOW:  # a start, never a close
-        text = _("from {start}").format(start=start.describe())
+        text = _("from {start}").format(start=describe(start))
         if end is not None:
-            text = _("{text} (your clinic may say up to {end})").format(text=text, end=end.describe())
+            text = _("{text} (your clinic may say up to {end})").format(text=text, end=describe(end))
     elif end is None and rule.kind in (Kind.RESTRICTION, Kind.EXPECT):
         text = (_("from the procedure") if _is_zero(start)
-                else _("from {start}").format(start=start.describe()) if start.unit != "day"
+                else _("from {start}").format(start=describe(start)) if start.unit != "day"
                 else _("from day {n}").format(n=start.amount))
         text = _("{text}, no end given").format(text=text)
     elif end is None:
         if _is_zero(start):
             text = _("on the day of the procedure")
         elif start.unit == "day" and start.clock is not None:
-            text = _("from {when}").format(when=start.describe())  # "from day 2, 08:00"
+            text = _("from {when}").format(when=describe(start))  # "from day 2, 08:00"
         elif start.unit == "day":
             text = _("from day {n}").format(n=start.amount)
         else:
-            text = _("after {span}").format(span=start.describe())
+            text = _("after {span}").format(span=describe(start))
     elif _is_zero(start):
         if end.unit == "day" and end.clock is not None:
-            text = _("until {when}").format(when=end.describe())  # "until day 2, 08:00"
+            text = _("until {when}").format(when=describe(end))  # "until day 2, 08:00"
         elif end.unit == "day":
             text = _("until day {n}").format(n=end.amount)
         elif end.amount == 1:
-            text = _("first {unit}").format(unit=_UNIT_ONE[end.unit])
+            text = _("first {unit}").format(unit=_(_UNIT_ONE[end.unit]))
         else:
-            text = _("first {span}").format(span=end.describe())
+            text = _("first {span}").format(span=describe(end))
     elif start.unit == end.unit and start.clock is None and end.clock is None:
         if start.unit in ("min", "h"):
             text = _("{a}–{b} {unit} after").format(a=start.amount, b=end.amount,
-                                                   unit=_UNIT_PLURAL[start.unit])
+                                                   unit=_(_UNIT_PLURAL[start.unit]))
         elif start.unit == "day":
             text = _("days {a}–{b}").format(a=start.amount, b=end.amount)
+        elif start.unit in _STRETCH:
+            text = _(_STRETCH[start.unit]).format(a=start.amount, b=end.amount)
         else:
-            text = _("{unit} {a}–{b}").format(unit=_UNIT_PLURAL[start.unit], a=start.amount, b=end.amount)
+            text = _("{unit} {a}–{b}").format(unit=_(_UNIT_PLURAL[start.unit]), a=start.amount,
+                                              b=end.amount)
     else:
-        text = _("from {start} to {end}").format(start=start.describe(), end=end.describe())
+        text = _("from {start} to {end}").format(start=describe(start), end=describe(end))
     if rule.kind is Kind.MAINTENANCE:
         text = _("{when} after the last session of the course").format(when=text)
     elif rule.scope == "course":
@@ -104,24 +111,30 @@ def course_text(rule: Rule) -> str:
     return _("a course of {a}–{b} sessions").format(a=least, b=most)
 
 
+# English here, translated where shown (`_(heading)`, `_(KIND_LABEL[kind])`).
 SECTIONS: list[tuple[str, tuple[Kind, ...]]] = [
-    ("Do not", (Kind.RESTRICTION,)),
-    ("Do", (Kind.TASK, Kind.WINDOW)),
-    ("What is normal", (Kind.EXPECT,)),
-    ("Results", (Kind.MILESTONE,)),
-    ("Next visit", (Kind.SESSION, Kind.MAINTENANCE)),
+    (N_("Do not"), (Kind.RESTRICTION,)),
+    (N_("Do"), (Kind.TASK, Kind.WINDOW)),
+    (N_("What is normal"), (Kind.EXPECT,)),
+    (N_("Results"), (Kind.MILESTONE,)),
+    (N_("Next visit"), (Kind.SESSION, Kind.MAINTENANCE)),
 ]
 KIND_LABEL = {
-    Kind.RESTRICTION: "do not", Kind.WINDOW: "may resume", Kind.TASK: "to do",
-    Kind.EXPECT: "normal", Kind.MILESTONE: "results", Kind.SESSION: "next visit",
-    Kind.MAINTENANCE: "maintenance",
+    Kind.RESTRICTION: N_("do not"), Kind.WINDOW: N_("may resume"), Kind.TASK: N_("to do"),
+    Kind.EXPECT: N_("normal"), Kind.MILESTONE: N_("results"), Kind.SESSION: N_("next visit"),
+    Kind.MAINTENANCE: N_("maintenance"),
 }
 
 
 def sentence(text: str) -> str:
     """A text as a full sentence: ends with a full stop (sheets run texts together otherwise)."""
     text = clean(text).strip()
-    return text if not text or text[-1] in ".!?…" else text + "."
+    return text if not text or text[-1] in ".!?…。！？" else text + _full_stop()
+
+
+def _full_stop() -> str:
+    """'.', or '。' for Japanese (a Japanese sentence that ends '。.' reads as a typo)."""
+    return "。" if language() == "ja" else "."
 
 
 def rule_source(rule: Rule, clinic: Clinic) -> str:
@@ -336,7 +349,8 @@ def handout_markdown(profile: Profile, protocol: Protocol, at: datetime | None =
             line = f"- **{md_escape(rule.title)}**{tag} — {md_escape(relative_when(rule, protocol))}"
             if course := course_text(rule):
                 line += f" ({md_escape(course)})"
-            line += ". " + " ".join(md_escape(s) for s in rule_sentences(rule, clinic))
+            space = "" if language() == "ja" else " "  # Japanese runs sentences together
+            line += _full_stop() + space + space.join(md_escape(s) for s in rule_sentences(rule, clinic))
             out.append(line)
     out += ["", f"## {md_escape(_('Contact the clinic if'))}", ""]
     for w in urgency.ordered(protocol.warnings):
@@ -364,8 +378,8 @@ def handout(profile: Profile, protocol: Protocol, fmt: str, at: datetime | None 
 def output_format(out: Path) -> str:
     fmt = FORMATS.get(out.suffix.lower())
     if fmt is None:
-        raise UserError(f"Cannot tell the handout format from {str(out)!r}; end the file name with "
-                        ".html (a printable page) or .md (Markdown).")
+        raise UserError(_("Cannot tell the handout format from {out!r}; end the file name with "
+                          ".html (a printable page) or .md (Markdown).").format(out=str(out)))
     return fmt
 
 
@@ -376,15 +390,16 @@ def write_handout(text: str, out: Path) -> None:
         out = Path(os.path.realpath(out))
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
-        raise UserError(f"The folder {str(folder)!r} for the handout does not exist; create it or "
-                        "choose another --out path.")
+        raise UserError(_("The folder {folder!r} for the handout does not exist; create it or "
+                          "choose another --out path.").format(folder=str(folder)))
     if out.is_dir():
-        raise UserError(f"{str(out)!r} is a folder; give a file name such as handout.html.")
+        raise UserError(_("{out!r} is a folder; give a file name such as handout.html.").format(
+            out=str(out)))
     try:
         fd, tmp = tempfile.mkstemp(prefix=".handout-", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise UserError(f"Cannot write the handout in {str(folder)!r} ({exc.strerror or exc}); "
-                        "choose a folder you can write to.") from None
+        raise UserError(_("Cannot write the handout in {folder!r} ({reason}); choose a folder you "
+                          "can write to.").format(folder=str(folder), reason=exc.strerror or exc)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
@@ -392,5 +407,5 @@ def write_handout(text: str, out: Path) -> None:
         os.replace(tmp, out)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise UserError(f"Cannot write the handout to {str(out)!r} ({exc.strerror or exc}); "
-                        "choose a path you can write to.") from None
+        raise UserError(_("Cannot write the handout to {out!r} ({reason}); choose a path you can "
+                          "write to.").format(out=str(out), reason=exc.strerror or exc)) from None

@@ -15,7 +15,8 @@ answer is cached, and only the one catalog needed is read: `status` pays for one
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -88,6 +89,20 @@ def language() -> str:
     return _current
 
 
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """`_()` answers in `lang` inside the block, whatever was chosen: the English protocol is
+    rendered in English even when the first to ask for it is a Korean run (it is cached for the
+    process, and every language's texts are made from it)."""
+    global _current
+    saved = _current
+    _current = lang
+    try:
+        yield
+    finally:
+        _current = saved
+
+
 def reset() -> None:
     """Forget the choice and the cached answer (tests that change $LANG, `--lang` per run)."""
     global _chosen, _resolver, _current
@@ -117,6 +132,13 @@ def _(message: str) -> str:
     from aftercare.glyphs import fold  # the narrow-safe symbol set, when asked for
 
     return fold(_messages(language()).get(message, message))
+
+
+def N_(message: str) -> str:
+    """Mark `message` for the catalog without translating it now (gettext's `gettext_noop`): the
+    command line's help texts, translated by its formatter when help is shown, so building the
+    parser for `status` reads no catalog."""
+    return message
 
 
 def gettext_in(lang: str, message: str) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from aftercare.delivery import Listed
 from aftercare.errors import UserError
-from aftercare.i18n import _
+from aftercare.i18n import _, language
 
 EVENT_LENGTH = timedelta(minutes=15)
 PRODID = "-//aftercare//aftercare reminders//EN"
@@ -37,6 +37,8 @@ def calendar_bytes(rows: list[Listed], now: datetime) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", _("Aftercare reminders"))
     stamp = now.astimezone(UTC).replace(microsecond=0)
+    # The texts' language (RFC 5545 LANGUAGE), so a calendar or a screen reader reads them as such.
+    lang = {} if language() == "en" else {"LANGUAGE": language()}
     for row in rows:
         r = row.reminder
         start = row.deliver_at.astimezone(UTC).replace(microsecond=0)
@@ -46,13 +48,13 @@ def calendar_bytes(rows: list[Listed], now: datetime) -> bytes:
         event.add("last-modified", stamp)
         event.add("dtstart", start)
         event.add("dtend", start + EVENT_LENGTH)
-        event.add("summary", r.message)
+        event.add("summary", r.message, parameters=lang)
         event.add("description", _("{procedure} — reminder from aftercare (rule {rule}).").format(
-            procedure=r.procedure, rule=r.rule_id))
+            procedure=r.procedure, rule=r.rule_id), parameters=lang)
         event.add("transp", "TRANSPARENT")  # a reminder does not make the patient busy
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", r.message)
+        alarm.add("description", r.message, parameters=lang)
         alarm.add("trigger", _at_start())  # relative to DTSTART: "at the start of the event"
         event.add_component(alarm)
         cal.add_component(event)
@@ -80,13 +82,14 @@ def check_target(target: Path) -> None:
     folder = target.parent
     if target.is_dir():
         example = str(target / "aftercare.ics")
-        raise UserError(f"{str(target)!r} is a folder; give a file name such as {example!r}.")
+        raise UserError(_("{target!r} is a folder; give a file name such as {example!r}.").format(
+            target=str(target), example=example))
     if not folder.is_dir():
-        raise UserError(f"The folder {str(folder)!r} does not exist; create it or choose another path "
-                        "for the .ics file.")
+        raise UserError(_("The folder {folder!r} does not exist; create it or choose another path "
+                          "for the .ics file.").format(folder=str(folder)))
     if not os.access(folder, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise UserError(f"Cannot write {str(target)!r}: no write permission there; choose another path "
-                        "for the .ics file.")
+        raise UserError(_("Cannot write {target!r}: no write permission there; choose another path "
+                          "for the .ics file.").format(target=str(target)))
 
 
 def write_atomic(target: Path, data: bytes) -> None:
@@ -96,8 +99,9 @@ def write_atomic(target: Path, data: bytes) -> None:
     try:
         atomic.write_atomic(target, data)
     except OSError as exc:
-        raise UserError(f"Cannot write {str(target)!r}: {exc.strerror or exc}; nothing was written, "
-                        "choose another path for the .ics file.") from None
+        raise UserError(_("Cannot write {target!r}: {reason}; nothing was written, choose another "
+                          "path for the .ics file.").format(target=str(target), reason=exc.strerror or exc)
+                        ) from None
 
 
 def command_export(ctx, args) -> int:

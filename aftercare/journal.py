@@ -60,15 +60,16 @@ def check_answers(values: dict[str, Any]) -> Answers:
             continue
         if name in SCALES:
             if type(value) is not int or not 0 <= value <= 3:
-                raise UserError(f"--{name} {value!r} is not a level from 0 to 3; use 0 (none), "
-                                "1 (mild), 2 (moderate) or 3 (strong).")
+                raise UserError(_("--{name} {value!r} is not a level from 0 to 3; use 0 (none), "
+                                  "1 (mild), 2 (moderate) or 3 (strong).").format(name=name, value=value))
         elif name == "shedding":
             if value not in SHEDDING:
-                raise UserError(f"--shedding {clean(str(value))!r} is not one of none, some, heavy.")
+                raise UserError(_("--shedding {value!r} is not one of none, some, heavy.").format(
+                    value=clean(str(value))))
         elif name in FLAGS:
             value = bool(value)
         else:
-            raise UserError(f"There is no check-in question {name!r}.")
+            raise UserError(_("There is no check-in question {name!r}.").format(name=name))
         out[name] = value
     return Answers(**out)
 
@@ -76,9 +77,10 @@ def check_answers(values: dict[str, Any]) -> Answers:
 def make_checkin(record: Record, at: datetime, zone: str, answers: Answers, note: str = "",
                  photo: str = "") -> CheckIn:
     if len(note) > MAX_NOTE:
-        raise UserError(f"The note is {len(note)} characters long; keep it under {MAX_NOTE}.")
+        raise UserError(_("The note is {n} characters long; keep it under {most}.").format(
+            n=len(note), most=MAX_NOTE))
     if len(photo) > MAX_PHOTO or "\x00" in photo:
-        raise UserError("The photo path is not a usable path; give the path of the photo file.")
+        raise UserError(_("The photo path is not a usable path; give the path of the photo file."))
     treatment = treatment_at(record, at)
     return CheckIn(at.astimezone(UTC).replace(microsecond=0), zone,
                    treatment.id if treatment else "", answers, note, photo)
@@ -161,7 +163,11 @@ class Page(NamedTuple):
 
 
 def _when(at: datetime, zone: str) -> str:
-    return at.astimezone(ZoneInfo(zone)).strftime("%a %d %b %Y %H:%M")
+    """'Sat 21 Nov 2026 15:00', '2026년 11월 21일 (토) 15:00', '2026年11月21日(土) 15:00'."""
+    from aftercare.localeforms import dated_day
+
+    local = at.astimezone(ZoneInfo(zone))
+    return f"{dated_day(local)} {local:%H:%M}"
 
 
 def build_page(ctx: Context, record: Record) -> Page:
@@ -176,7 +182,9 @@ def build_page(ctx: Context, record: Record) -> Page:
     for e in journal(record):
         c = e.checkin
         local = c.at.astimezone(ZoneInfo(c.zone))
-        heading = local.strftime("%a %d %b %Y")
+        from aftercare.localeforms import dated_day
+
+        heading = dated_day(local)
         if e.day is not None:
             heading += " — " + _("day {n}").format(n=e.day)
         days.setdefault(heading, []).append(e)
@@ -223,7 +231,9 @@ def export_html(ctx: Context, record: Record) -> str:
         return html.escape(clean(text), quote=True)
 
     page = build_page(ctx, record)
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+    from aftercare.i18n import language
+
+    out = ["<!DOCTYPE html>", f'<html lang="{language()}"><head><meta charset="utf-8">',
            # No script, no request: the page is health data and may be opened anywhere.
            '<meta http-equiv="Content-Security-Policy" '
            'content="default-src \'none\'; style-src \'unsafe-inline\'">',
@@ -258,15 +268,15 @@ def write_export(text: str, out: str) -> None:
 
     folder = os.path.dirname(out) or "."
     if not os.path.isdir(folder):
-        raise UserError(f"The folder {folder!r} for the journal does not exist; create it or choose "
-                        "another --out path.")
+        raise UserError(_("The folder {folder!r} for the journal does not exist; create it or "
+                          "choose another --out path.").format(folder=folder))
     if os.path.isdir(out):
-        raise UserError(f"{out!r} is a folder; give a file name such as journal.html.")
+        raise UserError(_("{out!r} is a folder; give a file name such as journal.html.").format(out=out))
     try:
         write_atomic(out, text.encode("utf-8"))
     except OSError as exc:
-        raise UserError(f"Cannot write the journal to {out!r} ({exc.strerror or exc}); choose a path "
-                        "you can write to.") from None
+        raise UserError(_("Cannot write the journal to {out!r} ({reason}); choose a path you can "
+                          "write to.").format(out=out, reason=exc.strerror or exc)) from None
 
 
 def export_format(out: str) -> str:
@@ -275,5 +285,5 @@ def export_format(out: str) -> str:
         return "html"
     if lower.endswith((".md", ".markdown")):
         return "md"
-    raise UserError(f"Cannot tell the journal format from {out!r}; end the file name with .html (a "
-                    "printable page) or .md (Markdown).")
+    raise UserError(_("Cannot tell the journal format from {out!r}; end the file name with .html "
+                      "(a printable page) or .md (Markdown).").format(out=out))

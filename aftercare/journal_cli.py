@@ -12,7 +12,7 @@ import json
 
 from aftercare.context import Context
 from aftercare.errors import UserError
-from aftercare.i18n import _
+from aftercare.i18n import N_, _
 from aftercare.store import FLAGS, SCALES, SHEDDING
 from aftercare.textsafe import clean
 
@@ -20,8 +20,8 @@ from aftercare.textsafe import clean
 def _level(text: str) -> int:
     # argparse's type=int would say "invalid int value"; this says what is accepted.
     if not text.strip().isdigit() or not 0 <= int(text) <= 3:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a level from 0 to 3 (0 none, 1 mild, "
-                                         "2 moderate, 3 strong)")
+        raise argparse.ArgumentTypeError(_("{value!r} is not a level from 0 to 3 (0 none, 1 mild, "
+                                           "2 moderate, 3 strong)").format(value=text))
     return int(text)
 
 
@@ -30,39 +30,45 @@ def add_parsers(sub, common, make, only: str | None = None) -> None:
     if only in (None, "checkin"):
         _checkin_parser(sub, common, make)
     if only in (None, "journal"):
-        jo = make(sub, "journal", common, "your check-ins; 'journal export --out FILE' for the clinic visit")
-        jo.add_argument("--json", action="store_true", help="machine-readable output")
+        jo = make(sub, "journal", common,
+                  N_("your check-ins; 'journal export --out FILE' for the clinic visit"))
+        jo.add_argument("--json", action="store_true", help=N_("machine-readable output"))
         jo_sub = jo.add_subparsers(dest="journal_action", metavar="ACTION", parser_class=type(jo))
         ex = jo_sub.add_parser("export", parents=[common],
-                               help="one printable page: treatments, check-ins, signs, photos")
-        ex.add_argument("--out", metavar="FILE", required=True, help="FILE.md or FILE.html")
+                               help=N_("one printable page: treatments, check-ins, signs, photos"))
+        ex.add_argument("--out", metavar="FILE", required=True, help=N_("FILE.md or FILE.html"))
     if only in (None, "reminders"):
-        re_ = make(sub, "reminders", common, "every reminder with its key and state")
-        re_.add_argument("--json", action="store_true", help="machine-readable output")
+        re_ = make(sub, "reminders", common, N_("every reminder with its key and state"))
+        re_.add_argument("--json", action="store_true", help=N_("machine-readable output"))
     if only in (None, "snooze"):
-        sn = make(sub, "snooze", common, "put a reminder off: it comes back once")
-        sn.add_argument("key", help="the reminder's key (see: aftercare reminders)")
+        sn = make(sub, "snooze", common, N_("put a reminder off: it comes back once"))
+        sn.add_argument("key", help=N_("the reminder's key (see: aftercare reminders)"))
         sn.add_argument("duration", nargs="+", metavar="DURATION",
-                        help='"15 min", "1 h", "tonight", "tomorrow"')
+                        help=N_('"15 min", "1 h", "tonight", "tomorrow"'))
     if only in (None, "done"):
-        dn = make(sub, "done", common, "mark a reminder done: it is not shown again")
-        dn.add_argument("key", help="the reminder's key (see: aftercare reminders)")
+        dn = make(sub, "done", common, N_("mark a reminder done: it is not shown again"))
+        dn.add_argument("key", help=N_("the reminder's key (see: aftercare reminders)"))
 
 
 def _checkin_parser(sub, common, make) -> None:
-    ci = make(sub, "checkin", common, "record how your scalp is today; shows what your clinic says")
+    ci = make(sub, "checkin", common, N_("record how your scalp is today; shows what your clinic says"))
+    scale_helps = {"redness": N_("redness, 0 (none) to 3 (strong)"),
+                   "swelling": N_("swelling, 0 (none) to 3 (strong)"),
+                   "pain": N_("pain, 0 (none) to 3 (strong)"), "itch": N_("itch, 0 (none) to 3 (strong)")}
     for name in SCALES:
-        ci.add_argument(f"--{name}", type=_level, metavar="N", help=f"{name}, 0 (none) to 3 (strong)")
-    ci.add_argument("--shedding", choices=SHEDDING, help="hair shedding: none, some, heavy")
-    helps = {"fever": "you have a fever", "pus": "pus at the treated area",
-             "bleeding": "bleeding that does not stop",
-             "allergy": "swelling of the face or lips, or difficulty breathing"}
+        ci.add_argument(f"--{name}", type=_level, metavar="N", help=scale_helps[name])
+    ci.add_argument("--shedding", choices=SHEDDING, help=N_("hair shedding: none, some, heavy"))
+    helps = {"fever": N_("you have a fever"), "pus": N_("pus at the treated area"),
+             "bleeding": N_("bleeding that does not stop"),
+             "allergy": N_("swelling of the face or lips, or difficulty breathing")}
     for name in FLAGS:
         ci.add_argument(f"--{name}", action="store_true", default=None, help=helps[name])
-    ci.add_argument("--photo", metavar="PATH", help="the path of a photo you took (never copied or opened)")
-    ci.add_argument("--note", metavar="TEXT", default="", help="a note in your own words")
-    ci.add_argument("--at", metavar="WHEN", default="now", help='when (default now), e.g. "yesterday 20:00"')
-    ci.add_argument("--json", action="store_true", help="machine-readable output")
+    ci.add_argument("--photo", metavar="PATH",
+                    help=N_("the path of a photo you took (never copied or opened)"))
+    ci.add_argument("--note", metavar="TEXT", default="", help=N_("a note in your own words"))
+    ci.add_argument("--at", metavar="WHEN", default="now",
+                    help=N_('when (default now), e.g. "yesterday 20:00"'))
+    ci.add_argument("--json", action="store_true", help=N_("machine-readable output"))
 
 
 def cmd_checkin(ctx: Context, args: argparse.Namespace) -> int:
@@ -73,7 +79,8 @@ def cmd_checkin(ctx: Context, args: argparse.Namespace) -> int:
     now = ctx.now()
     at = parse_when(args.at, now, zone).replace(microsecond=0)
     if at > now:
-        raise UserError(f"A check-in cannot be in the future ({args.at!r}); give a time up to now.")
+        raise UserError(_("A check-in cannot be in the future ({at!r}); give a time up to now.").format(
+            at=args.at))
     answers = check_answers({name: getattr(args, name) for name in (*SCALES, "shedding", *FLAGS)})
     made = []
 
@@ -115,9 +122,11 @@ def cmd_journal(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     from zoneinfo import ZoneInfo
 
+    from aftercare.localeforms import day_time
+
     for e in entries:
         c = e.checkin
-        when = c.at.astimezone(ZoneInfo(c.zone)).strftime("%a %d %b %H:%M")
+        when = day_time(c.at.astimezone(ZoneInfo(c.zone)))  # 'Sat 21 Nov 15:00', '11월 21일 (토) 15:00'
         day = f" ({_('day {n}').format(n=e.day)})" if e.day else ""
         print(f"{when}{day}: {', '.join(answer_words(c.answers)) or _('nothing to report')}")
         if c.note:
@@ -128,6 +137,10 @@ def cmd_journal(ctx: Context, args: argparse.Namespace) -> int:
             mark = {"emergency": "!!", "clinic": "!", "expected": "·"}[m.level]
             print(f"  {mark} {m.text} ({m.source})")
     return 0
+
+
+# A reminder's states (reminder_actions.Row.state), in the catalog through N_.
+STATES = (N_("upcoming"), N_("due"), N_("held"), N_("snoozed"), N_("delivered"), N_("muted"))
 
 
 def cmd_reminders(ctx: Context, args: argparse.Namespace) -> int:
@@ -147,8 +160,18 @@ def cmd_reminders(ctx: Context, args: argparse.Namespace) -> int:
     if not listed:
         print(_("No reminders: record a treatment with 'aftercare add'."))
         return 0
-    for r in listed:
-        print(f"{r.at.astimezone(zone):%a %d %b %H:%M}  {_(r.state):<9}  {r.key}\n    {clean(r.message)}")
+    from rich.cells import cell_len
+
+    from aftercare.localeforms import day_time
+
+    def padded(text: str, width: int) -> str:  # a column in terminal cells: 예정 is four
+        return text + " " * (width - cell_len(text))
+
+    whens = [day_time(r.at.astimezone(zone)) for r in listed]
+    wide_when = max(cell_len(w) for w in whens)
+    wide_state = max(cell_len(_(state)) for state in STATES)
+    for r, when in zip(listed, whens, strict=True):
+        print(f"{padded(when, wide_when)}  {padded(_(r.state), wide_state)}  {r.key}\n    {clean(r.message)}")
     return 0
 
 
@@ -159,7 +182,9 @@ def cmd_snooze(ctx: Context, args: argparse.Namespace) -> int:
     zone = local_zone()
     action = snooze(ctx, args.key, " ".join(args.duration), zone)
     assert action.until is not None
-    when = f"{action.until.astimezone(zone):%a %d %b %H:%M}"
+    from aftercare.localeforms import day_time
+
+    when = day_time(action.until.astimezone(zone))
     print(_("Snoozed: it comes back once, {time}.").format(time=when))
     return 0
 

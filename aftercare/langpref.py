@@ -10,7 +10,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from aftercare.errors import UserError
-from aftercare.i18n import LANGUAGE_NAMES, SUPPORTED, _, normalize
+from aftercare.i18n import LANGUAGE_NAMES, N_, SUPPORTED, _, normalize
 
 if TYPE_CHECKING:
     from aftercare.context import Context
@@ -69,12 +69,16 @@ def set_glyphs_setting(store: Store, glyphs: str) -> None:
         glyphs="" if glyphs == "default" else glyphs)))
 
 
-def add_settings_parsers(se_sub: argparse._SubParsersAction) -> None:
-    lang = se_sub.add_parser("language", help="the language of aftercare: en, ko or ja (default: the "
-                             "clinic profile's, else this computer's)")
+def add_settings_parsers(se_sub: argparse._SubParsersAction,
+                         common: argparse.ArgumentParser | None = None) -> None:
+    parents = [common] if common is not None else []
+    lang = se_sub.add_parser("language", parents=parents,
+                             help=N_("the language of aftercare: en, ko or ja (default: the clinic "
+                                     "profile's, else this computer's)"))
     lang.add_argument("value", nargs="?", metavar="LANG")
-    glyphs = se_sub.add_parser("glyphs", help="symbols: 'ascii' for terminals that draw ◆ ● ☎ two "
-                               "cells wide, or 'default'")
+    glyphs = se_sub.add_parser("glyphs", parents=parents,
+                               help=N_("symbols: 'ascii' for terminals that draw ◆ ● ☎ two cells "
+                                       "wide, or 'default'"))
     glyphs.add_argument("value", nargs="?", choices=GLYPH_SETS)
 
 

@@ -60,6 +60,17 @@ def dated_time(local: datetime, lang: str | None = None) -> str:
     return f"{day(local, lang)} {local.year}, {local:%H:%M}"
 
 
+def dated_day(local: datetime, lang: str | None = None) -> str:
+    """A day with its year (a journal kept for the clinic): 'Sat 21 Nov 2026', '2026년 11월 21일 (토)',
+    '2026年11月21日(土)'."""
+    lang = _lang(lang)
+    if lang == "ko":
+        return f"{local.year}년 {day(local, lang)}"
+    if lang == "ja":
+        return f"{local.year}年{day(local, lang)}"
+    return f"{day(local, lang)} {local.year}"
+
+
 def weekday_time(local: datetime, lang: str | None = None) -> str:
     """A time within the week: 'Sat 14:30', '(토) 14:30', '(土) 14:30'."""
     lang = _lang(lang)

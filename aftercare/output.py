@@ -101,7 +101,9 @@ def flush_or_say() -> int | None:
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         _silence_stdout()
-        say(f"aftercare: the output could not be written ({reason}).")
+        from aftercare.i18n import _
+
+        say(_("aftercare: the output could not be written ({reason}).").format(reason=reason))
         return 1
 
 

@@ -176,7 +176,10 @@ def _retimed(rule: Rule, start: Offset, end: Offset | None) -> tuple[str, tuple[
     The clinic settled what sources disagree on: if it picked a cited alternative, the rule now
     cites that source; the built-in timing stays on record as an alternative with its source."""
     chosen = _chosen(rule, start, end)
-    default = Alternative(rule.start, rule.end, rule.source, "{span} (the built-in default)", texts_of(rule))
+    from aftercare.i18n import _
+
+    default = Alternative(rule.start, rule.end, rule.source, _("{span} (the built-in default)"),
+                          texts_of(rule))
     alternatives = tuple(a for a in rule.alternatives if a is not chosen) + (default,)
     return (chosen.source if chosen else CLINIC_SOURCE), alternatives
 
@@ -204,8 +207,20 @@ def _apply_course(c: ProfileChecker, base: Protocol, settings: ProcedureSettings
         return
     sessions = course.sessions
     # Placeholders, rendered from the timing the course sets (aftercare.texts).
-    why = ("Your clinic runs this treatment as a course" + (" of {sessions} sessions" if sessions else "")
-           + (", one every {span}" if course.interval else "") + ". Your clinic sets the exact dates.")
+    # Whole sentences, so that each language words them (texts.render fills the placeholders).
+    from aftercare.i18n import _
+
+    if sessions and course.interval is not None:
+        why = _("Your clinic runs this treatment as a course of {sessions} sessions, one every {span}. "
+                "Your clinic sets the exact dates.")
+    elif sessions:
+        why = _("Your clinic runs this treatment as a course of {sessions} sessions. Your clinic sets "
+                "the exact dates.")
+    elif course.interval is not None:
+        why = _("Your clinic runs this treatment as a course, one every {span}. Your clinic sets the "
+                "exact dates.")
+    else:
+        why = _("Your clinic runs this treatment as a course. Your clinic sets the exact dates.")
     if session is None:
         if course.interval is None:
             c.add((*course.path, "interval"),

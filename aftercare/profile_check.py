@@ -343,7 +343,9 @@ def language_report(profile: Profile) -> tuple[list[str], list[Problem]]:
     plain = [p for p in profile.languages if p not in tables]
     lines = [f"{field_path(p)}: {', '.join(langs)}" for p, langs in tables.items()]
     if plain:
-        lines.append(f"{len(plain)} text(s) written as one string: {own}")
+        from aftercare.i18n import _
+
+        lines.append(_("{n} text(s) written as one string: {language}").format(n=len(plain), language=own))
     out = [Problem(p, f"has no {', '.join(missing)} text; a patient reading "
                       f"{' or '.join(missing)} sees the {langs[0]} one")
            for p, langs in tables.items() if (missing := missing_languages(langs, own))]

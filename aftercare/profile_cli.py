@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aftercare.i18n import _
+from aftercare.i18n import N_, _
 
 if TYPE_CHECKING:
     from aftercare.context import Context
@@ -25,40 +25,41 @@ if TYPE_CHECKING:
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """The `profile` command and its sub-commands, on the `aftercare` parser's subparsers."""
     profile = sub.add_parser(
-        "profile", parents=[common], help="your clinic's profile: use, show, clear, check, handout, new",
-        description="A clinic profile is one TOML file from your clinic with its contact details and "
-        "its own timings (format: docs/profiles.md).",
+        "profile", parents=[common], help=N_("your clinic's profile: use, show, clear, check, handout, new"),
+        description=N_("A clinic profile is one TOML file from your clinic with its contact details and "
+        "its own timings (format: docs/profiles.md)."),
     )
     ps = profile.add_subparsers(dest="profile_command", metavar="ACTION", required=True,
                                 parser_class=type(profile))
-    use = ps.add_parser("use", parents=[common], help="check FILE, keep a copy and follow it from now on")
-    use.add_argument("file", metavar="FILE", help="the .toml file from your clinic")
+    use = ps.add_parser("use", parents=[common], help=N_("check FILE, keep a copy and follow it from now on"))
+    use.add_argument("file", metavar="FILE", help=N_("the .toml file from your clinic"))
     show = ps.add_parser("show", parents=[common],
-                         help="the active clinic and its effective aftercare rules; with FILE, a preview "
-                         "of FILE that changes nothing")
+                         help=N_("the active clinic and its effective aftercare rules; with FILE, a preview "
+                         "of FILE that changes nothing"))
     show.add_argument("file", metavar="FILE", nargs="?",
-                      help="a profile to preview (not followed: what you follow stays as it is)")
-    ps.add_parser("clear", parents=[common], help="go back to the built-in content")
+                      help=N_("a profile to preview (not followed: what you follow stays as it is)"))
+    ps.add_parser("clear", parents=[common], help=N_("go back to the built-in content"))
     chk = ps.add_parser("check", parents=[common],
-                        help="list every problem of FILE with line and column (exit 0 valid, 1 not)")
-    chk.add_argument("files", metavar="FILE", nargs="+", help="profile file(s) to check")
+                        help=N_("list every problem of FILE with line and column (exit 0 valid, 1 not)"))
+    chk.add_argument("files", metavar="FILE", nargs="+", help=N_("profile file(s) to check"))
     new = ps.add_parser("new", parents=[common],
-                        help="for clinics: write a complete, commented starting profile to edit")
+                        help=N_("for clinics: write a complete, commented starting profile to edit"))
     new.add_argument("--procedure", metavar="ID", action="append", required=True,
-                     help="a procedure the clinic offers (repeat for several), e.g. prp")
-    new.add_argument("--out", metavar="FILE", required=True, help="the new .toml file (never overwritten)")
+                     help=N_("a procedure the clinic offers (repeat for several), e.g. prp"))
+    new.add_argument("--out", metavar="FILE", required=True,
+                     help=N_("the new .toml file (never overwritten)"))
     new.add_argument("--zone", metavar="ZONE",
-                     help="the clinic's IANA time zone, e.g. Asia/Tokyo (default: this computer's)")
+                     help=N_("the clinic's IANA time zone, e.g. Asia/Tokyo (default: this computer's)"))
     ho = ps.add_parser("handout", parents=[common],
-                       help="write the printable aftercare sheet of one procedure (.html or .md); "
-                       "FILE is only read, never followed")
-    ho.add_argument("file", metavar="FILE", help="the clinic profile")
-    ho.add_argument("--procedure", metavar="ID", required=True, help="procedure id, e.g. mesotherapy")
+                       help=N_("write the printable aftercare sheet of one procedure (.html or .md); "
+                       "FILE is only read, never followed"))
+    ho.add_argument("file", metavar="FILE", help=N_("the clinic profile"))
+    ho.add_argument("--procedure", metavar="ID", required=True, help=N_("procedure id, e.g. mesotherapy"))
     ho.add_argument("--out", metavar="PATH", required=True,
-                    help="where to write it; .html for a printable page, .md for Markdown")
+                    help=N_("where to write it; .html for a printable page, .md for Markdown"))
     ho.add_argument("--at", metavar="WHEN", default=None,
-                    help="the treatment date and time, printed on the sheet (in the clinic's zone "
-                    "unless it says otherwise); left blank to fill in by hand when not given")
+                    help=N_("the treatment date and time, printed on the sheet (in the clinic's zone "
+                    "unless it says otherwise); left blank to fill in by hand when not given"))
 
 
 def cmd_profile(ctx: Context, args: argparse.Namespace) -> int:
@@ -191,11 +192,15 @@ def describe_protocol(protocol: Protocol, indent: str = "  ") -> list[str]:
     lines = []
     mark = _("(clinic)")
     # The rule id first: it is what a profile changes the rule by.
+    from rich.cells import cell_len
+
     width = max((len(r.id) for r in protocol.rules), default=0)
     for rule in sorted(protocol.rules, key=timeline_order):
         extra = f" — {course_text(rule)}" if course_text(rule) else ""
         tag = f"  {mark}" if rule.from_clinic else ""
-        lines.append(f"{indent}{rule.id:<{width}}  {relative_when(rule):<32} {_(KIND_LABEL[rule.kind])}: "
+        when = relative_when(rule)
+        when += " " * (32 - cell_len(when))  # a column in terminal cells: 처음 48시간 is wider than it counts
+        lines.append(f"{indent}{rule.id:<{width}}  {when} {_(KIND_LABEL[rule.kind])}: "
                      f"{clean(rule.title)}{extra}{tag}")
         # For the clinic: what the other sources say (a patient is shown its choice only).
         for i, alt in enumerate(rule.alternatives):
@@ -284,8 +289,8 @@ def _handout(ctx: Context, args: argparse.Namespace) -> int:
     if isinstance(profile, int):
         return profile
     if not profile.offers(args.procedure):
-        raise UserError(f"The profile does not offer {clean(args.procedure)!r}; it offers: "
-                        f"{', '.join(profile.offered)}.")
+        raise UserError(_("The profile does not offer {procedure!r}; it offers: {offered}.").format(
+            procedure=clean(args.procedure), offered=", ".join(profile.offered)))
     at = None
     if args.at is not None:
         from aftercare.timeparse import parse_when, parse_zone

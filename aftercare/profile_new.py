@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from aftercare.i18n import _
 from aftercare.model import Kind, Protocol, ReminderSpec, Rule
 from aftercare.texts import texts_of
 
@@ -196,9 +197,9 @@ def write_new(path_text: str, procedures: Sequence[str], zone: str | None) -> st
         with open(path, "x", encoding="utf-8") as f:  # "x": never overwrite a clinic's work
             f.write(text)
     except FileExistsError:
-        raise UserError(f"{path_text!r} already exists; profile new never overwrites a file, so "
-                        "choose another --out path.") from None
+        raise UserError(_("{path!r} already exists; profile new never overwrites a file, so choose "
+                          "another --out path.").format(path=path_text)) from None
     except OSError as exc:
-        raise UserError(f"Cannot write {path_text!r} ({exc.strerror or exc}); choose a path in a "
-                        "folder you can write to.") from None
+        raise UserError(_("Cannot write {path!r} ({reason}); choose a path in a folder you can "
+                          "write to.").format(path=path_text, reason=exc.strerror or exc)) from None
     return ", ".join(p.id for p in protocols)

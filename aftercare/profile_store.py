@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from aftercare.atomic import write_atomic
 from aftercare.errors import UserError
+from aftercare.i18n import _
 from aftercare.model import Protocol
 from aftercare.profile_apply import effective_protocol
 from aftercare.profile_check import check, parse_profile
@@ -62,17 +63,19 @@ def read_profile_file(path: Path) -> tuple[bytes, int]:
             if stat.S_ISDIR(st.st_mode):
                 raise IsADirectoryError(path)
             if not stat.S_ISREG(st.st_mode):
-                raise UserError(f"{str(path)!r} is not a regular file (a pipe or a device); give the "
-                                "path of the .toml file your clinic sent you.")
+                raise UserError(_("{path!r} is not a regular file (a pipe or a device); give the "
+                                  "path of the .toml file your clinic sent you.").format(path=str(path)))
             return f.read(MAX_BYTES + 1), st.st_size
     except FileNotFoundError:
-        raise UserError(f"The profile file {str(path)!r} does not exist; give the path of the .toml "
-                        "file your clinic sent you.") from None
+        raise UserError(_("The profile file {path!r} does not exist; give the path of the .toml "
+                          "file your clinic sent you.").format(path=str(path))) from None
     except IsADirectoryError:
-        raise UserError(f"{str(path)!r} is a folder; give the path of the clinic's .toml file.") from None
+        raise UserError(_("{path!r} is a folder; give the path of the clinic's .toml file.").format(
+            path=str(path))) from None
     except OSError as exc:
-        raise UserError(f"The profile file {str(path)!r} cannot be read ({exc.strerror or exc}); "
-                        "check that it exists and that you may read it.") from None
+        raise UserError(_("The profile file {path!r} cannot be read ({reason}); check that it "
+                          "exists and that you may read it.").format(path=str(path),
+                                                                    reason=exc.strerror or exc)) from None
 
 
 def _write_private(folder: Path, name: str, data: bytes) -> None:
@@ -120,9 +123,9 @@ def use_profile(store: Store, raw: bytes, size: int | None = None) -> tuple[Prof
     try:
         name = keep_copy(store.home, profile)
     except OSError as exc:  # a full disk, a read-only or foreign data folder
-        raise UserError(f"The clinic profile could not be kept in {str(store.home)!r} "
-                        f"({exc.strerror or exc}); free some space or check that the folder belongs "
-                        "to you. Nothing was changed.") from None
+        raise UserError(_("The clinic profile could not be kept in {folder!r} ({reason}); free some "
+                          "space or check that the folder belongs to you. Nothing was changed.").format(
+            folder=str(store.home), reason=exc.strerror or exc)) from None
 
     def activate(record: Record) -> Record:
         settings = record.settings
@@ -155,23 +158,26 @@ def kept_profile(home: Path, file_name: str) -> Profile:
     if key in _KEPT:
         return _KEPT[key]
     if not _KEPT_NAME_RE.match(file_name) or len(file_name) > 120:
-        raise UserError(f"The record names the clinic profile {file_name!r}, which is not a name "
-                        "aftercare gives its copies; run 'aftercare profile use FILE' again.")
+        raise UserError(_("The record names the clinic profile {name!r}, which is not a name "
+                          "aftercare gives its copies; run 'aftercare profile use FILE' again.").format(
+            name=file_name))
     path = profiles_folder(home) / file_name
     try:
         raw = path.read_bytes()
     except OSError:
-        raise UserError(f"The clinic profile copy {str(path)!r} is missing or unreadable; import the "
-                        "clinic's file again with 'aftercare profile use FILE'.") from None
+        raise UserError(_("The clinic profile copy {path!r} is missing or unreadable; import the "
+                          "clinic's file again with 'aftercare profile use FILE'.").format(
+            path=str(path))) from None
     if not hashlib.sha256(raw).hexdigest().startswith(file_name[: -len(".toml")].rsplit("-", 1)[1]):
-        raise UserError(f"The clinic profile copy {str(path)!r} was changed after it was imported; "
-                        "import the clinic's file again with 'aftercare profile use FILE'.")
+        raise UserError(_("The clinic profile copy {path!r} was changed after it was imported; "
+                          "import the clinic's file again with 'aftercare profile use FILE'.").format(
+            path=str(path)))
     try:
         profile = parse_profile(raw)
     except ProfileError as exc:
-        raise UserError(f"The clinic profile copy {str(path)!r} no longer fits this version of "
-                        f"aftercare ({format_problem(exc.problems[0])}); ask the clinic for an updated "
-                        "file.") from None
+        raise UserError(_("The clinic profile copy {path!r} no longer fits this version of "
+                          "aftercare ({problem}); ask the clinic for an updated file.").format(
+            path=str(path), problem=format_problem(exc.problems[0]))) from None
     _KEPT[key] = profile
     return profile
 
@@ -182,8 +188,9 @@ def kept_protocol(home: Path, file_name: str, base: Protocol) -> Protocol:
     try:
         return effective_protocol(base, profile)
     except ProfileError as exc:
-        raise UserError(f"The clinic profile {file_name!r} does not fit {base.id} in this version of "
-                        f"aftercare ({format_problem(exc.problems[0])}).") from None
+        raise UserError(_("The clinic profile {name!r} does not fit {procedure} in this version of "
+                          "aftercare ({problem}).").format(
+            name=file_name, procedure=base.id, problem=format_problem(exc.problems[0]))) from None
 
 
 def active_profile(store: Store, record: Record | None = None) -> Profile | None:
@@ -230,7 +237,8 @@ def active_for_add(store: Store, procedure: str) -> tuple[str, Profile] | None:
     if not profile.offers(procedure):
         from aftercare.textsafe import clean
 
-        raise UserError(f"{clean(profile.clinic.name)!r} does not offer {procedure!r}; it offers: "
-                        f"{', '.join(profile.offered)} (run 'aftercare profile clear' to record "
-                        "another procedure with the built-in content).")
+        raise UserError(_("{clinic!r} does not offer {procedure!r}; it offers: {offered} (run "
+                          "'aftercare profile clear' to record another procedure with the built-in "
+                          "content).").format(clinic=clean(profile.clinic.name), procedure=procedure,
+                                              offered=", ".join(profile.offered)))
     return record.profile, profile

@@ -395,7 +395,10 @@ def load_english(procedure: str) -> Protocol:
             data = tomllib.loads(f.read().decode("utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ContentError(f"content/procedures/{name}: {exc}") from exc
-    protocol, problems = parse_protocol(data, frozenset(known_sources()))
+    from aftercare.i18n import speaking
+
+    with speaking("en"):  # its durations in English words too: this is the English protocol
+        protocol, problems = parse_protocol(data, frozenset(known_sources()))
     if protocol is None:
         raise ContentError(f"content/procedures/{name}: " + "; ".join(map(str, problems)))
     if protocol.id != procedure:
@@ -438,5 +441,8 @@ def get_protocol(procedure: str) -> Protocol:
 
     known = procedure_ids()
     if procedure not in known:
-        raise UserError(f"Unknown procedure {procedure!r}; known procedures are: {', '.join(known)}.")
+        from aftercare.i18n import _
+
+        raise UserError(_("Unknown procedure {procedure!r}; known procedures are: {known}.").format(
+            procedure=procedure, known=", ".join(known)))
     return load_protocol(procedure)

@@ -47,7 +47,10 @@ def parse_clock(text: str) -> time:
     """'22:00' -> time(22, 0); raises UserError naming the value and what is accepted."""
     m = _HHMM.match(text)
     if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-        raise UserError(f"The quiet-hours time {text!r} is not a clock time; use {ACCEPTED}.")
+        from aftercare.i18n import _
+
+        raise UserError(_("The quiet-hours time {text!r} is not a clock time; use {accepted}.").format(
+            text=text, accepted=_(ACCEPTED)))
     return time(int(m.group(1)), int(m.group(2)))
 
 

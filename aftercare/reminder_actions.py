@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 from aftercare.context import Context
 from aftercare.delivery import reminders_of
 from aftercare.errors import UserError
+from aftercare.i18n import _
+from aftercare.localeforms import day_time
 from aftercare.quiet import from_settings, is_quiet
 from aftercare.reminders import STALE_AFTER, Reminder, due_at
 from aftercare.snooze import base_key, chain, expired, snooze_key, snooze_until
@@ -29,7 +31,8 @@ def _find(ctx: Context, record: Record, key: str, now: datetime) -> tuple[Remind
     everything = {r.key: r for r in reminders_of(record, ctx.protocol_for)}
     base = base_key(key)
     if base not in everything:
-        raise UserError(f"No reminder has the key {key!r}; 'aftercare reminders' lists the keys.")
+        raise UserError(_("No reminder has the key {key!r}; 'aftercare reminders' lists the keys.").format(
+            key=key))
     keys = chain(record, base)
     return everything[base], keys[-1]
 
@@ -43,17 +46,18 @@ def snooze(ctx: Context, key: str, when: str, zone: ZoneInfo) -> Action:
     def change(record: Record) -> Record:
         reminder, last = _find(ctx, record, key, now)
         if reminder.at > now and last == reminder.key:
-            raise UserError(f"The reminder {key!r} is not due yet (it comes "
-                            f"{reminder.at.astimezone(zone):%a %d %b %H:%M}); only a reminder that came "
-                            "can be snoozed.")
+            raise UserError(_("The reminder {key!r} is not due yet (it comes {when}); only a reminder "
+                              "that came can be snoozed.").format(
+                key=key, when=day_time(reminder.at.astimezone(zone))))
         if reminder.urgent:
-            raise UserError("An urgent reminder cannot be snoozed; mark it done once you have acted on it.")
+            raise UserError(_("An urgent reminder cannot be snoozed; mark it done once you have acted "
+                              "on it."))
         until = snooze_until(when, now, from_settings(record.settings.quiet_hours), zone)
         ends = max(reminder.item_ends_at or reminder.at, reminder.at)
         if until >= ends + STALE_AFTER:
-            raise UserError(f"Snoozing {key!r} until {until.astimezone(zone):%a %d %b %H:%M} is past the "
-                            f"time it is about ({ends.astimezone(zone):%a %d %b %H:%M}); choose a "
-                            "shorter snooze or mark it done.")
+            raise UserError(_("Snoozing {key!r} until {until} is past the time it is about ({ends}); "
+                              "choose a shorter snooze or mark it done.").format(
+                key=key, until=day_time(until.astimezone(zone)), ends=day_time(ends.astimezone(zone))))
         snoozes, source = record.snoozes, last
         if last != reminder.key and last not in record.delivered:
             # Its return is still pending: replaced, so the reminder still comes back only once.

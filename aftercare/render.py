@@ -76,3 +76,29 @@ def iso(instant: datetime, zone: ZoneInfo | None = None) -> str:
     """ISO 8601 with its offset, to the second."""
     local = instant.astimezone(zone) if zone else instant.astimezone()
     return local.isoformat(timespec="seconds")
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """Lines of at most `width` terminal cells (a Korean or Japanese character is two; Japanese
+    has no spaces to break at, so it breaks between characters)."""
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    for word in " ".join(text.split()).split(" "):
+        while cell_len(word) > width:  # a long run without spaces: cut it on a cell boundary
+            head = ""
+            for ch in word:
+                if cell_len(head + ch) > width:
+                    break
+                head += ch
+            head = head or word[0]  # narrower than one wide character: one a line
+            if lines and cell_len(lines[-1]) + 1 + cell_len(head) <= width:
+                lines[-1] += " " + head
+            else:
+                lines.append(head)
+            word = word[len(head):]
+        if lines and cell_len(lines[-1]) + 1 + cell_len(word) <= width:
+            lines[-1] += " " + word
+        elif word:
+            lines.append(word)
+    return lines

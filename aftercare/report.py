@@ -159,7 +159,7 @@ def status_text(
     warnings_shown: dict[tuple[int, str], list[str]] = {}
     if not views:
         out.append(_("No treatment recorded yet. Add one with:"))
-        out.append("  aftercare add PROCEDURE --at WHEN [--zone ZONE]   (see: aftercare procedures)")
+        out.append("  aftercare add PROCEDURE --at WHEN [--zone ZONE]   " + _("(see: aftercare procedures)"))
     answer = shampoo_answer(views)
     if answer:
         out.append(answer)

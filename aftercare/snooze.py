@@ -122,10 +122,11 @@ def snooze_until(text: str, now: datetime, quiet: QuietHours, zone: ZoneInfo) ->
     elif words in ("tonight", "this evening", "evening"):
         until = datetime.combine(local.date(), EVENING, tzinfo=zone)
         if until <= now:
-            raise UserError(f"It is already past {EVENING:%H:%M}, so {text!r} has passed; use "
-                            '"15 min", "1 h" or "tomorrow".')
+            raise UserError(_('It is already past {evening}, so {text!r} has passed; use "15 min", '
+                              '"1 h" or "tomorrow".').format(evening=f"{EVENING:%H:%M}", text=text))
     elif words in ("tomorrow", "tomorrow morning"):
         until = datetime.combine(local.date() + timedelta(days=1), MORNING, tzinfo=zone)
     else:
-        raise UserError(f"Cannot snooze for {text!r}; use {DURATIONS}.")
+        raise UserError(_("Cannot snooze for {text!r}; use {accepted}.").format(
+            text=text, accepted=_(DURATIONS)))
     return shift(until.astimezone(UTC).replace(microsecond=0), quiet, zone)

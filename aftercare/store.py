@@ -389,11 +389,21 @@ class Store:
         return Path(self._record)
 
     def _inaccessible(self, exc: OSError, doing: str) -> RecordInaccessible:
+        from aftercare.i18n import _
+
         where = exc.filename or self._home
-        return RecordInaccessible(
-            f"Cannot {doing} {where} ({exc.strerror or exc}); check that the aftercare data folder "
-            f"{self._home} is a folder that belongs to you (not created with sudo)."
-        )
+        sentence = {  # each whole, so that a translation can order its words
+            "create the folder": _("Cannot create the folder {where} ({reason}); check that the "
+                                   "aftercare data folder {home} is a folder that belongs to you (not "
+                                   "created with sudo)."),
+            "lock": _("Cannot lock {where} ({reason}); check that the aftercare data folder {home} is "
+                      "a folder that belongs to you (not created with sudo)."),
+            "read": _("Cannot read {where} ({reason}); check that the aftercare data folder {home} is "
+                      "a folder that belongs to you (not created with sudo)."),
+            "write": _("Cannot write {where} ({reason}); check that the aftercare data folder {home} "
+                       "is a folder that belongs to you (not created with sudo)."),
+        }[doing]
+        return RecordInaccessible(sentence.format(where=where, reason=exc.strerror or exc, home=self._home))
 
     @cached_property
     def _filelock(self):  # -> filelock.FileLock; one per store, so nested use re-enters it
@@ -415,9 +425,10 @@ class Store:
         try:
             self._filelock.acquire()
         except filelock.Timeout:
-            raise RecordBusy(
-                f"The record {self.path} is locked by another aftercare process; try again."
-            ) from None
+            from aftercare.i18n import _
+
+            raise RecordBusy(_("The record {path} is locked by another aftercare process; try "
+                               "again.").format(path=self.path)) from None
         except OSError as exc:
             raise self._inaccessible(exc, "lock") from None
         try:
@@ -444,10 +455,12 @@ class Store:
         try:
             return _from_toml(tomllib.loads(raw.decode("utf-8-sig")))  # a BOM from Notepad is fine
         except _NewerRecord as exc:
-            raise RecordInaccessible(
-                f"The record {self._record} was written by a newer aftercare (schema {exc.version}, "
-                f"this one reads {SCHEMA_VERSION}); update aftercare. Nothing was changed."
-            ) from None
+            from aftercare.i18n import _
+
+            raise RecordInaccessible(_(
+                "The record {path} was written by a newer aftercare (schema {version}, this one reads "
+                "{reads}); update aftercare. Nothing was changed.").format(
+                path=self._record, version=exc.version, reads=SCHEMA_VERSION)) from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError, KeyError, TypeError,
                 AttributeError, RecursionError) as exc:
             reason = str(exc) or type(exc).__name__

@@ -113,9 +113,9 @@ def tz_problem() -> str | None:
         ZoneInfo(name)
         return None
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        return (f"The time zone TZ={name!r} is not an IANA zone name, so times would be read and "
-                "shown in different zones; set TZ to a name such as Asia/Tokyo or "
-                "America/New_York (or unset it) and run the command again.")
+        return _("The time zone TZ={name!r} is not an IANA zone name, so times would be read and "
+                 "shown in different zones; set TZ to a name such as Asia/Tokyo or America/New_York "
+                 "(or unset it) and run the command again.").format(name=name)
 
 
 def check_tz() -> None:

@@ -19,8 +19,11 @@ if TYPE_CHECKING:
 
 
 def place(zone: str) -> str:
-    """'America/Los_Angeles' -> 'Los Angeles' (the last part, as people say it)."""
-    return zone.rsplit("/", 1)[-1].replace("_", " ")
+    """'America/Los_Angeles' -> 'Los Angeles' (the last part, as people say it), in the patient's
+    language where the zone-name table has it: '로스앤젤레스', 'ロサンゼルス', '서울', 'ソウル'."""
+    from aftercare.localeforms import zone_name
+
+    return zone_name(zone, zone.rsplit("/", 1)[-1].replace("_", " "))
 
 
 def here_zone() -> str:

@@ -206,6 +206,13 @@ class AftercareApp(App[None]):
 
         return isinstance(self.focused, (Input, TextArea))
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its search prompt in the patient's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search for commands…")))
+
     def get_system_commands(self, screen) -> Iterable[SystemCommand]:
         """Textual's own palette entries in the patient's language, without "Screenshot" (it would
         write an SVG of their health data into the working folder)."""

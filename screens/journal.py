@@ -20,6 +20,7 @@ from textual.widgets import Button, Header, Input, Static
 
 from aftercare.i18n import _
 from aftercare.journal import LABELS, SCALE_WORDS, answer_words, journal, make_checkin
+from aftercare.localeforms import day_time
 from aftercare.screens.footer import AppFooter
 from aftercare.store import FLAGS, SCALES, SHEDDING, Answers, CheckIn, Record
 from aftercare.textsafe import clean
@@ -52,7 +53,9 @@ class Question(Horizontal):
 
     def compose(self) -> ComposeResult:
         label = LABELS[self.question]
-        yield Static(Content(label if len(label) <= 23 else label[:22] + "…"), classes="q-label")
+        from aftercare.screens.widgets import fit  # in terminal cells: a Korean label is twice as wide
+
+        yield Static(Content(fit(label, 23)), classes="q-label")
         for index in range(len(self.words)):
             yield Button(self._word(index), id=f"q-{self.question}-{index}", compact=True,
                          classes="-chosen" if index == 0 else "")
@@ -165,7 +168,7 @@ class JournalScreen(Screen):
             lines = [_("Your journal (newest first):")]
             for e in reversed(entries[-20:]):
                 c = e.checkin
-                when = c.at.astimezone(self.app.local_zone).strftime("%a %d %b %H:%M")
+                when = day_time(c.at.astimezone(self.app.local_zone))  # '11월 21일 (토) 15:00'
                 day = " · " + _("day {n}").format(n=e.day) if e.day else ""
                 marks = "".join(" !!" if m.level == "emergency" else " !" for m in e.matches
                                 if m.level != "expected")

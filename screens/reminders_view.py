@@ -11,7 +11,6 @@ Space turns the highlighted reminder's rule off or on (for every treatment, as
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,7 +27,7 @@ from aftercare.glyphs import g
 from aftercare.i18n import _
 from aftercare.quiet import QuietHours, from_settings, is_quiet, shift
 from aftercare.reminders import held_text
-from aftercare.render import clock_time, duration
+from aftercare.render import clock_time, duration, wrap_cells
 from aftercare.screens.footer import AppFooter
 from aftercare.screens.messages import ChangeRecord
 from aftercare.textsafe import clean
@@ -213,7 +212,7 @@ class RemindersScreen(Screen):
             parts.append((" · " + _("now off"), "$text-muted"))
         # Wrapped here so that every line of the message stays indented under its time.
         width = max(20, self.query_one("#reminder-list").size.width - 6)
-        message = "\n".join("  " + line for line in textwrap.wrap(row.message, width)) or "  "
+        message = "\n".join("  " + line for line in wrap_cells(row.message, width)) or "  "
         parts += ["\n", (message, "$text-muted" if row.muted else "")]
         return Content.assemble(*parts)
 

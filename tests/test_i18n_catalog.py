@@ -23,6 +23,8 @@ INDIRECT = (
     "diagnose.",  # triage.DISCLAIMER
     "aftercare tracks your clinic's instructions; it is not medical advice. "
     "If something worries you, contact your clinic.",  # report.NOT_ADVICE
+    'two clock times HH:MM from 00:00 to 23:59 (for example "22:00 08:00"), or "off"',  # quiet.ACCEPTED
+    '"15 min", "1 h", "tonight" (19:00) or "tomorrow" (09:00)',  # snooze.DURATIONS
     # Textual's own palette entries, translated in AftercareApp.get_system_commands
     "Theme", "Change the current theme", "Quit", "Quit the application as soon as possible", "Keys",
     "Hide the keys and widget help panel",
@@ -37,14 +39,19 @@ def used_messages() -> dict[str, str]:
     for folder in ("aftercare", "screens"):
         for path in sorted((ROOT / folder).glob("*.py")):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_"
+                # N_: marked for the catalog, translated later (the command line's help texts)
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                        and node.func.id in ("_", "N_")
                         and node.args and isinstance(node.args[0], ast.Constant)
                         and isinstance(node.args[0].value, str)):
                     found.setdefault(node.args[0].value, f"{folder}/{path.name}:{node.lineno}")
     from aftercare.texts import _UNIT_PLURAL, _UNITS  # the words of a timing, through a variable
 
     units = [w for pair in _UNITS.values() for w in pair] + list(_UNIT_PLURAL.values())
-    return found | {m: "(indirect)" for m in (*INDIRECT, *units)}
+    from aftercare.cli_parser import ARGPARSE_MESSAGES, ARGPARSE_WORDS  # argparse's own words
+
+    indirect = (*INDIRECT, *units, *ARGPARSE_MESSAGES, *ARGPARSE_WORDS)
+    return found | {m: "(indirect)" for m in indirect}
 
 
 def catalog(lang: str) -> dict:

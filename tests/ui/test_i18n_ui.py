@@ -11,6 +11,11 @@ from aftercare.screens.keyalias import latin_character
 
 @pytest.fixture
 def korean():
+    # The screens word some labels once, when their module loads (reminder states, key labels):
+    # load them in English first, so that this Korean leaks into no later test.
+    from tests.ui.test_i18n_reminders_wrap import load_screens_in_english
+
+    load_screens_in_english()
     i18n.set_language("ko")
     yield
     i18n.set_language(None)
