@@ -57,7 +57,10 @@ def tz() -> Iterator[Callable[[str], None]]:
         # tzlocal caches the zone name for the life of the process; forget it so that
         # timeparse.local_zone() sees the new $TZ (only if something imported tzlocal already).
         if "tzlocal" in sys.modules:
-            sys.modules["tzlocal"].reload_localzone()
+            try:
+                sys.modules["tzlocal"].reload_localzone()
+            except Exception:  # noqa: BLE001 - a POSIX rule or bad name: tzlocal refuses it, the app must too
+                pass
 
     def set_zone(name: str) -> None:
         os.environ["TZ"] = name
