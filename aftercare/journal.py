@@ -24,6 +24,9 @@ from aftercare.textsafe import clean
 from aftercare.triage import DISCLAIMER, Match, advice, procedure_day, triage
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from aftercare.agenda import Bucket
     from aftercare.context import Context
     from aftercare.model import Treatment
     from aftercare.profile_format import Clinic
@@ -108,6 +111,22 @@ def entry(record: Record, checkin: CheckIn) -> Entry:
 
 def journal(record: Record) -> list[Entry]:
     return [entry(record, c) for c in sorted(record.checkins, key=lambda c: c.at)]
+
+
+def day_marks(record: Record, treatment_id: str, buckets: Sequence[Bucket]) -> dict[int, bool]:
+    """The timeline's check-in marks for one treatment: {column: a sign matched there}. A column
+    (a day, a week) with a check-in is marked; True when one of its check-ins matched a sign on
+    the clinic's sheet (not only the expected, reassured ones)."""
+    from aftercare.agenda import bucket_of
+
+    marks: dict[int, bool] = {}
+    for e in journal(record):
+        if e.checkin.treatment != treatment_id:
+            continue
+        column = bucket_of(buckets, e.checkin.at)
+        if column is not None:
+            marks[column] = marks.get(column, False) or any(m.level != "expected" for m in e.matches)
+    return marks
 
 
 def clinic_of(ctx: Context, treatment: Treatment | None) -> Clinic | None:

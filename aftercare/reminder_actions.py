@@ -119,7 +119,7 @@ def rows(ctx: Context, record: Record, now: datetime, zone: ZoneInfo) -> list[Ro
         at = due_at(last, quiet, zone)
         if r.rule_id in muted and r.key not in delivered:
             state = "muted"
-        elif last.key in delivered:
+        elif last.key in delivered or last.key in over:  # its return went stale: it came once
             state = "delivered"
         elif at > now:
             state = "snoozed" if last is not r else "upcoming"

@@ -13,11 +13,13 @@ Catch-up (after a suspended laptop, a closed lid, or nothing running):
   the headless timer's 5-minute period plus its slack, so a reminder delivered by a normally running
   daemon or timer is never late;
 * a reminder is *stale* when the thing it is about ended more than `STALE_AFTER` (24 h) ago — e.g.
-  "you may shampoo" for a restriction that lifted days ago: still worth a line, no longer worth a
-  notification of its own;
-* when two or more reminders are late, or any late one is stale, all late ones go into ONE summary
-  ("While you were away: you may shampoo again since 06:30; …") instead of a burst; a single late
-  reminder that still matters is shown on its own. Reminders on time are always shown on their own.
+  "you may shampoo" for a restriction that lifted days ago: no longer news, so it is neither shown
+  nor summarised (`aftercare.snooze.live` leaves it out of every list; `due` skips it too). A
+  treatment recorded weeks after the fact would otherwise open on "you may shampoo again since
+  Thu 12 Nov";
+* when two or more reminders are late, all late ones go into ONE summary ("While you were away:
+  you may shampoo again since 06:30; …") instead of a burst; a single late reminder is shown on
+  its own. Reminders on time are always shown on their own.
 Quiet hours hold non-urgent reminders until they end; they are then late, so a night's reminders
 arrive in the morning as one summary.
 """
@@ -142,16 +144,17 @@ def due(
     quiet: QuietHours | None = None,
     zone: ZoneInfo | None = None,
 ) -> Due:
-    """Split the reminders due at `now` and not yet delivered into shown and summarised ones."""
-    pending = sorted((r for r in reminders if r.key not in delivered and r.at <= now),
-                     key=lambda r: (r.at, r.key))
+    """Split the reminders due at `now` and not yet delivered into shown and summarised ones
+    (stale ones are neither)."""
+    pending = sorted((r for r in reminders if r.key not in delivered and r.at <= now
+                      and not is_stale(r, now)), key=lambda r: (r.at, r.key))
     held: list[Reminder] = []
     if quiet is not None and zone is not None and is_quiet(now, quiet, zone):
         held = [r for r in pending if not r.urgent]
         pending = [r for r in pending if r.urgent]
     on_time = [r for r in pending if now - r.at <= LATE_AFTER]
     late = [r for r in pending if now - r.at > LATE_AFTER]
-    if len(late) >= 2 or any(is_stale(r, now) for r in late):
+    if len(late) >= 2:
         return Due(now, tuple(on_time), tuple(late), tuple(held))
     return Due(now, tuple(on_time + late), (), tuple(held))
 

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from aftercare.errors import UserError
 from aftercare.i18n import _
 from aftercare.quiet import QuietHours, shift
-from aftercare.reminders import Reminder
+from aftercare.reminders import Reminder, is_stale
 from aftercare.store import SNOOZE_MARK, Record, Snooze
 
 CHECKIN_RULE = "checkin"  # the rule id the nudge is listed and muted under
@@ -86,15 +86,20 @@ def extra_reminders(record: Record, planned: Sequence[Reminder]) -> list[Reminde
 
 
 def expired(reminders: Sequence[Reminder], delivered: frozenset[str], now: datetime) -> tuple[str, ...]:
-    """Keys of check-in nudges whose day is over and that never came."""
-    return tuple(r.key for r in reminders if r.rule_id == CHECKIN_RULE and SNOOZE_MARK not in r.key
-                 and r.key not in delivered and r.item_ends_at is not None and now >= r.item_ends_at)
+    """Keys of reminders that never came and never will: check-in nudges whose day is over, and
+    any reminder gone stale (`reminders.is_stale`: the thing it is about ended more than a day
+    ago — "you may shampoo again" for a restriction that lifted weeks before the first look)."""
+    return tuple(r.key for r in reminders if r.key not in delivered and (
+        is_stale(r, now) or r.rule_id == CHECKIN_RULE and SNOOZE_MARK not in r.key
+        and r.item_ends_at is not None and now >= r.item_ends_at))
 
 
 def live(reminders: Sequence[Reminder], delivered: frozenset[str], now: datetime) -> list[Reminder]:
-    """The reminders still worth showing at `now`: a nudge whose day is over is left out, never
-    shown nor summarised (a week without the app is not seven nudges) and nothing is written.
-    Every "what is due?" question (claim_due, the daemon's cheap check, the lists) asks this."""
+    """The reminders still worth showing at `now`: an expired one (a nudge whose day is over, a
+    stale reminder) is left out, never shown nor summarised (a week without the app is not seven
+    nudges; a treatment recorded three weeks late is not a summary of three weeks' news) and
+    nothing is written. Every "what is due?" question (claim_due, the daemon's cheap check, the
+    lists) asks this."""
     over = frozenset(expired(reminders, delivered, now))
     return [r for r in reminders if r.key not in over] if over else list(reminders)
 

@@ -78,6 +78,10 @@ class AftercareApp(App[None]):
         # Not in the footer (no room at 80 columns): the palette and help list it.
         Binding("j", "journal", _("Journal"), show=False,
                 tooltip=_("Check in: how your scalp is now, and what your clinic says about it")),
+        # A reminder's toast (screens.reminder_toast): enabled only while one is shown.
+        Binding("d", "reminder_done", _("Done"), show=False, priority=True),
+        Binding("z", "reminder_snooze", _("Snooze"), show=False, priority=True),
+        Binding("escape", "reminder_close", _("Close"), show=False, priority=True),
         # Textual's own, which it adds unless the app has one: its footer label is in English.
         Binding("ctrl+p", "command_palette", _("palette"), show=False, priority=True,
                 tooltip=_("Open the command palette")),
@@ -485,6 +489,46 @@ class AftercareApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    # --- a reminder's toast (screens.reminder_toast) ----------------------------------------------
+
+    @cached_property
+    def notices(self):  # -> ReminderNotices; built (and its module imported) at the first reminder
+        from aftercare.screens.reminder_toast import ReminderNotices
+
+        return ReminderNotices(self)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("reminder_done", "reminder_snooze", "reminder_close"):
+            # Only while one is shown, and not over a dialog (its own escape, its own keys).
+            notices = self.__dict__.get("notices")
+            return bool(notices and notices.shown) and not self.screen.is_modal
+        return True
+
+    def action_reminder_done(self) -> None:
+        if (toast := self.notices.newest()) is not None:
+            toast.done()
+
+    def action_reminder_snooze(self) -> None:
+        if (toast := self.notices.newest()) is not None:
+            toast.snooze()
+
+    def action_reminder_close(self) -> None:
+        if (toast := self.notices.newest()) is not None:
+            toast.close()
+
+    def on_reminder_done(self, message) -> None:
+        from aftercare.screens.reminder_toast import act
+
+        act(self, message.keys, None)
+
+    def on_reminder_snoozed(self, message) -> None:
+        from aftercare.screens.reminder_toast import act
+
+        act(self, (message.key,), message.when)
+
+    def on_notice_closed(self, message) -> None:
+        self.notices.close(message.notice_id)
 
     def action_journal(self) -> None:
         from aftercare.screens.journal import JournalScreen

@@ -69,11 +69,15 @@ class DashboardScreen(Screen):
         self.call_after_refresh(self._name_hidden_keys)
 
     def _name_hidden_keys(self) -> None:
-        """Below footer.WIDE columns some keys (m, c) are not in the footer: name them here, so
-        every action can be found without opening help."""
+        """Below footer.WIDE columns some keys (m, c) are not in the footer, and j (the journal)
+        never is: name them here, so every action can be found without opening help."""
+        from aftercare.screens.commands import PALETTE_ONLY
         from aftercare.screens.footer import hidden_keys
 
         keys = hidden_keys(self, self.app.size.width)
+        keys += [(self.app.get_key_display(a.binding), a.binding.description)
+                 for a in self.active_bindings.values()
+                 if a.binding.action in PALETTE_ONLY and a.enabled and a.binding.description]
         line = self.query_one("#more-keys", Static)
         line.display = bool(keys)
         if keys:

@@ -28,6 +28,7 @@ def key_help(app_class: type) -> list[tuple[str, list[tuple[str, str]]]]:
     from aftercare.screens.clinic import ClinicScreen
     from aftercare.screens.commands import PALETTE_ONLY
     from aftercare.screens.dashboard import DashboardScreen
+    from aftercare.screens.journal import JournalScreen
     from aftercare.screens.reminders_view import RemindersScreen
     from aftercare.screens.timeline import TimelineScreen
     from aftercare.screens.today import TodayScreen
@@ -55,7 +56,14 @@ def key_help(app_class: type) -> list[tuple[str, list[tuple[str, str]]]]:
         (_("Timeline"), keys(TimelineScreen)),
         (_("Treatments"), keys(TreatmentsScreen)),
         (_("Reminders"), keys(RemindersScreen)),
+        (_("Journal"), keys(JournalScreen)),
         (_("Clinic"), keys(ClinicScreen)),
+        # The app's d, z and Escape while a reminder's toast is shown (screens.reminder_toast).
+        (_("A reminder's notice, while it is shown"), [
+            ("d", _("Done: it is not shown again")),
+            ("z", _("Snooze: 15 min, 1 h, this evening or tomorrow morning")),
+            ("escape", _("Close it")),
+        ]),
     ]
 
 

@@ -34,6 +34,22 @@ QUESTIONS: tuple[tuple[str, tuple[Any, ...], tuple[str, ...]], ...] = (
 )
 
 
+class Answer(Button):
+    """One choice of a Question. The choice is taken when the button is pressed, not when its
+    Pressed message has bubbled up: a Save typed right after a tap (keys sent in one burst) is
+    acted on before that message arrives, and must already see the answer."""
+
+    def __init__(self, label: str, index: int, **kwargs: Any) -> None:
+        super().__init__(label, compact=True, **kwargs)
+        self.index = index
+
+    def press(self) -> Answer:
+        if not self.disabled and self.display and isinstance(self.parent, Question):
+            self.parent.choose(self.index)
+        super().press()
+        return self
+
+
 class Question(Horizontal):
     """One answer: a label and a compact button per choice; the chosen one is marked "●"."""
 
@@ -57,19 +73,20 @@ class Question(Horizontal):
 
         yield Static(Content(fit(label, 23)), classes="q-label")
         for index in range(len(self.words)):
-            yield Button(self._word(index), id=f"q-{self.question}-{index}", compact=True,
+            yield Answer(self._word(index), index, id=f"q-{self.question}-{index}",
                          classes="-chosen" if index == 0 else "")
 
     def _word(self, index: int) -> str:
         return ("● " if self.values[index] == self.value else "○ ") + self.words[index]
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        index = int((event.button.id or "0").rsplit("-", 1)[1])
+    def choose(self, index: int) -> None:
         self.value = self.values[index]
-        for i, button in enumerate(self.query(Button)):
+        for i, button in enumerate(self.query(Answer)):
             button.label = self._word(i)
             button.set_class(i == index, "-chosen")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()  # chosen already (Answer.press); the screen's handler is for Save
 
 
 class JournalScreen(Screen):
@@ -109,7 +126,9 @@ class JournalScreen(Screen):
 
     def on_mount(self) -> None:
         self.refresh_state()
-        self.query_one(Question).query_one(Button).focus()
+        # Focused now, not with `focus()` (a callback queued behind keys already typed: it would
+        # take the focus back from where a fast tab had moved it).
+        self.set_focus(self.query_one(Question).query_one(Button), scroll_visible=False)
 
     def refresh_state(self) -> None:
         self._draw_past(self.app.record)

@@ -67,6 +67,28 @@ class RecordUnreadableSeen(Message):
     error: RecordUnreadable
 
 
+@dataclass
+class ReminderDone(Message):
+    """The patient marked delivered reminders done (on their toast, or in the reminders view)."""
+
+    keys: tuple[str, ...]
+
+
+@dataclass
+class ReminderSnoozed(Message):
+    """The patient put a reminder off: `when` is "15 min", "1 h", "tonight" or "tomorrow"."""
+
+    key: str
+    when: str
+
+
+@dataclass
+class NoticeClosed(Message):
+    """A reminder's toast was acted on or dismissed: take it off the screen."""
+
+    notice_id: int
+
+
 @dataclass(frozen=True)
 class NewTreatment:
     """What the onboarding screen returns: a procedure, when (UTC) and where (IANA zone)."""

@@ -289,29 +289,10 @@ class RemindersScreen(Screen):
         self.app.push_screen(SnoozeChoice(), chosen)
 
     def _act(self, key: str, when: str | None) -> None:
-        app = self.app
+        # The app acts on it (screens.reminder_toast.act: the same core actions as the toast's).
+        from aftercare.screens.messages import ReminderDone, ReminderSnoozed
 
-        def run() -> None:
-            from aftercare.errors import UserError
-            from aftercare.reminder_actions import done, snooze
-            from aftercare.screens.messages import RecordWritten
-            from aftercare.store import RecordBusy
-
-            try:
-                if when is None:
-                    done(app.ctx, key)
-                    said = _("Done: that reminder will not be shown again.")
-                else:
-                    action = snooze(app.ctx, key, when, app.local_zone)
-                    said = _("Snoozed: it comes back once, {time}.").format(
-                        time=clock_time(action.until, app.local_zone))
-            except (UserError, RecordBusy) as exc:
-                app.call_from_thread(app.notify, clean(str(exc)), severity="error", markup=False)
-                return
-            app.call_from_thread(app.notify, said, markup=False)
-            app.call_from_thread(app.post_message, RecordWritten())
-
-        app.run_worker(run, thread=True, group="record-write")
+        self.post_message(ReminderDone((key,)) if when is None else ReminderSnoozed(key, when))
 
 
 SNOOZES = (("15 min", _("15 minutes")), ("1 h", _("1 hour")), ("tonight", _("This evening (19:00)")),

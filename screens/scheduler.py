@@ -15,11 +15,12 @@ The record is the source of truth; this module only decides *when to look*:
 
 Each look is `aftercare.delivery.claim_due` in a thread worker (file I/O under the record's lock).
 Exactly once is claim_due's business (its pending claim inside `Store.update`), so overlapping
-looks, a second app and `aftercare remind` may all run at once. What it returns is shown as a toast
-(markup off) with a terminal bell, confirmed with `delivery.settle` once the toast is posted (a
-crash before that leaves it pending, to be shown again), then as a desktop notification from the
-same worker thread (`Notifier(fallback=False)`: up to 5 s, never prints over the screen). What was
-missed while nothing ran arrives as claim_due's one catch-up summary.
+looks, a second app and `aftercare remind` may all run at once. What it returns is shown as our own
+toast (screens.reminder_toast: markup off, with Done and Snooze) with a terminal bell, confirmed
+with `delivery.settle` once the toast is posted (a crash before that leaves it pending, to be
+shown again), then as a desktop notification from the same worker thread
+(`Notifier(fallback=False)`: up to 5 s, never prints over the screen). What was missed while
+nothing ran arrives as claim_due's one catch-up summary.
 
 APScheduler is imported on the first look, after the first paint, never at start-up.
 """
@@ -47,7 +48,6 @@ CHECK_S = 30.0
 # More than this between wall-clock and monotonic time since the last check means a suspend.
 DRIFT_S = 5.0
 JOB_ID = "aftercare-next-reminder"
-TOAST_S = 30  # a reminder stays up long enough to be seen by someone glancing back at the screen
 WORKER_GROUP = "reminders"
 
 
@@ -181,8 +181,8 @@ class InAppReminders:
             self._schedule(delivery.next_at)
 
     def toast(self, note: Note) -> None:
-        self.app.notify(clean(note.body), title=clean(note.title), markup=False, timeout=TOAST_S,
-                        severity="warning" if note.urgent else "information")
+        """Our own toast, with Done and Snooze (screens.reminder_toast), and a bell."""
+        self.app.notices.add(note)
         self.app.bell()
 
     def _schedule(self, next_at: datetime | None) -> None:

@@ -17,8 +17,9 @@ from textual.widgets.option_list import Option
 
 from aftercare.agenda import Bucket, bucket_of, covers, timeline_buckets, timeline_end
 from aftercare.course import course_label
-from aftercare.glyphs import g
+from aftercare.glyphs import ascii_mode, g
 from aftercare.i18n import _
+from aftercare.journal import day_marks
 from aftercare.model import Kind, State
 from aftercare.overview import TreatmentView
 from aftercare.render import clock_time
@@ -40,6 +41,15 @@ LEGEND = (
     (Kind.EXPECT, _("normal")), (Kind.MILESTONE, _("results")), (Kind.SESSION, _("session")),
 )
 GROUP_NAMES = {"day": _("Day"), "week": _("Week"), "block": _("4 weeks from week")}
+SIGN_MARK = ("!", "bold $error")
+
+
+def checkin_mark() -> tuple[str, str]:
+    """The journal row's mark for a check-in on its day (or week), a matched sign being
+    SIGN_MARK. In the ASCII set "o": "*" is already the session's there (glyphs.ASCII: ● → *)."""
+    return ("o" if ascii_mode() else "●", "$accent")
+
+JOURNAL_ROW = "journal"  # the option id of the journal's row (rule ids hold a "/", this does not)
 
 
 def _cells(text: str) -> list[str]:
@@ -76,6 +86,30 @@ def scale_lines(buckets: list[Bucket], cell: int, indent: int, now_index: int | 
             text = _("now ▼")
             marker = " " * max(0, col - cell_len(text) + 1) + text
     return ["".join(groups).rstrip(), "".join(numbers).rstrip(), marker.rstrip()]
+
+
+def legend_content(groups: list[list[tuple[tuple[str, str], str]]], width: int) -> Content:
+    """The legend's "glyph word" entries, on as many lines as `width` needs: never broken inside
+    an entry ("▓ may" at one line's end, "resume" on the next), and a group (the journal's two
+    marks) starts a new line rather than being split across two."""
+    parts: list[str | tuple[str, str]] = []
+    used = 0
+    for group in groups:
+        sizes = [cell_len(f"{glyph} {word}") for (glyph, _style), word in group]
+        whole = sum(sizes) + 2 * (len(sizes) - 1)
+        if used and used + 2 + whole > width:
+            parts.append("\n")
+            used = 0
+        for ((glyph, style), word), size in zip(group, sizes, strict=True):
+            if used and used + 2 + size > width:
+                parts.append("\n")
+                used = 0
+            elif used:
+                parts.append("  ")
+                used += 2
+            parts += [(glyph, style), " " + word]
+            used += size
+    return Content.assemble(*parts)
 
 
 class TimelineScreen(Screen):
@@ -131,7 +165,9 @@ class TimelineScreen(Screen):
         width = max(40, self.size.width - 4)
         cell = 3 if width >= 30 + 3 * len(buckets) + 24 else 2 if width >= 18 + 2 * len(buckets) else 1
         title_width = width - cell * len(buckets) - 1
-        key = (view.treatment.id, now_index, width, tuple(s.state for s in view.statuses))
+        marks = day_marks(self.app.record, view.treatment.id, buckets)
+        key = (view.treatment.id, now_index, width, tuple(s.state for s in view.statuses),
+               tuple(sorted(marks.items())))
         if key == self._drawn:
             return
         self._drawn = key
@@ -145,6 +181,9 @@ class TimelineScreen(Screen):
             Content("\n".join(scale_lines(buckets, cell, title_width + 1, now_index))))
         highlighted = rows.highlighted
         rows.clear_options()
+        if marks:  # first, under the scale: what the patient noted, day by day
+            rows.add_option(Option(self._journal_row(buckets, cell, title_width, now_index, marks),
+                                   id=JOURNAL_ROW))
         for status in view.statuses:
             item = status.item
             glyph, colour = BAR_GLYPHS[status.rule.kind]
@@ -172,24 +211,42 @@ class TimelineScreen(Screen):
                     parts += [" " * (cell * now_index), ("│", "$text")]
             rows.add_option(Option(Content.assemble(*parts), id=f"{item.treatment_id}/{status.rule.id}"))
         rows.highlighted = min(highlighted or 0, rows.option_count - 1)
-        legend = []
-        for kind, word in LEGEND:
-            glyph, colour = BAR_GLYPHS[kind]
-            legend += [(glyph, colour), f" {word}  "]
-        legend.append(("│", "$text"))
-        legend.append(" " + _("now"))
-        self.query_one("#legend", Static).update(Content.assemble(*legend))
+        bars = [(BAR_GLYPHS[kind], word) for kind, word in LEGEND] + [(("│", "$text"), _("now"))]
+        groups = [[entry] for entry in bars]
+        if marks:
+            groups.append([(checkin_mark(), _("check-in")), (SIGN_MARK, _("a sign to tell your clinic"))])
+        self.query_one("#legend", Static).update(legend_content(groups, width))
         self._show_why()
+
+    def _journal_row(self, buckets: list[Bucket], cell: int, title_width: int, now_index: int | None,
+                     marks: dict[int, bool]) -> Content:
+        parts: list[str | tuple[str, str]] = [pad(fit(_("Your check-ins"), title_width), title_width), " "]
+        for i in range(len(buckets)):
+            if i in marks:
+                glyph, style = SIGN_MARK if marks[i] else checkin_mark()
+                parts.append((glyph.ljust(cell), style))
+            elif i == now_index:
+                parts.append(("│".ljust(cell), "$text"))
+            else:
+                parts.append(("·".ljust(cell), "$text-muted"))
+        return Content.assemble(*parts)
 
     def _current(self) -> tuple[str, str] | None:
         rows = self.query_one("#timeline-rows", OptionList)
         option = rows.highlighted_option
-        if option is None or option.id is None:
+        if option is None or option.id is None or option.id == JOURNAL_ROW:
             return None
         treatment_id, rule_id = option.id.rsplit("/", 1)  # rule ids never hold "/"
         return treatment_id, rule_id
 
     def _show_why(self) -> None:
+        option = self.query_one("#timeline-rows", OptionList).highlighted_option
+        if option is not None and option.id == JOURNAL_ROW:
+            self.query_one("#timeline-why", Static).update(Content(_(
+                "Your check-ins: {mark} a check-in that day (or week), {sign} one that matched a "
+                "sign on your clinic's sheet. Enter opens the journal (j).").format(
+                    mark=checkin_mark()[0], sign=SIGN_MARK[0])))
+            return
         current, view = self._current(), self._view()
         if current is None or view is None:
             return
@@ -203,8 +260,11 @@ class TimelineScreen(Screen):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._show_why()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.action_details()
+    async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == JOURNAL_ROW:
+            await self.app.run_action("journal")  # as j does
+        else:
+            self.action_details()
 
     def action_details(self) -> None:
         current = self._current()

@@ -53,7 +53,8 @@ def test_a_check_in_at_47_h_is_reassured_and_json_says_so(run_cli, home: Path) -
 ])
 def test_bad_input_is_one_sentence_exit_2_and_the_record_unchanged(run_cli, home: Path, args) -> None:
     run_cli(ADD, home)
-    key = next(r["key"] for r in json.loads(run_cli(["reminders", "--json"], home).out)["reminders"]
+    listed = run_cli(["reminders", "--json", "--now", "2026-11-21 10:05"], home).out
+    key = next(r["key"] for r in json.loads(listed)["reminders"]
                if r["rule"] == "no-shampoo")
     args = [key if a == "KEY" else a for a in args]
     now = "2026-11-22 12:00" if "tomorrow" in args and args[0] == "snooze" else "2026-11-21 10:05"

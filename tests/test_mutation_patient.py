@@ -109,7 +109,7 @@ def _reminder(key: str, at: datetime, urgent: bool = False) -> Reminder:
 
 
 def test_an_urgent_reminder_missed_while_away_makes_the_summary_urgent() -> None:
-    now = AT + timedelta(days=2)
+    now = AT + timedelta(hours=3)  # both late, neither stale
     late = [_reminder("a", AT + timedelta(hours=1)), _reminder("b", AT + timedelta(hours=2), urgent=True)]
     decision = due(late, set(), now)
     assert set(decision.summarized) == set(late)  # two late ones: one summary, not a burst

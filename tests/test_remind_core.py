@@ -148,19 +148,32 @@ def test_one_late_reminder_that_still_matters_is_shown_on_its_own() -> None:
 
 
 def test_several_late_reminders_become_one_summary() -> None:
-    rs = reminders_for(plan("prp"))
-    now = AT + 2 * D + 2 * H  # shampoo (24 h) and sweating (48 h) both missed
-    d = due(rs, (), now)
+    rs = reminders_for(plan("mesotherapy"))
+    now = AT + 2 * D + 2 * H  # shampoo and sweating (both 48 h) missed by two hours
+    earlier = {r.key for r in rs if r.at < AT + 48 * H}  # minoxidil at 24 h: delivered back then
+    d = due(rs, earlier, now)
     assert not d.show
     assert [r.rule_id for r in d.summarized] == ["no-shampoo", "no-sweating"]
 
 
-def test_a_stale_reminder_is_only_listed_in_a_summary() -> None:
+def test_a_stale_reminder_is_neither_shown_nor_summarized() -> None:
     rs = [r for r in reminders_for(plan("prp")) if r.rule_id == "no-shampoo"]
-    now = rs[0].at + STALE_AFTER  # the restriction ended a day ago
-    d = due(rs, (), now)
-    assert not d.show and [r.rule_id for r in d.summarized] == ["no-shampoo"]
-    assert due(rs, (), now - SECOND).show  # just inside the grace: still its own notification
+    now = rs[0].at + STALE_AFTER  # the restriction ended a day ago: no longer news
+    assert not due(rs, (), now)
+    assert due(rs, (), now - SECOND).show  # just inside the day: still its own notification
+    # With a fresh one beside it, the stale one is not in its summary either.
+    sweating = [r for r in reminders_for(plan("prp")) if r.rule_id == "no-sweating"]
+    d = due(rs + sweating, (), sweating[0].at + 20 * 60 * SECOND)
+    assert [r.rule_id for r in d.show] == ["no-sweating"] and not d.summarized
+
+
+def test_a_treatment_recorded_weeks_late_opens_on_no_summary_of_old_news() -> None:
+    from aftercare.snooze import live
+
+    rs = reminders_for(plan("prp"))  # shampoo, sweating and colour long lifted; a session ahead
+    now = AT + 21 * D
+    assert not due(rs, (), now)
+    assert [r.rule_id for r in live(rs, frozenset(), now)] == ["next-session"]
 
 
 def test_a_start_reminder_stays_relevant_while_its_item_lasts() -> None:
@@ -210,8 +223,7 @@ def test_a_nights_reminders_arrive_as_one_morning_summary() -> None:
 def test_summary_reads_as_one_line_with_local_times() -> None:
     rs = reminders_for(plan("prp"))  # shampoo lifts Sat 21 Nov 10:00 Seoul, sweating Sun 22 Nov 10:00
     now = datetime(2026, 11, 22, 12, 0, tzinfo=SEOUL)
-    d = due(rs, (), now)
-    text = summary_text(d.summarized, now, SEOUL)
+    text = summary_text([r for r in rs if r.rule_id in ("no-shampoo", "no-sweating")], now, SEOUL)
     assert text == ("While you were away: you may shampoo again since Sat 21 Nov 10:00; "
                     "exercise and sweating are fine again since 10:00.")
     assert "\n" not in text

@@ -21,7 +21,7 @@ import pytest
 from aftercare.clock import FixedClock, SystemClock
 from aftercare.context import Context
 from aftercare.daemon import MAX_SLEEP_S, Deliverer, run_forever
-from aftercare.delivery import Delivery, claim_due, reminder_list, set_muted
+from aftercare.delivery import Delivery, claim_due, reminder_list, set_muted, settle
 from aftercare.model import Treatment
 from aftercare.store import Store
 
@@ -67,22 +67,39 @@ def test_a_due_reminder_is_claimed_once(home: Path) -> None:
     assert not claim_due(ctx, SEOUL)
 
 
-def test_sleeping_three_days_gives_one_summary_then_nothing(home: Path) -> None:
-    record_with(home, prp())
-    clock = FixedClock(AT + H)
+def meso(tid: str = "m1", at: datetime = AT) -> Treatment:
+    return Treatment(tid, "mesotherapy", at, "Asia/Seoul")
+
+
+def test_sleeping_past_the_48_h_point_gives_one_summary_then_nothing(home: Path) -> None:
+    record_with(home, meso())
+    clock = FixedClock(AT + 25 * H)
     ctx = Context.create(home, clock)
-    assert not claim_due(ctx, SEOUL)  # the laptop ran an hour after the procedure, then slept
-    clock.advance(3 * D)
+    settle(ctx, claim_due(ctx, SEOUL))  # minoxidil (24 h) came; then the laptop slept a day
+    clock.advance(D + 2 * H)
     woke = claim_due(ctx, SEOUL)
     assert not woke.reminders
     assert [r.rule_id for r in woke.summarized] == ["no-shampoo", "no-sweating"]
-    assert woke.summary == ("While you were away: you may shampoo again since Fri 21 Nov 10:00; "
-                            "exercise and sweating are fine again since Sat 22 Nov 10:00.")
+    assert woke.summary == ("While you were away: you may shampoo gently, with lukewarm water since "
+                            "10:00; "
+                            "exercise and sweating are fine again since 10:00.")
     notes = woke.notes()
     assert len(notes) == 1 and notes[0].body == woke.summary
     assert not claim_due(ctx, SEOUL)  # the next run: nothing more
     clock.advance(timedelta(minutes=5))
     assert not claim_due(ctx, SEOUL)
+
+
+def test_what_went_stale_while_away_is_neither_shown_nor_summarized(home: Path) -> None:
+    record_with(home, prp())
+    clock = FixedClock(AT + H)
+    ctx = Context.create(home, clock)
+    assert not claim_due(ctx, SEOUL)  # the laptop ran an hour after the procedure, then slept
+    clock.advance(3 * D)  # shampoo lifted two days ago, sweating one: old news
+    woke = claim_due(ctx, SEOUL)
+    assert not woke and not woke.notes()
+    assert Store(home).load().delivered == ()  # nothing written for them either
+    assert woke.next_at == AT + 7 * D  # the colour ban's end still comes, on its own
 
 
 def test_a_preview_claims_nothing(home: Path) -> None:
@@ -221,11 +238,12 @@ def test_the_daemon_picks_up_a_treatment_added_while_it_runs(home: Path) -> None
 
 
 def test_the_daemon_after_a_suspend_delivers_one_summary(home: Path) -> None:
-    record_with(home, prp())
-    clock = FixedClock(AT + H)
+    record_with(home, meso())
+    clock = FixedClock(AT + 25 * H)
     ctx = Context.create(home, clock)
+    settle(ctx, claim_due(ctx, SEOUL))  # minoxidil (24 h) came while the lid was open
     got: list[Delivery] = []
-    timeline = Timeline(clock, steps=10, hooks={1: lambda: clock.advance(3 * D)})  # the lid closed
+    timeline = Timeline(clock, steps=10, hooks={1: lambda: clock.advance(D)})  # the lid closed
     run_forever(ctx, got.append, SEOUL, sleep=timeline.sleep, should_stop=timeline.stop)
     assert len(got) == 1
     assert got[0].summary and not got[0].reminders
@@ -261,6 +279,7 @@ def test_remind_now_in_the_future_is_a_preview(run_cli, home: Path) -> None:
     future = (real_now + 2 * D).isoformat()
     r = run_cli(["remind", "--json", "--now", future])
     assert r.code == 0
-    assert {json.loads(x)["rule"] for x in r.out.splitlines()} == {"no-shampoo", "no-sweating"}
+    # Shampoo lifted a day before that moment (stale: not shown); sweating lifts then.
+    assert {json.loads(x)["rule"] for x in r.out.splitlines()} == {"no-sweating"}
     assert "preview" in r.err
     assert Store(home).load().delivered == ()
