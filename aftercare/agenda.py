@@ -38,15 +38,13 @@ def views_at(views: Iterable[TreatmentView], now: datetime) -> list[TreatmentVie
     """The same plans' status at `now`: the per-second tick reuses the plans built on load,
     because building a plan resolves every offset in its zone and status alone is cheap; a settled
     view (nothing left to change) is kept as it is: most of a long record."""
-    views = list(views)
-    ticked = views[0].ticked if views else frozenset()
-    done = [settled(v) for v in views]
+    marked = [(v, settled(v)) for v in views]
+    ticked = marked[0][0].ticked if marked else frozenset()
     # A settled view can still renew a rule (an instruction without an end, not yet ticked off):
     # carry that over, since what it renews no longer changes either.
-    carried = renewed_by([v for v, d in zip(views, done, strict=True) if d], now)
-    live = iter(views_for([v.plan for v, d in zip(views, done, strict=True) if not d], now, ticked,
-                          carried))
-    return [v if d else next(live) for v, d in zip(views, done, strict=True)]
+    carried = renewed_by([v for v, done in marked if done], now)
+    live = iter(views_for([v.plan for v, done in marked if not done], now, ticked, carried))
+    return [v if done else next(live) for v, done in marked]
 
 
 # --- the dashboard ----------------------------------------------------------------------------

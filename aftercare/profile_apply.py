@@ -322,7 +322,7 @@ def _check_after(c: ProfileChecker, rules: Mapping[str, Rule], where: Mapping[st
         seen, current = {rid}, rule
         while current.after and current.after in rules:
             if current.after in seen:
-                c.add(path, f"{current.after!r} leads back to {rid!r}; rules cannot follow each other "
+                c.add(path, f"{rule.after!r} leads back to {current.after!r}; rules cannot follow each other "
                             "in a circle")
                 break
             if len(seen) > MAX_AFTER_CHAIN:

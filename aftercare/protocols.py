@@ -261,7 +261,7 @@ def check_after(c: Checker, rules: list[Rule], path: tuple) -> None:
                 c.add((*path, rule.id, "after"), f"names {current.after!r}, which is not a rule here")
                 break
             if current.after in seen:
-                c.add((*path, rule.id, "after"), f"{current.after!r} leads back to {rule.id!r}")
+                c.add((*path, rule.id, "after"), f"{rule.after!r} leads back to {current.after!r}")
                 break
             seen.add(current.after)
             current = by_id[current.after]

@@ -68,10 +68,8 @@ def from_settings(pair: tuple[str, str]) -> QuietHours:
 
 
 def is_quiet(instant: datetime, quiet: QuietHours, zone: ZoneInfo) -> bool:
-    if quiet.off:
-        return False
     wall = instant.astimezone(zone).time().replace(tzinfo=None)
-    if quiet.start < quiet.end:  # e.g. 13:00–15:00, within one day
+    if quiet.start <= quiet.end:  # e.g. 13:00–15:00, within one day; START == END (off): never
         return quiet.start <= wall < quiet.end
     return wall >= quiet.start or wall < quiet.end  # across midnight
 
@@ -82,7 +80,9 @@ def shift(instant: datetime, quiet: QuietHours, zone: ZoneInfo) -> datetime:
         return instant.astimezone(UTC)
     local_day = instant.astimezone(zone).date()
     candidates = []
-    for days in (-1, 0, 1, 2):  # the end is at most a day ahead; ±1 covers offsets and folds
+    # The end is on the reminder's local day or the next; or, when the clocks go back across
+    # midnight (St John's until 2011: 00:01 back to 23:01), on the day before.
+    for days in (-1, 0, 1):
         candidates.extend(_wall_instants(datetime.combine(local_day + timedelta(days=days), quiet.end),
                                          zone))
     return min(c for c in candidates if c >= instant)
@@ -91,7 +91,7 @@ def shift(instant: datetime, quiet: QuietHours, zone: ZoneInfo) -> datetime:
 def _wall_instants(naive: datetime, zone: ZoneInfo) -> list[datetime]:
     """The UTC instants at which the wall clock in `zone` reads `naive` — two in a fold — or, when
     a DST gap skips it, the instant of the jump (the first moment the wall clock is past it)."""
-    early = naive.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    early = naive.replace(tzinfo=zone).astimezone(UTC)  # fold 0, as `naive` has
     late = naive.replace(tzinfo=zone, fold=1).astimezone(UTC)
     real = [i for i in (early, late) if i.astimezone(zone).replace(tzinfo=None) == naive]
     if real:

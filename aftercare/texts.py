@@ -190,7 +190,7 @@ def stated_durations(text: str) -> list[Stated]:
     found: list[Stated] = []
     taken: list[tuple[int, int]] = []
     for m in ordinal_re.finditer(text):
-        unit = m.group("unit").lower().rstrip("s")
+        unit = m.group("unit").lower().removesuffix("s")
         code = {"day": "day", "week": "w", "month": "mo"}[unit]
         for group in ("a", "b"):
             if m.group(group):
@@ -199,8 +199,7 @@ def stated_durations(text: str) -> list[Stated]:
     for m in amount_re.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue
-        unit = _UNIT_WORDS[m.group("unit").lower().rstrip("s") if len(m.group("unit")) > 2
-                           else m.group("unit").lower()]
+        unit = _UNIT_WORDS[m.group("unit").lower().removesuffix("s")]  # no short unit ends in s
         for group in ("a", "b"):
             if m.group(group):
                 found.append(Stated(Offset(_number(m.group(group)), unit), m.group(0)))

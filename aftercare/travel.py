@@ -49,8 +49,38 @@ def here_zone() -> str:
     return local_zone().key
 
 
+def _zone_bytes(name: str) -> bytes | None:
+    import zoneinfo
+
+    if not name or name.startswith("/") or ".." in name:
+        return None
+    for folder in zoneinfo.TZPATH:
+        try:
+            with open(os.path.join(folder, name), "rb") as handle:
+                return handle.read()
+        except OSError:
+            continue
+    try:
+        from importlib import resources
+
+        package, _sep, leaf = f"tzdata.zoneinfo/{name}".rpartition("/")
+        return resources.files(package.replace("/", ".")).joinpath(leaf).read_bytes()
+    except (ImportError, OSError, ValueError):
+        return None
+
+
+def same_zone(a: str, b: str) -> bool:
+    """One zone under two names ('UTC' and 'Etc/UTC', 'Asia/Calcutta' and 'Asia/Kolkata'): the
+    shell and the app may name it differently, and a patient who did not move must not be told
+    they did. Links share the zone file, so equal bytes mean the same clock."""
+    if a == b:
+        return True
+    data = _zone_bytes(a)
+    return data is not None and data == _zone_bytes(b)
+
+
 def notice(record: Record, here: str) -> str | None:
-    if not record.last_zone or record.last_zone == here:
+    if not record.last_zone or same_zone(record.last_zone, here):
         return None
     calendar = max(record.treatments, key=lambda t: t.at).zone if record.treatments else record.last_zone
     return _("You are now on {here} time. Countdowns are unchanged; day-numbered items follow "
@@ -60,4 +90,4 @@ def notice(record: Record, here: str) -> str | None:
 
 def seen(store: Store, here: str) -> None:
     """Remember `here` (one locked write, only when it changed)."""
-    store.update(lambda r: r if r.last_zone == here else r._replace(last_zone=here))
+    store.update(lambda r: r if r.last_zone and same_zone(r.last_zone, here) else r._replace(last_zone=here))

@@ -117,3 +117,9 @@ def test_the_english_protocol_stays_english_when_a_korean_run_loads_it_first() -
     texts = " ".join(m.text for m in rule.reminders) + rule.why + rule.allowed
     assert "48 hours" in texts and "시간" not in texts
     assert "48시간" in " ".join(m.text for m in korean.reminders)
+
+
+def test_recording_in_japanese_says_when_before_what(run_cli, home: Path) -> None:
+    out = run_cli([*ADD, "--lang", "ja"], home).out
+    assert out.splitlines()[0] == ("11月30日(月) 10:00のエクソソーム／成長因子メソセラピーを記録しました"
+                                   " — id ee5669。")
