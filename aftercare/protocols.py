@@ -154,7 +154,11 @@ def _did_you_mean(key: str, allowed: set[str]) -> str:
     import difflib  # only on the error path
 
     close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    if not close:
+        return ""
+    from aftercare.i18n import _
+
+    return _(" (did you mean {name!r}?)").format(name=close[0])
 
 
 def start_after_end(start: Offset, end: Offset) -> bool:
