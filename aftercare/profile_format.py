@@ -37,7 +37,7 @@ from aftercare.protocols import (
     parse_rule,
     start_after_end,
 )
-from aftercare.timing import ACCEPTED, Offset
+from aftercare.timing import Offset, accepted
 
 MAX_BYTES = 256 * 1024
 SCHEMA_VERSION = 1
@@ -271,15 +271,15 @@ class ProfileChecker(Checker):
         if key in table and type(value) is int:  # `end = 24`: the unit is missing, and the quotes
             self.add((*path, key), _("found the number {value}; a timing is a text with its unit, "
                                      "such as \"{value} h\" (quotes included): {accepted}").format(
-                                         value=shown(value), accepted=ACCEPTED))
+                                         value=shown(value), accepted=accepted()))
             return None
         if key in table and not isinstance(value, str):
             self.add((*path, key), _("found {value}, expected a timing: {accepted}").format(
-                value=_type(value), accepted=ACCEPTED))
+                value=_type(value), accepted=accepted()))
             return None
         if isinstance(value, str) and len(value) > 40:
             self.add((*path, key), _("found {value}, expected a timing: {accepted}").format(
-                value=shown(value), accepted=ACCEPTED))
+                value=shown(value), accepted=accepted()))
             return None
         return super().offset(table, key, path, required)
 

@@ -50,9 +50,9 @@ def _name(call: ast.Call) -> str | None:
 
 # A clinic profile's problems, made by `checker.add(path, message)` and `Problem(path, message, …)`
 # (and ProfileError's frame): read by clinic staff in the patient's language (`profile check`,
-# `profile import`). Scanned in these modules only: the content checker of aftercare.protocols
-# reports our shipped content to its maintainers.
-PROFILE_MODULES = ("aftercare/profile_", "aftercare/langtag.py")
+# `profile import`). Scanned in these modules only (aftercare.protocols: its checker reads a
+# profile's rules too); `add` elsewhere is a set's.
+PROFILE_MODULES = ("aftercare/profile_", "aftercare/langtag.py", "aftercare/protocols.py")
 PROBLEM_MAKERS = {"add", "Problem"}
 
 
