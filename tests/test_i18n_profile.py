@@ -61,3 +61,13 @@ def test_profile_check_details_are_in_the_language(run_cli, home: Path, tmp_path
     lines = result.out.splitlines()
     assert lines[:2] == [line.format(path=path) for line in EXPECTED[lang]], result.out
     assert len(lines) == 3  # and the count, in the frame's own words
+
+
+@pytest.mark.parametrize("lang", ["ko", "ja"])
+def test_profile_use_lists_the_details_in_the_language(run_cli, home: Path, tmp_path: Path, lang) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(PROFILE, encoding="utf-8")
+    result = run_cli(["--lang", lang, "profile", "use", str(path)], home)
+    assert result.code == 2, (result.code, result.out, result.err)
+    details = [line.strip() for line in result.err.splitlines()[1:]]
+    assert details == [line.format(path=path) for line in EXPECTED[lang]], result.err
