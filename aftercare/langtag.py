@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from aftercare.i18n import _
+
 # ISO 639-1 (its current codes). "kr" (Kanuri) is left out on purpose: written in a clinic
 # profile it is, all but always, Korea's country code for Korean, and accepting it would print a
 # Korean sheet as Kanuri.
@@ -58,19 +60,21 @@ def language_problem(tag: str) -> str | None:
     hint = suggestion(tag)
     m = _SHAPE.match(tag)
     if m is None:
-        return f"expected a language tag such as {EXAMPLES}{hint}"
+        return _("expected a language tag such as {examples}{hint}").format(examples=EXAMPLES, hint=hint)
     primary, rest = m.group(1).lower(), m.group(2)
     if primary not in ISO_639_1:
-        which = "which is" if not rest else f"whose language {primary!r} is"
-        return (f"{which} not a language code; expected a two-letter ISO 639-1 code such as "
-                f"{EXAMPLES}{hint}")
+        template = (_("which is not a language code; expected a two-letter ISO 639-1 code such as "
+                      "{examples}{hint}") if not rest else
+                    _("whose language {primary!r} is not a language code; expected a two-letter "
+                      "ISO 639-1 code such as {examples}{hint}"))
+        return template.format(primary=primary, examples=EXAMPLES, hint=hint)
     subtags = [s for s in rest.split("-") if s]
     for i, sub in enumerate(subtags):
         ok = (_SCRIPT.match(sub) and i == 0) or (_REGION.match(sub) and i <= 1) or _VARIANT.match(sub)
         if not ok:
-            return (f"whose part {sub!r} is neither a script (\"Hant\"), a region (\"BR\", \"419\") "
-                    "nor a variant; "
-                    f"expected a language tag such as {EXAMPLES}{hint if key in MISTAKES else ''}")
+            return _("whose part {part!r} is neither a script (\"Hant\"), a region (\"BR\", \"419\") "
+                     "nor a variant; expected a language tag such as {examples}{hint}").format(
+                         part=sub, examples=EXAMPLES, hint=hint if key in MISTAKES else "")
     return None
 
 
@@ -79,7 +83,7 @@ def suggestion(tag: str) -> str:
     key = tag.strip().lower().replace("_", "-")
     guess = MISTAKES.get(key)
     if guess is None and "-" in key:  # "ja-jp" with a bad region, "jp-JP": the first part decides
-        head, _, tail = key.partition("-")
+        head, _sep, tail = key.partition("-")
         first = head if head in ISO_639_1 else MISTAKES.get(head)
         if first and "-" not in first:
             guess = f"{first}-{tail.upper()}" if len(tail) == 2 else first
@@ -88,4 +92,4 @@ def suggestion(tag: str) -> str:
 
         close = difflib.get_close_matches(key, sorted(n for n in MISTAKES if len(n) > 3), n=1, cutoff=0.75)
         guess = MISTAKES[close[0]] if close else None
-    return f" (did you mean {guess!r}?)" if guess and guess != tag.strip() else ""
+    return _(" (did you mean {name!r}?)").format(name=guess) if guess and guess != tag.strip() else ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from aftercare.i18n import _
 from aftercare.model import (
     KINDS_NEEDING_END,
     Alternative,
@@ -53,9 +54,10 @@ def apply_settings(c: ProfileChecker, base: Protocol, settings: ProcedureSetting
             # By meaning first ("no-hair-dye" is the chemical treatments rule), spelling last; the
             # procedure's ids when nothing is close, so that nine guesses are never needed.
             hint = rule_hint(o.rule_id, base)
-            c.add(o.path, f"{base.id} has no rule {shown(o.rule_id)}{hint}; built-in rules are changed "
-                          f"by id, and a rule of the clinic's own goes in "
-                          f"[[{field_path(settings.path)}.own_rules]]")
+            c.add(o.path, _("{procedure} has no rule {rule}{hint}; built-in rules are changed by id, "
+                            "and a rule of the clinic's own goes in [[{table}.own_rules]]").format(
+                                procedure=base.id, rule=shown(o.rule_id), hint=hint,
+                                table=field_path(settings.path)))
             continue
         if not o.enabled:
             disabled.add(o.rule_id)
@@ -69,11 +71,13 @@ def apply_settings(c: ProfileChecker, base: Protocol, settings: ProcedureSetting
 
     for rpath, rule in settings.own_rules:
         if rule.id in by_id:
-            c.add((*rpath, "id"), f"{shown(rule.id)} is a built-in rule of {base.id}; change it under "
-                                  f"[{field_path((*settings.path, 'rules', rule.id))}] instead")
+            c.add((*rpath, "id"), _("{rule} is a built-in rule of {procedure}; change it under "
+                                    "[{table}] instead").format(
+                                        rule=shown(rule.id), procedure=base.id,
+                                        table=field_path((*settings.path, "rules", rule.id))))
             continue
         if rule.id in where:
-            c.add((*rpath, "id"), f"rule id {shown(rule.id)} is used twice")
+            c.add((*rpath, "id"), _("rule id {rule} is used twice").format(rule=shown(rule.id)))
             continue
         rules[rule.id] = rule
         where[rule.id] = rpath
@@ -107,22 +111,25 @@ def _overridden(c: ProfileChecker, rule: Rule, o: RuleOverride) -> Rule:
     start = o.start or rule.start
     end = None if o.end_same_day else (o.end or rule.end)
     if o.end_same_day and rule.kind in KINDS_NEEDING_END:
-        c.add((*o.path, "end"), f"found {SAME_DAY!r}, but a {rule.kind.value} rule needs an end time")
+        c.add((*o.path, "end"), _("found {value!r}, but a {kind} rule needs an end time").format(
+            value=SAME_DAY, kind=rule.kind.value))
         end = rule.end
     if end is not None and start_after_end(start, end):
         # Say which side is the built-in one: the clinic changed one and cannot see the other.
         if "end" not in o.given:
-            c.add((*o.path, "start"), f"the new start ({start}) comes after the rule ends: the built-in "
-                                      f"end is {end}; set `end` too, at or after the start")
+            c.add((*o.path, "start"), _("the new start ({start}) comes after the rule ends: the "
+                                        "built-in end is {end}; set `end` too, at or after the "
+                                        "start").format(start=start, end=end))
         elif "start" not in o.given:
-            c.add((*o.path, "end"), f"the new end ({end}) comes before the rule starts: the built-in "
-                                    f"start is {start}; set `start` too, or an end at or after it")
+            c.add((*o.path, "end"), _("the new end ({end}) comes before the rule starts: the "
+                                      "built-in start is {start}; set `start` too, or an end at or "
+                                      "after it").format(start=start, end=end))
         else:
-            c.add((*o.path, "end"), f"the rule would end ({end}) before it starts ({start}); the end "
-                                    "must be at or after the start")
+            c.add((*o.path, "end"), _("the rule would end ({end}) before it starts ({start}); the end "
+                                      "must be at or after the start").format(start=start, end=end))
     if o.sessions is not None and rule.kind is not Kind.SESSION:
-        c.add((*o.path, "sessions"), f"only a session rule has sessions; {rule.id!r} is a "
-                                     f"{rule.kind.value} rule")
+        c.add((*o.path, "sessions"), _("only a session rule has sessions; {rule!r} is a {kind} "
+                                       "rule").format(rule=rule.id, kind=rule.kind.value))
     timing_changed = (start, end) != (rule.start, rule.end)
     texts = texts_of(rule)
     source, alternatives = rule.source, rule.alternatives
@@ -191,25 +198,23 @@ def _apply_course(c: ProfileChecker, base: Protocol, settings: ProcedureSettings
     session = next((r for r in rules.values() if r.kind is Kind.SESSION), None)
     base_session = next((r for r in base.rules if r.kind is Kind.SESSION), None)
     if session is None and base_session is not None and base_session.id in disabled:
-        c.add(course.path, f"the rule {base_session.id!r} is turned off, so a course has nothing to "
-                           "set; remove one of them")
+        c.add(course.path, _("the rule {rule!r} is turned off, so a course has nothing to set; "
+                             "remove one of them").format(rule=base_session.id))
         return
     override = next((o for o in settings.overrides if session and o.rule_id == session.id), None)
     if course.interval is not None and override is not None and override.given & {"start", "end"}:
         c.add((*course.path, "interval"),
-              f"the next session's timing is set twice, here and in "
-              f"{field_path((*settings.path, 'rules', override.rule_id))}; keep one")
+              _("the next session's timing is set twice, here and in {where}; keep one").format(
+                  where=field_path((*settings.path, "rules", override.rule_id))))
         return
     if course.sessions is not None and override is not None and "sessions" in override.given:
         c.add((*course.path, "sessions"),
-              f"the number of sessions is set twice, here and in "
-              f"{field_path((*settings.path, 'rules', override.rule_id, 'sessions'))}; keep one")
+              _("the number of sessions is set twice, here and in {where}; keep one").format(
+                  where=field_path((*settings.path, "rules", override.rule_id, "sessions"))))
         return
     sessions = course.sessions
     # Placeholders, rendered from the timing the course sets (aftercare.texts).
     # Whole sentences, so that each language words them (texts.render fills the placeholders).
-    from aftercare.i18n import _
-
     if sessions and course.interval is not None:
         why = _("Your clinic runs this treatment as a course of {sessions} sessions, one every {span}. "
                 "Your clinic sets the exact dates.")
@@ -224,8 +229,8 @@ def _apply_course(c: ProfileChecker, base: Protocol, settings: ProcedureSettings
     if session is None:
         if course.interval is None:
             c.add((*course.path, "interval"),
-                  f"is missing: {base.id} has no built-in next-session rule, so the course needs an "
-                  "interval such as \"2 w\"")
+                  _("is missing: {procedure} has no built-in next-session rule, so the course needs "
+                    "an interval such as \"2 w\"").format(procedure=base.id))
             return
         rules[SESSION_RULE] = with_texts(Rule(
             id=SESSION_RULE, kind=Kind.SESSION, title="Next session", why=why,
@@ -269,19 +274,20 @@ def _apply_maintenance(c: ProfileChecker, base: Protocol, settings: ProcedureSet
     current = next((r for r in rules.values() if r.kind is Kind.MAINTENANCE), None)
     built_in = next((r for r in base.rules if r.kind is Kind.MAINTENANCE), None)
     if current is None and built_in is not None and built_in.id in disabled:
-        c.add(path, f"the rule {built_in.id!r} is turned off, so maintenance has nothing to set; "
-                    "remove one of them")
+        c.add(path, _("the rule {rule!r} is turned off, so maintenance has nothing to set; remove "
+                      "one of them").format(rule=built_in.id))
         return
     override = next((o for o in settings.overrides if current and o.rule_id == current.id), None)
     if override is not None and override.given & {"start", "end"}:
-        c.add(path, f"the maintenance timing is set twice, here and in "
-                    f"{field_path((*settings.path, 'rules', override.rule_id))}; keep one")
+        c.add(path, _("the maintenance timing is set twice, here and in {where}; keep one").format(
+            where=field_path((*settings.path, "rules", override.rule_id))))
         return
     session = next((r for r in rules.values() if r.kind is Kind.SESSION), None)
     if session is None or session.sessions is None:
         # Maintenance follows the *last* session: without a course length there is none.
-        c.add(path, f"{base.id} has no number of sessions, so the course never ends and maintenance "
-                    "would never be due; give sessions = N (and an interval) in this table too")
+        c.add(path, _("{procedure} has no number of sessions, so the course never ends and "
+                      "maintenance would never be due; give sessions = N (and an interval) in this "
+                      "table too").format(procedure=base.id))
         return
     timing = (course.maintenance, course.maintenance_end)
     why = "After the course, your clinic sees you for maintenance every {span}. Your clinic sets the dates."
@@ -317,17 +323,18 @@ def _check_after(c: ProfileChecker, rules: Mapping[str, Rule], where: Mapping[st
         path = (*where[rid], "after")
         if rule.after not in rules:
             hint = _did_you_mean(rule.after, set(rules))
-            c.add(path, f"names {shown(rule.after)}, which is not a rule of this procedure{hint}")
+            c.add(path, _("names {rule}, which is not a rule of this procedure{hint}").format(
+                rule=shown(rule.after), hint=hint))
             continue
         seen, current = {rid}, rule
         while current.after and current.after in rules:
             if current.after in seen:
-                c.add(path, f"{rule.after!r} leads back to {current.after!r}; rules cannot follow each other "
-                            "in a circle")
+                c.add(path, _("{rule!r} leads back to {back!r}; rules cannot follow each other in a "
+                              "circle").format(rule=rule.after, back=current.after))
                 break
             if len(seen) > MAX_AFTER_CHAIN:
-                c.add(path, f"starts a chain of more than {MAX_AFTER_CHAIN} rules that follow one "
-                            "another (after = ...); shorten it")
+                c.add(path, _("starts a chain of more than {most} rules that follow one another "
+                              "(after = ...); shorten it").format(most=MAX_AFTER_CHAIN))
                 break
             seen.add(current.after)
             current = rules[current.after]

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from aftercare.i18n import _
 from aftercare.model import Protocol
 from aftercare.profile_apply import apply_settings
 from aftercare.profile_format import (
@@ -43,15 +44,16 @@ from aftercare.protocols import Problem, _did_you_mean, _type, known_sources, lo
 
 def _decode(c: ProfileChecker, raw: bytes, size: int) -> str | None:
     if size > MAX_BYTES:
-        c.add((), f"the file is {size} bytes; a clinic profile may be at most {MAX_BYTES} bytes (256 KiB)")
+        c.add((), _("the file is {size} bytes; a clinic profile may be at most {most} bytes "
+                    "(256 KiB)").format(size=size, most=MAX_BYTES))
         return None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        c.problems.append(Problem((), f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
-                                      "save it as UTF-8", line, column))
+        c.problems.append(Problem((), _("the file is not UTF-8 text (byte 0x{byte}); save it as "
+                                        "UTF-8").format(byte=f"{raw[exc.start]:02x}"), line, column))
         return None
 
 
@@ -111,15 +113,15 @@ def _too_deep(text: str) -> tuple[int, str] | None:
             # Dots between separators: a float or a date-time has one, only a key has more.
             dots += 1
             if dots >= MAX_KEY_PARTS:
-                return i, (f"a key has more than {MAX_KEY_PARTS} dotted parts; a profile needs at "
-                           "most 5 (procedures.ID.rules.ID.end)")
+                return i, _("a key has more than {most} dotted parts; a profile needs at most 5 "
+                            "(procedures.ID.rules.ID.end)").format(most=MAX_KEY_PARTS)
         elif ch in "[{":
             opened.append(key)
             depth += 1 + key
             dots = key = 0
             if depth > MAX_NESTING:
-                return i, (f"arrays or tables are nested more than {MAX_NESTING} levels deep; a "
-                           "profile needs only a few")
+                return i, _("arrays or tables are nested more than {most} levels deep; a profile "
+                            "needs only a few").format(most=MAX_NESTING)
         elif ch in "]}":
             if opened:
                 depth -= 1 + opened.pop()
@@ -131,8 +133,8 @@ def _too_deep(text: str) -> tuple[int, str] | None:
             if ch == ",":
                 commas += 1
                 if commas > MAX_ITEMS:  # tomllib and the position scan take ~3 µs an item each
-                    return i, (f"the file has more than {MAX_ITEMS} list or table items; a "
-                               "profile needs only a few hundred")
+                    return i, _("the file has more than {most} list or table items; a profile "
+                                "needs only a few hundred").format(most=MAX_ITEMS)
         i += 1
     return None
 
@@ -148,18 +150,20 @@ def _load_toml(c: ProfileChecker, text: str) -> dict[str, Any] | None:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         if m := _TOML_POS_RE.match(message):
-            c.problems.append(Problem((), f"not valid TOML: {m.group(1)}", int(m.group(2)), int(m.group(3))))
+            c.problems.append(Problem((), _("not valid TOML: {reason}").format(reason=m.group(1)),
+                                      int(m.group(2)), int(m.group(3))))
         else:
             line = text.count("\n") + 1
             column = len(text) - (text.rfind("\n") + 1) + 1
             reason = m.group(1) if (m := _TOML_END_RE.match(message)) else message
-            c.problems.append(Problem((), f"not valid TOML: {reason} (at the end of the file)", line, column))
+            c.problems.append(Problem((), _("not valid TOML: {reason} (at the end of the "
+                                            "file)").format(reason=reason), line, column))
     except RecursionError:  # _too_deep should have caught it; never let it escape
-        c.add((), "arrays or tables are nested too deeply")
+        c.add((), _("arrays or tables are nested too deeply"))
     except ValueError:  # tomllib lets int()'s digit limit through
         m = _LONG_NUMBER_RE.search(text)
         line, column = where(text, m.start()) if m else (None, None)
-        c.problems.append(Problem((), "a number is too long (more than 4300 digits)", line, column))
+        c.problems.append(Problem((), _("a number is too long (more than 4300 digits)"), line, column))
     return None
 
 
@@ -181,10 +185,11 @@ def _validate(raw: bytes, catalog: Mapping[str, Protocol], size: int | None
     c.keys(data, TOP_KEYS, ())
     schema = data.get("schema")
     if "schema" not in data:
-        c.add(("schema",), f"is missing; write schema = {SCHEMA_VERSION} at the top of the file")
+        c.add(("schema",), _("is missing; write schema = {version} at the top of the file").format(
+            version=SCHEMA_VERSION))
     elif not (type(schema) is int and schema == SCHEMA_VERSION):
-        c.add(("schema",), found(schema) if as_written(schema) else f"found {shown(schema)}, expected "
-                           f"{SCHEMA_VERSION}")
+        c.add(("schema",), found(schema) if as_written(schema) else _(
+            "found {value}, expected {expected}").format(value=shown(schema), expected=SCHEMA_VERSION))
     clinic = parse_clinic(c, data)
     general = parse_warnings(c, data, ())
     quiet = parse_quiet_hours(c, data)
@@ -192,17 +197,19 @@ def _validate(raw: bytes, catalog: Mapping[str, Protocol], size: int | None
     procedures = c.table(data, "procedures", (), required=True)
     if procedures is not None:
         if not procedures:
-            c.add(("procedures",), "is empty; add a table such as [procedures.mesotherapy] for each "
-                                   "procedure the clinic offers")
+            c.add(("procedures",), _("is empty; add a table such as [procedures.mesotherapy] for "
+                                     "each procedure the clinic offers"))
         for pid, ptable in procedures.items():
             path = ("procedures", pid)
             if pid not in catalog:
                 hint = _did_you_mean(pid, set(catalog))
-                c.add(path, f"unknown procedure {shown(pid)}{hint}; built-in procedures: "
-                            f"{', '.join(sorted(catalog))}")
+                c.add(path, _("unknown procedure {value}{hint}; built-in procedures: "
+                              "{procedures}").format(value=shown(pid), hint=hint,
+                                                     procedures=", ".join(sorted(catalog))))
                 continue
             if not isinstance(ptable, Mapping):
-                c.add(path, f"found {_type(ptable)}, expected a table such as [{field_path(path)}]")
+                c.add(path, _("found {value}, expected a table such as [{table}]").format(
+                    value=_type(ptable), table=field_path(path)))
                 continue
             settings[pid] = parse_procedure(c, pid, ptable, path)
     protocols = {pid: apply_settings(c, catalog[pid], s, general) for pid, s in settings.items()}
@@ -240,9 +247,10 @@ def text_warnings(profile: Profile) -> list[Problem]:
                 for stated in contradictions(text, rule):
                     timing = span(rule.start, rule.end) if rule.end else describe(rule.start)
                     fpath = (*path, "reminders") if field.startswith("reminders") else (*path, field)
-                    out.append(Problem(fpath, f"the text says {stated.text!r}, but the rule's timing "
-                                              f"is {timing}; write {{start}}, {{end}} or {{span}} to "
-                                              "name the timing"))
+                    out.append(Problem(fpath, _("the text says {text!r}, but the rule's timing is "
+                                                "{timing}; write {{start}}, {{end}} or {{span}} to "
+                                                "name the timing").format(text=stated.text,
+                                                                          timing=timing)))
     locate(out, profile.raw.decode("utf-8-sig", "replace"))
     return out
 
@@ -294,9 +302,10 @@ def after_warnings(profile: Profile) -> list[Problem]:
             before = by_id.get(rule.after or "")
             ends = describe(before.end) if before is not None and before.end is not None else "?"
             out.append(Problem((*path, key) if key else path,
-                               f"the rule follows {rule.after!r}, which ends at {ends}: at or past this "
-                               f"rule's own end ({describe(rule.end)}), so it is never active; move its "
-                               "end or drop `after`"))
+                               _("the rule follows {after!r}, which ends at {ends}: at or past this "
+                                 "rule's own end ({end}), so it is never active; move its end or "
+                                 "drop `after`").format(after=rule.after, ends=ends,
+                                                        end=describe(rule.end))))
     locate(out, profile.raw.decode("utf-8-sig", "replace"))
     return out
 
@@ -316,7 +325,7 @@ def check(raw: bytes, catalog: Mapping[str, Protocol] | None = None,
     try:
         return _validate(raw, load_catalog() if catalog is None else catalog, size)[1]
     except RecursionError:  # a pathological nesting that slipped past the parser
-        return [Problem((), "arrays or tables are nested too deeply", 1, 1)]
+        return [Problem((), _("arrays or tables are nested too deeply"), 1, 1)]
 
 
 def parse_profile(raw: bytes, catalog: Mapping[str, Protocol] | None = None) -> Profile:
@@ -324,7 +333,7 @@ def parse_profile(raw: bytes, catalog: Mapping[str, Protocol] | None = None) -> 
     try:
         profile, problems = _validate(raw, load_catalog() if catalog is None else catalog, None)
     except RecursionError:
-        raise ProfileError([Problem((), "arrays or tables are nested too deeply",
+        raise ProfileError([Problem((), _("arrays or tables are nested too deeply"),
                                     1, 1)]) from None
     if profile is None:
         raise ProfileError(problems)
@@ -343,14 +352,14 @@ def language_report(profile: Profile) -> tuple[list[str], list[Problem]]:
     plain = [p for p in profile.languages if p not in tables]
     lines = [f"{field_path(p)}: {', '.join(langs)}" for p, langs in tables.items()]
     if plain:
-        from aftercare.i18n import _
-
         lines.append(_("{n} text(s) written as one string: {language}").format(n=len(plain), language=own))
-    out = [Problem(p, f"has no {', '.join(missing)} text; a patient reading "
-                      f"{' or '.join(missing)} sees the {langs[0]} one")
+    out = [Problem(p, _("has no {missing} text; a patient reading {readers} sees the {shown} "
+                        "one").format(missing=", ".join(missing), readers=_(" or ").join(missing),
+                                      shown=langs[0]))
            for p, langs in tables.items() if (missing := missing_languages(langs, own))]
     if plain and primary(own) != "en":
-        out.append(Problem(plain[0], f"{len(plain)} text(s) are only in {own} (no English); write "
-                                     f"{{ {own} = \"…\", en = \"…\" }} to add one"))
+        out.append(Problem(plain[0], _("{n} text(s) are only in {own} (no English); write "
+                                       "{{ {own} = \"…\", en = \"…\" }} to add one").format(
+                                           n=len(plain), own=own)))
     locate(out, profile.raw.decode("utf-8-sig", "replace"))
     return lines, out

@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from aftercare.errors import ContentError
+from aftercare.i18n import _
 from aftercare.langtag import language_problem, suggestion
 from aftercare.model import Level, Protocol, ReminderSpec, Rule, Warning
 from aftercare.profile_messages import as_written, field_path, format_problem, found, shown
@@ -36,7 +37,7 @@ from aftercare.protocols import (
     parse_rule,
     start_after_end,
 )
-from aftercare.timing import ACCEPTED, Offset
+from aftercare.timing import Offset, accepted
 
 MAX_BYTES = 256 * 1024
 SCHEMA_VERSION = 1
@@ -82,11 +83,11 @@ class ProfileError(ContentError):
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
-        first = format_problem(self.problems[0]) if self.problems else "no details"
+        first = format_problem(self.problems[0]) if self.problems else _("no details")
         count = len(self.problems)
-        super().__init__(
-            f"the clinic profile has {count} problem{'' if count == 1 else 's'}; the first: {first}"
-        )
+        template = (_("the clinic profile has {count} problem; the first: {first}") if count == 1
+                    else _("the clinic profile has {count} problems; the first: {first}"))
+        super().__init__(template.format(count=count, first=first))
 
 
 # --- values --------------------------------------------------------------------------------------
@@ -231,13 +232,14 @@ class ProfileChecker(Checker):
 
         before = len(self.problems)
         if not value:
-            self.add(path, "is an empty table; give the text, or a table such as { en = \"…\" }")
+            self.add(path, _("is an empty table; give the text, or a table such as { en = \"…\" }"))
         for code in value:
             if language_problem(str(code)) is not None:
-                self.add((*path, code), f"found {shown(code)}, expected a language code such as "
-                                        f"\"en\", \"ko\" or \"pt-BR\"{suggestion(str(code))}")
+                self.add((*path, code), _("found {value}, expected a language code such as "
+                                          "\"en\", \"ko\" or \"pt-BR\"{hint}").format(
+                                              value=shown(code), hint=suggestion(str(code))))
             elif super().text(value, code, path) and not _visible(value[code]):  # a string, not too long
-                self.add((*path, code), "is empty or only invisible characters; a text is required")
+                self.add((*path, code), _("is empty or only invisible characters; a text is required"))
         if len(self.problems) != before:
             return ""
         self.languages[path] = tuple(value)
@@ -254,37 +256,42 @@ class ProfileChecker(Checker):
                 continue
             hint = _did_you_mean(key, allowed)
             if hint:
-                self.add((*path, key), f"unknown key {shown(key)}{hint}")
+                self.add((*path, key), _("unknown key {key}{hint}").format(key=shown(key), hint=hint))
             else:
-                self.add((*path, key),
-                         f"unknown key {shown(key)}; allowed here: {', '.join(sorted(allowed))}")
+                self.add((*path, key), _("unknown key {key}; allowed here: {allowed}").format(
+                    key=shown(key), allowed=", ".join(sorted(allowed))))
 
     def offset(self, table: Mapping, key: str, path: tuple, required: bool) -> Offset | None:
         value = table.get(key)
         if key == "end" and value in (NO_END, SAME_DAY):
             if required:
-                self.add((*path, key), f"found {value!r}, but this kind of rule needs an end time")
+                self.add((*path, key), _("found {value!r}, but this kind of rule needs an end "
+                                         "time").format(value=value))
             return None
         if key in table and type(value) is int:  # `end = 24`: the unit is missing, and the quotes
-            self.add((*path, key), f"found the number {shown(value)}; a timing is a text with its "
-                                   f"unit, such as \"{shown(value)} h\" (quotes included): {ACCEPTED}")
+            self.add((*path, key), _("found the number {value}; a timing is a text with its unit, "
+                                     "such as \"{value} h\" (quotes included): {accepted}").format(
+                                         value=shown(value), accepted=accepted()))
             return None
         if key in table and not isinstance(value, str):
-            self.add((*path, key), f"found {_type(value)}, expected a timing: {ACCEPTED}")
+            self.add((*path, key), _("found {value}, expected a timing: {accepted}").format(
+                value=_type(value), accepted=accepted()))
             return None
         if isinstance(value, str) and len(value) > 40:
-            self.add((*path, key), f"found {shown(value)}, expected a timing: {ACCEPTED}")
+            self.add((*path, key), _("found {value}, expected a timing: {accepted}").format(
+                value=shown(value), accepted=accepted()))
             return None
         return super().offset(table, key, path, required)
 
     def table(self, data: Mapping, key: str, path: tuple, required: bool) -> Mapping | None:
         if key not in data:
             if required:
-                self.add((*path, key), f"is missing (a [{field_path((*path, key))}] table is required)")
+                self.add((*path, key), _("is missing (a [{table}] table is required)").format(
+                    table=field_path((*path, key))))
             return None
         value = data[key]
         if not isinstance(value, Mapping):
-            self.add((*path, key), f"found {_type(value)}, expected a table")
+            self.add((*path, key), _("found {value}, expected a table").format(value=_type(value)))
             return None
         return value
 
@@ -292,17 +299,18 @@ class ProfileChecker(Checker):
         present = key in table
         value = self.text(table, key, path, required=True)
         if present and isinstance(table.get(key), str) and not _visible(value):
-            self.add((*path, key), "is empty or only invisible characters; a text is required")
+            self.add((*path, key), _("is empty or only invisible characters; a text is required"))
             return ""
         if limit is not None and len(value) > limit:
-            self.add((*path, key), f"is {len(value)} characters long, at most {limit} allowed")
+            self.add((*path, key), _("is {length} characters long, at most {limit} allowed").format(
+                length=len(value), limit=limit))
             return ""
         return value
 
     def flag(self, table: Mapping, key: str, path: tuple) -> bool:
         value = table.get(key, False)
         if as_written(value) in ("true", "false"):
-            self.add((*path, key), f"{found(value)} (true or false)")
+            self.add((*path, key), _("{found} (true or false)").format(found=found(value)))
             return False
         return super().flag(table, key, path)
 
@@ -327,8 +335,8 @@ def parse_warnings(c: ProfileChecker, data: Mapping, path: tuple) -> tuple[Warni
         urgent = c.flag(table, "urgent", wpath)
         level = _level(c, table, wpath)
         if urgent and level not in (None, Level.EMERGENCY):
-            c.add((*wpath, "urgent"), f"urgent = true means level = \"emergency\", but level is "
-                                      f"{level.value!r}; keep one of them")
+            c.add((*wpath, "urgent"), _("urgent = true means level = \"emergency\", but level is "
+                                        "{level!r}; keep one of them").format(level=level.value))
         level = Level.EMERGENCY if urgent else (level or Level.CONTACT)
         if text:
             out.append(Warning(text, source or CLINIC_SOURCE, level is Level.EMERGENCY, level))
@@ -341,15 +349,18 @@ def _level(c: ProfileChecker, table: Mapping, path: tuple) -> Level | None:
     value = table["level"]
     allowed = ", ".join(f'"{lv.value}"' for lv in Level)
     if not isinstance(value, str):
-        c.add((*path, "level"), f"found {_type(value)}, expected one of {allowed}")
+        c.add((*path, "level"), _("found {value}, expected one of {allowed}").format(
+            value=_type(value), allowed=allowed))
         return None
     try:
         return Level(value)
     except ValueError:
         key = re.sub(r"[\s_]+", "-", value.strip().lower())  # "Call now", "call_now"
         guess = _LEVEL_WORDS.get(key) or (key if key in {lv.value for lv in Level} else None)
-        hint = f" (did you mean {guess!r}?)" if guess else _did_you_mean(value, {lv.value for lv in Level})
-        c.add((*path, "level"), f"found {shown(value)}, expected one of {allowed}{hint}")
+        hint = (_(" (did you mean {name!r}?)").format(name=guess) if guess
+                else _did_you_mean(value, {lv.value for lv in Level}))
+        c.add((*path, "level"), _("found {value}, expected one of {allowed}{hint}").format(
+            value=shown(value), allowed=allowed, hint=hint))
         return None
 
 
@@ -363,13 +374,14 @@ def parse_clinic(c: ProfileChecker, data: Mapping) -> Clinic | None:
     phone = c.nonempty(table, "phone", path, MAX_PHONE)
     email = c.text(table, "email", path, required=False)
     if email and not _EMAIL_RE.match(email):
-        c.add((*path, "email"), f"found {shown(email)}, expected an address such as care@clinic.example")
+        c.add((*path, "email"), _("found {value}, expected an address such as "
+                                  "care@clinic.example").format(value=shown(email)))
     zone = c.text(table, "timezone", path, required=True)
     if zone:
         _check_zone(c, zone, (*path, "timezone"))
     language = c.text(table, "language", path, required=False) or "en"
     if (why := language_problem(language)) is not None:
-        c.add((*path, "language"), f"found {shown(language)}, {why}")
+        c.add((*path, "language"), _("found {value}, {why}").format(value=shown(language), why=why))
     return Clinic(
         name=name, phone=phone, timezone=zone, email=email,
         address=c.text(table, "address", path, required=False),
@@ -394,8 +406,8 @@ def _check_zone(c: ProfileChecker, zone: str, path: tuple) -> None:
             from zoneinfo import available_timezones  # only on the error path: reads the zone list
 
             hint = _did_you_mean(zone, set(available_timezones()))
-        c.add(path, f"found {shown(zone)}, expected an IANA time zone such as Asia/Seoul or "
-                    f"America/New_York{hint}")
+        c.add(path, _("found {value}, expected an IANA time zone such as Asia/Seoul or "
+                      "America/New_York{hint}").format(value=shown(zone), hint=hint))
 
 
 def parse_quiet_hours(c: ProfileChecker, data: Mapping) -> tuple[str, str] | None:
@@ -411,10 +423,11 @@ def parse_quiet_hours(c: ProfileChecker, data: Mapping) -> tuple[str, str] | Non
             and all(isinstance(v, str) and _CLOCK_RE.match(v) for v in value)):
         return (value[0], value[1])
     found = _type(value) if not isinstance(value, list) else (
-        f"a list of {len(value)}" if len(value) != 2 else
+        _("a list of {count}").format(count=len(value)) if len(value) != 2 else
         "[" + ", ".join(shown(v) for v in value) + "]")
     c.add((*path, "quiet_hours"),
-          f"found {found}, expected [start, end] as \"HH:MM\" texts such as [\"22:00\", \"08:00\"]")
+          _("found {value}, expected [start, end] as \"HH:MM\" texts such as "
+            "[\"22:00\", \"08:00\"]").format(value=found))
     return None
 
 
@@ -424,17 +437,18 @@ def _sessions(c: ProfileChecker, value: object, path: tuple) -> tuple[int, int] 
     if (isinstance(value, list) and len(value) == 2 and all(type(n) is int for n in value)
             and 1 <= value[0] <= value[1] <= 100):
         return (value[0], value[1])
-    expected = "a number of sessions from 1 to 100, or [least, most] such as [4, 6]"
+    expected = _("a number of sessions from 1 to 100, or [least, most] such as [4, 6]")
     if not isinstance(value, list):
-        sep = " (" if as_written(value) else ", expected "
-        c.add(path, f"{found(value)}{sep}{expected}{')' if as_written(value) else ''}")
+        template = _("{found} ({expected})") if as_written(value) else _("{found}, expected {expected}")
+        c.add(path, template.format(found=found(value), expected=expected))
         return None
     shown_list = "[" + ", ".join(shown(v) for v in value[:3]) + (", …" if len(value) > 3 else "") + "]"
     if value and all(as_written(v) for v in value):
         bare = "[" + ", ".join(str(as_written(v)) for v in value[:3]) + "]"
-        c.add(path, f"found the texts {shown_list}; write {bare} without quotes ({expected})")
+        c.add(path, _("found the texts {value}; write {bare} without quotes ({expected})").format(
+            value=shown_list, bare=bare, expected=expected))
         return None
-    c.add(path, f"found {shown_list}, expected {expected}")
+    c.add(path, _("found {value}, expected {expected}").format(value=shown_list, expected=expected))
     return None
 
 
@@ -443,14 +457,14 @@ def _parse_override(c: ProfileChecker, rule_id: str, table: Mapping, path: tuple
     given = frozenset(k for k in table if k in OVERRIDE_KEYS)
     enabled = table.get("enabled", True)
     if not isinstance(enabled, bool):
-        c.add((*path, "enabled"), f"{found(enabled)}, expected true or false"
-              if as_written(enabled) is None else f"{found(enabled)} (true or false)")
+        c.add((*path, "enabled"), (_("{found}, expected true or false") if as_written(enabled) is None
+                                   else _("{found} (true or false)")).format(found=found(enabled)))
         enabled = True
     if not enabled and given - {"enabled"}:
         others = ", ".join(sorted(given - {"enabled"}))
         c.add((*path, "enabled"),
-              f"the rule is turned off, so its other keys ({others}) would be ignored; remove them "
-              "or remove enabled = false")
+              _("the rule is turned off, so its other keys ({others}) would be ignored; remove them "
+                "or remove enabled = false").format(others=others))
     start = c.offset(table, "start", path, required=False)
     end_same_day = table.get("end") in (NO_END, SAME_DAY)
     end = None if end_same_day else c.offset(table, "end", path, required=False)
@@ -484,7 +498,7 @@ def _parse_course(c: ProfileChecker, table: Mapping, path: tuple) -> Course:
     interval, interval_end = _span(c, table, "interval", path)
     maintenance, maintenance_end = _span(c, table, "maintenance", path)
     if not table:
-        c.add(path, "is empty; give sessions, interval, maintenance or some of them")
+        c.add(path, _("is empty; give sessions, interval, maintenance or some of them"))
     return Course(path, sessions, interval, interval_end, maintenance, maintenance_end)
 
 
@@ -498,15 +512,17 @@ def _span(c: ProfileChecker, table: Mapping, key: str, path: tuple) -> tuple[Off
         first = c.offset({key: value[0]}, key, path, required=True)
         last = c.offset({key: value[1]}, key, path, required=True)
         if first and last and start_after_end(first, last):
-            c.add((*path, key), f"ends ({last}) before it starts ({first}); write [earliest, latest]")
+            c.add((*path, key), _("ends ({last}) before it starts ({first}); write [earliest, "
+                                  "latest]").format(last=last, first=first))
             last = None
     elif isinstance(value, str) or type(value) is int:
         first = c.offset(table, key, path, required=True)
     else:
-        c.add((*path, key), f"found {_type(value)}, expected a timing such as \"2 w\" or a window such "
-                            "as [\"6 mo\", \"8 mo\"]")
+        c.add((*path, key), _("found {value}, expected a timing such as \"2 w\" or a window such "
+                              "as [\"6 mo\", \"8 mo\"]").format(value=_type(value)))
     if first is not None and first.amount == 0:
-        c.add((*path, key), f"found {str(first)!r}; the {key} must be longer than zero")
+        c.add((*path, key), _("found {value!r}; the {key} must be longer than zero").format(
+            value=str(first), key=key))
         first = None
     return first, last
 
@@ -519,15 +535,16 @@ def parse_procedure(c: ProfileChecker, pid: str, table: Mapping, path: tuple) ->
         for rule_id, otable in rules.items():
             opath = (*path, "rules", rule_id)
             if not isinstance(otable, Mapping):
-                c.add(opath, f"found {_type(otable)}, expected a table of changes such as "
-                             f"[{field_path(opath)}] with end = \"24 h\"")
+                c.add(opath, _("found {value}, expected a table of changes such as [{table}] with "
+                               "end = \"24 h\"").format(value=_type(otable), table=field_path(opath)))
                 continue
             overrides.append(_parse_override(c, rule_id, otable, opath))
     own = []
     own_tables = c.table_list(table, "own_rules", path)
     if len(own_tables) > MAX_OWN_RULES:
-        c.add((*path, "own_rules"), f"has {len(own_tables)} rules; a procedure may have at most "
-                                    f"{MAX_OWN_RULES} of the clinic's own rules")
+        c.add((*path, "own_rules"), _("has {count} rules; a procedure may have at most {most} of "
+                                      "the clinic's own rules").format(count=len(own_tables),
+                                                                       most=MAX_OWN_RULES))
         own_tables = []
     for rpath, rtable in own_tables:
         if "source" not in rtable:  # a clinic's own rule cites the clinic unless it says otherwise

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from aftercare.i18n import _
 from aftercare.protocols import Problem, _type
 from aftercare.toml_positions import scan_positions
 
@@ -70,8 +71,9 @@ def found(value: object) -> str:
     """'found 0' / 'found the text '3'; write 3 without quotes' — the start of a message."""
     bare = as_written(value)
     if bare is not None:
-        return f"found the text {shown(value)}; write {bare} without quotes"
-    return f"found {shown(value)}"
+        return _("found the text {value}; write {bare} without quotes").format(value=shown(value),
+                                                                             bare=bare)
+    return _("found {value}").format(value=shown(value))
 
 
 def locate(problems: list[Problem], text: str) -> None:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from aftercare.content import content_path
 from aftercare.errors import ContentError
+from aftercare.i18n import _
 from aftercare.model import (
     KINDS_NEEDING_END,
     SCOPES,
@@ -82,33 +83,35 @@ class Checker:
         for key in table:
             if key not in allowed:
                 hint = _did_you_mean(key, allowed)
-                self.add((*path, key), f"unknown key {key!r}{hint}")
+                self.add((*path, key), _("unknown key {key!r}{hint}").format(key=key, hint=hint))
 
     def text(self, table: Mapping, key: str, path: tuple, required: bool = True) -> str:
         value = table.get(key)
         if value is None:
             if required:
-                self.add((*path, key), "is missing (a text is required)")
+                self.add((*path, key), _("is missing (a text is required)"))
             return ""
         if not isinstance(value, str):
-            self.add((*path, key), f"found {_type(value)}, expected a text")
+            self.add((*path, key), _("found {value}, expected a text").format(value=_type(value)))
             return ""
         if len(value) > MAX_TEXT:
-            self.add((*path, key), f"is {len(value)} characters long, at most {MAX_TEXT} allowed")
+            self.add((*path, key), _("is {length} characters long, at most {limit} allowed").format(
+                length=len(value), limit=MAX_TEXT))
             return ""
         return value
 
     def ident(self, table: Mapping, key: str, path: tuple) -> str:
         value = self.text(table, key, path)
         if value and not ID_RE.match(value):
-            self.add((*path, key), f"found {value!r}, expected lower-case letters, digits and '-'")
+            self.add((*path, key), _("found {value!r}, expected lower-case letters, digits and "
+                                     "'-'").format(value=value))
             return ""
         return value
 
     def offset(self, table: Mapping, key: str, path: tuple, required: bool) -> Offset | None:
         if key not in table:
             if required:
-                self.add((*path, key), 'is missing (a timing such as "48 h" or "day 3")')
+                self.add((*path, key), _('is missing (a timing such as "48 h" or "day 3")'))
             return None
         try:
             return Offset.parse(table[key])
@@ -119,34 +122,36 @@ class Checker:
     def flag(self, table: Mapping, key: str, path: tuple) -> bool:
         value = table.get(key, False)
         if not isinstance(value, bool):
-            self.add((*path, key), f"found {_type(value)}, expected true or false")
+            self.add((*path, key), _("found {value}, expected true or false").format(value=_type(value)))
             return False
         return value
 
     def source(self, table: Mapping, path: tuple) -> str:
         value = self.text(table, "source", path)
         if value and value != CLINIC_SOURCE and value not in self.known_sources:
-            self.add((*path, "source"), f"unknown source {value!r}; cite one of content/sources.toml")
+            self.add((*path, "source"), _("unknown source {value!r}; cite one of "
+                                          "content/sources.toml").format(value=value))
         return value
 
     def table_list(self, table: Mapping, key: str, path: tuple) -> list[tuple[tuple, Mapping]]:
         value = table.get(key, [])
         if not isinstance(value, list):
-            self.add((*path, key), f"found {_type(value)}, expected a list of tables")
+            self.add((*path, key), _("found {value}, expected a list of tables").format(
+                value=_type(value)))
             return []
         out = []
         for i, item in enumerate(value):
             if isinstance(item, Mapping):
                 out.append(((*path, key, i), item))
             else:
-                self.add((*path, key, i), f"found {_type(item)}, expected a table")
+                self.add((*path, key, i), _("found {value}, expected a table").format(value=_type(item)))
         return out
 
 
 def _type(value: object) -> str:
-    names = {str: "a text", bool: "true/false", int: "a number", float: "a number",
-             list: "a list", dict: "a table"}
-    dates = {"datetime": "a date-time", "date": "a date", "time": "a time of day"}
+    names = {str: _("a text"), bool: _("true/false"), int: _("a number"), float: _("a number"),
+             list: _("a list"), dict: _("a table")}
+    dates = {"datetime": _("a date-time"), "date": _("a date"), "time": _("a time of day")}
     return names.get(type(value)) or dates.get(type(value).__name__, type(value).__name__)
 
 
@@ -154,7 +159,9 @@ def _did_you_mean(key: str, allowed: set[str]) -> str:
     import difflib  # only on the error path
 
     close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    if not close:
+        return ""
+    return _(" (did you mean {name!r}?)").format(name=close[0])
 
 
 def start_after_end(start: Offset, end: Offset) -> bool:
@@ -165,10 +172,11 @@ def parse_reminder(c: Checker, table: Mapping, path: tuple) -> ReminderSpec | No
     c.keys(table, {"id", "at", "lead", "text", "urgent"}, path)
     moment = table.get("at", "start")
     if moment not in ("start", "end"):
-        c.add((*path, "at"), f'found {moment!r}, expected "start" or "end"')
+        c.add((*path, "at"), _('found {value!r}, expected "start" or "end"').format(value=moment))
     lead = c.offset(table, "lead", path, required=False)
     if lead is not None and lead.is_calendar:
-        c.add((*path, "lead"), f"found {str(lead)!r}; a lead time is elapsed time such as \"1 d\"")
+        c.add((*path, "lead"), _("found {value!r}; a lead time is elapsed time such as "
+                                 "\"1 d\"").format(value=str(lead)))
     text = c.text(table, "text", path)
     urgent = c.flag(table, "urgent", path)
     if moment not in ("start", "end") or not text:
@@ -189,22 +197,24 @@ def parse_rule(c: Checker, table: Mapping, path: tuple, from_clinic: bool = Fals
             kind = Kind(kind_text)
         except ValueError:
             allowed = ", ".join(k.value for k in Kind)
-            c.add((*path, "kind"), f"found {kind_text!r}, expected one of {allowed}")
+            c.add((*path, "kind"), _("found {value!r}, expected one of {allowed}").format(
+                value=kind_text, allowed=allowed))
     start = c.offset(table, "start", path, required=False) or Offset(0, "min")
     end = c.offset(table, "end", path, required=kind in KINDS_NEEDING_END)
     if end is not None and start_after_end(start, end):
-        c.add((*path, "end"), f"ends ({end}) before it starts ({start})")
+        c.add((*path, "end"), _("ends ({end}) before it starts ({start})").format(end=end, start=start))
     alternatives = []
     for apath, atable in c.table_list(table, "alternatives", path):
         c.keys(atable, ALTERNATIVE_KEYS, apath)
         astart = c.offset(atable, "start", apath, required=False) or Offset(0, "min")
         aend = c.offset(atable, "end", apath, required=False)
         if aend is not None and start_after_end(astart, aend):
-            c.add((*apath, "end"), f"ends ({aend}) before it starts ({astart})")
+            c.add((*apath, "end"), _("ends ({end}) before it starts ({start})").format(
+                end=aend, start=astart))
         areminders = atable.get("reminders")
         if areminders is not None and not (isinstance(areminders, list)
                                            and all(isinstance(t, str) for t in areminders)):
-            c.add((*apath, "reminders"), "expected a list of texts, one per reminder of the rule")
+            c.add((*apath, "reminders"), _("expected a list of texts, one per reminder of the rule"))
             areminders = None
         texts = RuleTexts(*(c.text(atable, k, apath, required=False) for k in ("title", "why", "allowed")),
                           reminders=tuple(areminders) if areminders is not None else None)
@@ -219,11 +229,13 @@ def parse_rule(c: Checker, table: Mapping, path: tuple, from_clinic: bool = Fals
         if not (isinstance(sessions, list) and len(sessions) == 2
                 and all(type(n) is int and 1 <= n <= 100 for n in sessions)
                 and sessions[0] <= sessions[1]):
-            c.add((*path, "sessions"), f"found {sessions!r}, expected [least, most] such as [4, 6]")
+            c.add((*path, "sessions"), _("found {value!r}, expected [least, most] such as "
+                                         "[4, 6]").format(value=sessions))
             sessions = None
     scope = table.get("scope", "session")
     if scope not in SCOPES:
-        c.add((*path, "scope"), f"found {scope!r}, expected \"session\" or \"course\"")
+        c.add((*path, "scope"), _("found {value!r}, expected \"session\" or \"course\"").format(
+            value=scope))
         scope = "session"
     rule = Rule(
         id=rule_id,
@@ -257,10 +269,12 @@ def check_after(c: Checker, rules: list[Rule], path: tuple) -> None:
         current = rule
         while current.after:
             if current.after not in by_id:
-                c.add((*path, rule.id, "after"), f"names {current.after!r}, which is not a rule here")
+                c.add((*path, rule.id, "after"), _("names {rule!r}, which is not a rule here").format(
+                    rule=current.after))
                 break
             if current.after in seen:
-                c.add((*path, rule.id, "after"), f"{rule.after!r} leads back to {current.after!r}")
+                c.add((*path, rule.id, "after"), _("{rule!r} leads back to {back!r}").format(
+                    rule=rule.after, back=current.after))
                 break
             seen.add(current.after)
             current = by_id[current.after]
@@ -279,7 +293,7 @@ def unique_ids(c: Checker, table: Mapping, key: str, path: tuple) -> None:
     for i, item in enumerate(items if isinstance(items, list) else []):
         ident = item.get("id") if isinstance(item, Mapping) else None
         if isinstance(ident, str) and ident in seen:
-            c.add((*path, key, i, "id"), f"id {ident!r} is used twice")
+            c.add((*path, key, i, "id"), _("id {ident!r} is used twice").format(ident=ident))
         if isinstance(ident, str):
             seen.add(ident)
 
@@ -292,8 +306,8 @@ def parse_warning(c: Checker, table: Mapping, path: tuple) -> Warning:
         try:
             level = Level(table["level"])
         except ValueError:
-            c.add((*path, "level"), f"found {table['level']!r}, expected one of "
-                                    + ", ".join(lv.value for lv in Level))
+            c.add((*path, "level"), _("found {value!r}, expected one of {allowed}").format(
+                value=table["level"], allowed=", ".join(lv.value for lv in Level)))
     return Warning(c.text(table, "text", path), c.source(table, path), level is Level.EMERGENCY, level,
                    optional_id(c, table, path))
 
@@ -316,7 +330,8 @@ def parse_protocol(
     c = Checker(known_sources)
     c.keys(data, PROTOCOL_KEYS, ())
     if data.get("schema") != SCHEMA_VERSION:
-        c.add(("schema",), f"found {data.get('schema')!r}, expected {SCHEMA_VERSION}")
+        c.add(("schema",), _("found {value!r}, expected {expected}").format(
+            value=data.get("schema"), expected=SCHEMA_VERSION))
     pid = c.ident(data, "id", ())
     name = c.text(data, "name", ())
     summary = c.text(data, "summary", ())
@@ -327,11 +342,11 @@ def parse_protocol(
         if rule is None:
             continue
         if rule.id in seen:
-            c.add((*path, "id"), f"rule id {rule.id!r} is used twice")
+            c.add((*path, "id"), _("rule id {rule!r} is used twice").format(rule=rule.id))
         seen.add(rule.id)
         rules.append(rule)
     if not rules:
-        c.add(("rules",), "a procedure needs at least one rule")
+        c.add(("rules",), _("a procedure needs at least one rule"))
     check_after(c, rules, ("rules",))
     warnings = [parse_warning(c, t, p) for p, t in c.table_list(data, "warnings", ())]
     cautions = [parse_warning(c, t, p) for p, t in c.table_list(data, "cautions", ())]
@@ -339,7 +354,7 @@ def parse_protocol(
     unique_ids(c, data, "cautions", ())
     sources = data.get("sources", [])
     if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
-        c.add(("sources",), "expected a list of source ids")
+        c.add(("sources",), _("expected a list of source ids"))
         sources = []
     if c.problems:
         return None, c.problems
@@ -444,8 +459,6 @@ def get_protocol(procedure: str) -> Protocol:
 
     known = procedure_ids()
     if procedure not in known:
-        from aftercare.i18n import _
-
         raise UserError(_("Unknown procedure {procedure!r}; known procedures are: {known}.").format(
             procedure=procedure, known=", ".join(known)))
     return load_protocol(procedure)

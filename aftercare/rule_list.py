@@ -151,11 +151,13 @@ def close_rules(name: str, protocol: Protocol) -> list[str]:
 
 def rule_hint(name: str, protocol: Protocol) -> str:
     """' (did you mean 'x'?)', or the procedure's rule ids when nothing is close."""
+    from aftercare.i18n import _
+
     close = close_rules(name, protocol)
     if close:
-        return " (did you mean " + " or ".join(repr(c) for c in close[:2]) + "?)"
-    return (f" ({protocol.id}'s rules: {', '.join(r.id for r in protocol.rules)}; "
-            f"see `aftercare procedures --rules {protocol.id}`)")
+        return _(" (did you mean {name}?)").format(name=_(" or ").join(repr(c) for c in close[:2]))
+    return _(" ({procedure}'s rules: {rules}; see `aftercare procedures --rules {procedure}`)").format(
+        procedure=protocol.id, rules=", ".join(r.id for r in protocol.rules))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

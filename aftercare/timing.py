@@ -19,6 +19,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from aftercare.i18n import _
+
 ELAPSED_UNITS: dict[str, timedelta] = {
     "min": timedelta(minutes=1),
     "h": timedelta(hours=1),
@@ -29,6 +31,14 @@ MAX_SPAN = timedelta(days=731)
 MAX_MONTHS = 24
 ACCEPTED = ('"N min", "N h", "N d", "N w", "N mo", "day N" or "day N HH:MM" '
             '(for example "48 h", "day 3" or "day 2 08:00")')
+
+
+
+def accepted() -> str:
+    """ACCEPTED in the reader's language (made when a message is, not at import)."""
+    return _('"N min", "N h", "N d", "N w", "N mo", "day N" or "day N HH:MM" '
+             '(for example "48 h", "day 3" or "day 2 08:00")')
+
 
 _OFFSET_RE = re.compile(r"^\s*(\d{1,6})\s*(min|h|d|w|mo)\s*$")
 _DAY_RE = re.compile(r"^\s*day\s+(\d{1,4})(?:\s+(\d{1,2}):(\d{2}))?\s*$")
@@ -48,17 +58,19 @@ class Offset(NamedTuple):
     @classmethod
     def parse(cls, text: object) -> "Offset":
         if not isinstance(text, str):
-            raise TimingError(f"expected a text such as {ACCEPTED}, found {text!r}")
+            raise TimingError(_("expected a text such as {accepted}, found {value!r}").format(
+                accepted=accepted(), value=text))
         if m := _DAY_RE.match(text):
             day = int(m.group(1))
             if not 1 <= day <= MAX_SPAN.days:
-                raise TimingError(f"day {day} is outside day 1 … day {MAX_SPAN.days}")
+                raise TimingError(_("day {day} is outside day 1 … day {last}").format(
+                    day=day, last=MAX_SPAN.days))
             if m.group(2) is None:
                 return cls(day, "day")
             hour, minute = int(m.group(2)), int(m.group(3))
             if hour > 23 or minute > 59:
-                raise TimingError(f"{text.strip()!r} has no such time of day; write HH:MM from 00:00 "
-                                  "to 23:59, e.g. \"day 2 08:00\"")
+                raise TimingError(_("{value!r} has no such time of day; write HH:MM from 00:00 to "
+                                    "23:59, e.g. \"day 2 08:00\"").format(value=text.strip()))
             return cls(day, "day", hour * 60 + minute)
         if m := _OFFSET_RE.match(text):
             amount, unit = int(m.group(1)), m.group(2)
@@ -66,9 +78,11 @@ class Offset(NamedTuple):
             if unit == "mo" and amount > MAX_MONTHS or (
                 unit in ELAPSED_UNITS and amount * ELAPSED_UNITS[unit] > MAX_SPAN
             ):
-                raise TimingError(f"{text.strip()!r} is longer than the 2-year limit")
+                raise TimingError(_("{value!r} is longer than the 2-year limit").format(
+                    value=text.strip()))
             return offset
-        raise TimingError(f"{text!r} is not a timing; use {ACCEPTED}")
+        raise TimingError(_("{value!r} is not a timing; use {accepted}").format(
+            value=text, accepted=accepted()))
 
     def __str__(self) -> str:
         if self.unit == "day":

@@ -48,8 +48,17 @@ def _name(call: ast.Call) -> str | None:
     return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
 
 
-def english_literals(source: str) -> list[tuple[int, str]]:
-    """(line, what) for each error or help text given as an English literal, not through `_()`."""
+# A clinic profile's problems, made by `checker.add(path, message)` and `Problem(path, message, …)`
+# (and ProfileError's frame): read by clinic staff in the patient's language (`profile check`,
+# `profile import`). Scanned in these modules only (aftercare.protocols: its checker reads a
+# profile's rules too); `add` elsewhere is a set's.
+PROFILE_MODULES = ("aftercare/profile_", "aftercare/langtag.py", "aftercare/protocols.py")
+PROBLEM_MAKERS = {"add", "Problem"}
+
+
+def english_literals(source: str, problems: bool = False) -> list[tuple[int, str]]:
+    """(line, what) for each error or help text given as an English literal, not through `_()`;
+    with `problems`, a profile problem's message too."""
     found = []
     for node in ast.walk(ast.parse(source)):
         if not isinstance(node, ast.Call):
@@ -61,6 +70,10 @@ def english_literals(source: str) -> list[tuple[int, str]]:
         if name == "print" and any(k.arg == "file" for k in node.keywords):  # to stderr
             checked += node.args[:1]
         checked += [k.value for k in node.keywords if k.arg in ("help", "description", "epilog")]
+        if problems and name in PROBLEM_MAKERS and len(node.args) >= 2:  # (path, message, ...)
+            message = node.args[1]
+            # `x if cond else "…"`, `"…" + x`: each branch or part is a message of its own.
+            checked += [message.body, message.orelse] if isinstance(message, ast.IfExp) else [message]
         for arg in checked:
             text = _literal_text(arg)
             if text is not None and _is_english(text) and not HANGUL_OR_KANA.search(text):
@@ -78,8 +91,9 @@ def test_no_error_or_help_text_is_english_only() -> None:
         for path in sorted((ROOT / folder).glob("*.py")):
             if f"{folder}/{path.name}" in MAINTAINERS_ONLY:
                 continue
-            wrong += [f"{folder}/{path.name}:{line}: {what}"
-                      for line, what in english_literals(path.read_text(encoding="utf-8"))]
+            where = f"{folder}/{path.name}"
+            wrong += [f"{where}:{line}: {what}" for line, what in english_literals(
+                path.read_text(encoding="utf-8"), problems=where.startswith(PROFILE_MODULES))]
     assert not wrong, ("English-only error or help texts (wrap them in _() or N_() and add ko/ja "
                        "entries):\n" + "\n".join(wrong))
 
@@ -105,6 +119,27 @@ def test_the_guard_sees_an_english_sentence(source: str) -> None:
 ])
 def test_the_guard_lets_translated_text_through(source: str) -> None:
     assert not english_literals(source)
+
+
+@pytest.mark.parametrize("source", [
+    'c.add(path, f"found {shown(zone)}, expected an IANA time zone{hint}")',
+    'self.add((*path, key), "is empty or only invisible characters; a text is required")',
+    'c.add(path, found(v) if as_written(v) else f"found {shown(v)}, expected {N}")',
+    'out.append(Problem(p, f"has no {missing} text", line, column))',
+])
+def test_the_guard_sees_an_english_profile_problem(source: str) -> None:
+    assert english_literals(source, problems=True)
+    assert not english_literals(source)  # outside the profile modules: the content checker
+
+
+@pytest.mark.parametrize("source", [
+    'c.add(path, _("found {value}, expected a table").format(value=_type(v)))',
+    'c.add(path, found(v) if as_written(v) else _("found {value}").format(value=shown(v)))',
+    'c.problems.append(Problem((), deep[1], line, column))',
+    'seen.add(w.text)',
+])
+def test_the_guard_lets_a_translated_profile_problem_through(source: str) -> None:
+    assert not english_literals(source, problems=True)
 
 
 # --- end to end, in Korean and Japanese --------------------------------------------------------
