@@ -257,13 +257,15 @@ def test_translate_argparse_fills_the_values_and_leaves_the_unknown_alone() -> N
     assert translate_argparse("something argparse never says") == "something argparse never says"
 
 
-def test_errors_found_by_reading_each_command_once(run_cli, home, monkeypatch) -> None:
+def test_errors_found_by_reading_each_command_once(run_cli, home, tz) -> None:
     line = _one_sentence(run_cli(["checkin", "--redness", "5", "--lang", "ko"], home), "ko")
     assert line == ("aftercare: 인수 --redness: '5': 0–3 단계가 아닙니다(0 없음, 1 약함, 2 중간, 3 심함). "
                     "도움말: 'aftercare checkin --help'.")
     empty = run_cli(["status", "--lang", "ko"], home).out.splitlines()
     assert empty[1] == "  aftercare add PROCEDURE --at WHEN [--zone ZONE]   ('aftercare procedures' 참고)"
-    # A POSIX rule, refused: no IANA name to store (only $TZ is read; the C library keeps Seoul).
-    monkeypatch.setenv("TZ", "EST5EDT,M3.2.0,M11.1.0")
+    # A POSIX rule, refused: no IANA name to store. Set through the `tz` fixture, whose teardown
+    # runs tzset() and tzlocal's reload after $TZ is back; monkeypatch.setenv restored only the
+    # variable, and later tests saw a wrong local zone (test_courses lost "(10:00 Seoul time)").
+    tz("EST5EDT,M3.2.0,M11.1.0")
     line = _one_sentence(run_cli(["status", "--lang", "ja"], home), "ja")
     assert line.startswith("aftercare: タイムゾーン TZ='EST5EDT,M3.2.0,M11.1.0' は IANA の")
