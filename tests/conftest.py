@@ -75,6 +75,19 @@ def tz() -> Iterator[Callable[[str], None]]:
     apply()
 
 
+@pytest.fixture
+def seoul_in_english(tz, monkeypatch) -> Iterator[None]:
+    """A Seoul machine whose patient chose English; the language and its resolver are forgotten
+    afterwards (both are process-wide, and a test that switched to ko must not leak into the next)."""
+    from aftercare import i18n
+
+    tz("Asia/Seoul")
+    monkeypatch.setenv("AFTERCARE_LANG", "en")
+    yield
+    i18n.set_language(None)
+    i18n.set_resolver(None)
+
+
 @dataclass(frozen=True)
 class CliResult:
     code: int

@@ -144,14 +144,7 @@ def test_the_guard_lets_a_translated_profile_problem_through(source: str) -> Non
 
 # --- end to end, in Korean and Japanese --------------------------------------------------------
 
-
-@pytest.fixture(autouse=True)
-def _english_machine(tz, monkeypatch):
-    tz("Asia/Seoul")
-    monkeypatch.setenv("AFTERCARE_LANG", "en")
-    yield
-    i18n.set_language(None)
-    i18n.set_resolver(None)
+pytestmark = pytest.mark.usefixtures("seoul_in_english")
 
 
 def _one_sentence(result, lang: str) -> str:

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from aftercare import i18n
-
 PROFILE = """schema = 1
 
 [clinic]
@@ -41,14 +39,7 @@ EXPECTED = {
     ],
 }
 
-
-@pytest.fixture(autouse=True)
-def _english_machine(tz, monkeypatch):
-    tz("Asia/Seoul")
-    monkeypatch.setenv("AFTERCARE_LANG", "en")
-    yield
-    i18n.set_language(None)
-    i18n.set_resolver(None)
+pytestmark = pytest.mark.usefixtures("seoul_in_english")
 
 
 @pytest.mark.parametrize("lang", ["en", "ko", "ja"])

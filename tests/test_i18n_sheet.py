@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from aftercare import i18n
 from aftercare.model import Treatment
 from aftercare.store import Store
 
@@ -25,14 +24,7 @@ NOW = "2026-11-20T11:00+09:00"
 PROFILE = str(resources.files("aftercare.content").joinpath("profiles", "seoul-mesotherapy.toml"))
 SHEET_AT = "2026-11-30 10:00"  # Monday, Seoul (the profile's zone)
 
-
-@pytest.fixture(autouse=True)
-def _seoul(tz, monkeypatch):
-    tz("Asia/Seoul")
-    monkeypatch.setenv("AFTERCARE_LANG", "en")
-    yield
-    i18n.set_language(None)
-    i18n.set_resolver(None)
+pytestmark = pytest.mark.usefixtures("seoul_in_english")
 
 
 # --- .ics --------------------------------------------------------------------------------------

@@ -6,18 +6,9 @@ import re
 
 import pytest
 
-from aftercare import i18n
-
 NOW = "2026-11-30T15:00+09:00"  # Monday, in Seoul
 
-
-@pytest.fixture(autouse=True)
-def _seoul(tz, monkeypatch):
-    tz("Asia/Seoul")
-    monkeypatch.setenv("AFTERCARE_LANG", "en")
-    yield
-    i18n.set_language(None)
-    i18n.set_resolver(None)
+pytestmark = pytest.mark.usefixtures("seoul_in_english")
 
 
 def _status(run_cli, home, *args: str) -> str:

@@ -22,14 +22,7 @@ ADD = ["add", "mesotherapy", "--at", "2026-11-30 10:00", "--zone", "Asia/Seoul",
 # The machine forms: both particles offered, the reader left to pick.
 MACHINE_PARTICLES = ("(를)", "(을)", "(가)", "(이)", "(는)", "(은)", "(과)", "(와)", "(으)로", "(로)")
 
-
-@pytest.fixture(autouse=True)
-def _seoul(tz, monkeypatch):
-    tz("Asia/Seoul")
-    monkeypatch.setenv("AFTERCARE_LANG", "en")
-    yield
-    i18n.set_language(None)
-    i18n.set_resolver(None)
+pytestmark = pytest.mark.usefixtures("seoul_in_english")
 
 
 def _ko_texts() -> list[tuple[str, str]]:
