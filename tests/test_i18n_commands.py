@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
+pytestmark = pytest.mark.usefixtures("seoul_in_english")
+
 NOW = "2026-11-21 15:00"  # Saturday, Seoul
 ADD = ["add", "mesotherapy", "--at", "2026-11-20 10:00", "--zone", "Asia/Seoul", "--now", NOW]
 PROFILE = str(resources.files("aftercare.content").joinpath("profiles", "seoul-mesotherapy.toml"))
 ENGLISH_DATE = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d (?:Nov|Dec|Jan)\b")
-
-pytestmark = pytest.mark.usefixtures("seoul_in_english")
 
 
 def _run(run_cli, home: Path, *args: str) -> str:

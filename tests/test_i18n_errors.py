@@ -17,6 +17,8 @@ import pytest
 from aftercare import i18n
 from aftercare.cli_parser import ARGPARSE_MESSAGES, ARGPARSE_WORDS, translate_argparse
 
+pytestmark = pytest.mark.usefixtures("seoul_in_english")
+
 ROOT = Path(__file__).resolve().parent.parent
 # Raised for the patient (exit 2 or 1 with one sentence). ContentError is not here: it reports our
 # own shipped content (content/procedures, content/triage.toml) to the people who maintain it.
@@ -143,8 +145,6 @@ def test_the_guard_lets_a_translated_profile_problem_through(source: str) -> Non
 
 
 # --- end to end, in Korean and Japanese --------------------------------------------------------
-
-pytestmark = pytest.mark.usefixtures("seoul_in_english")
 
 
 def _one_sentence(result, lang: str) -> str:

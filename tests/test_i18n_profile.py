@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.usefixtures("seoul_in_english")
+
 PROFILE = """schema = 1
 
 [clinic]
@@ -38,8 +40,6 @@ EXPECTED = {
         "または [4, 6] のような [最少, 最多]",
     ],
 }
-
-pytestmark = pytest.mark.usefixtures("seoul_in_english")
 
 
 @pytest.mark.parametrize("lang", ["en", "ko", "ja"])

@@ -18,13 +18,13 @@ from icalendar import Calendar
 from aftercare.model import Treatment
 from aftercare.store import Store
 
+pytestmark = pytest.mark.usefixtures("seoul_in_english")
+
 SEOUL = ZoneInfo("Asia/Seoul")
 AT = datetime(2026, 11, 20, 10, 0, tzinfo=SEOUL).astimezone(UTC)
 NOW = "2026-11-20T11:00+09:00"
 PROFILE = str(resources.files("aftercare.content").joinpath("profiles", "seoul-mesotherapy.toml"))
 SHEET_AT = "2026-11-30 10:00"  # Monday, Seoul (the profile's zone)
-
-pytestmark = pytest.mark.usefixtures("seoul_in_english")
 
 
 # --- .ics --------------------------------------------------------------------------------------

@@ -17,12 +17,12 @@ from aftercare import i18n
 from aftercare.content import content_path
 from aftercare.store import Store
 
+pytestmark = pytest.mark.usefixtures("seoul_in_english")
+
 ADD = ["add", "mesotherapy", "--at", "2026-11-30 10:00", "--zone", "Asia/Seoul",
        "--now", "2026-11-30 15:00"]
 # The machine forms: both particles offered, the reader left to pick.
 MACHINE_PARTICLES = ("(를)", "(을)", "(가)", "(이)", "(는)", "(은)", "(과)", "(와)", "(으)로", "(로)")
-
-pytestmark = pytest.mark.usefixtures("seoul_in_english")
 
 
 def _ko_texts() -> list[tuple[str, str]]:
