@@ -120,7 +120,8 @@ def test_without_a_phrase_the_message_keeps_its_last_letter_and_a_two_letter_wor
     """summary_text 36 (`rstrip("XX. XX")`: a capital X at the end of the message lost) and
     _lower_first 4 (`len > 2`: "Go" left capitalised in the middle of a sentence)."""
     plain = reminder("kit", NOW - 2 * H, message="Collect your kit from desk X.")
-    assert summary_text([plain], NOW, SEOUL) == "While you were away: collect your kit from desk X since 10:00."
+    assert summary_text([plain], NOW, SEOUL) == (
+        "While you were away: collect your kit from desk X since 10:00.")
     short = reminder("walk", NOW - 2 * H, message="Go.")
     assert summary_text([short], NOW, SEOUL) == "While you were away: go since 10:00."
 
