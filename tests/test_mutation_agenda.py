@@ -280,3 +280,13 @@ def test_short_time_reads_the_patients_day_and_week() -> None:
     assert agenda.short_time(now + timedelta(days=6), now, la) == "Thu 12:00"
     assert agenda.short_time(now + timedelta(days=7), now, la) == "27 Nov"
     assert agenda.short_time(now - timedelta(days=6), now, la) == "Sat 12:00"
+
+
+def test_short_time_takes_today_from_the_patients_zone_not_the_machines(tz) -> None:
+    # The machine still on Seoul time (Saturday 05:00) while the patient reads Los Angeles time
+    # (Friday 12:00): a time later that Friday is "today" for the patient, so the clock time only.
+    tz("Asia/Seoul")
+    la = ZoneInfo("America/Los_Angeles")
+    now = datetime(2026, 11, 20, 20, tzinfo=UTC)
+    assert agenda.short_time(now + timedelta(hours=2), now, la) == "14:00"
+    assert agenda.short_time(now + timedelta(hours=13), now, la) == "Sat 01:00"
