@@ -1,0 +1,114 @@
+"""A clinic profile written back (`profile show`, aftercare.profile_apply.profile_document): the
+survivors of the second mutation run of profile_apply.py.
+
+The document a clinic reads back is checked key by key for a profile that uses every part of the
+format the writer handles: the clinic's fields, quiet hours, a sign of each level (call-now,
+urgent, emergency, contact), a procedure's own sign citing a source, a changed rule (its end, note
+and reminders with lead and urgency), a rule turned off, and a rule of the clinic's own (scope,
+after, allowed, a cited alternative, a reminder). A wrong key, a level dropped or always written,
+a source left out, a default written out, or a rule's override taken from the wrong rule all show
+here as a different document.
+"""
+
+from __future__ import annotations
+
+from aftercare.profile_apply import profile_document
+from aftercare.profile_check import check, parse_profile
+
+PROFILE = '''\
+schema = 1
+
+[clinic]
+name = "Test Clinic"
+phone = "+1 212-555-0100"
+email = "care@test.example"
+timezone = "America/New_York"
+language = "en"
+
+[reminders]
+quiet_hours = ["23:00", "07:30"]
+
+[[contact_if]]
+text = "Bleeding that does not stop"
+level = "call-now"
+
+[[contact_if]]
+text = "Trouble breathing"
+urgent = true
+
+[[contact_if]]
+text = "Swelling of the lips"
+level = "emergency"
+
+[[contact_if]]
+text = "Itching for more than a week"
+level = "contact"
+
+[procedures.mesotherapy]
+
+[[procedures.mesotherapy.contact_if]]
+text = "A rash where the needle went in"
+source = "cooley-exosome"
+
+[procedures.mesotherapy.rules.no-shampoo]
+end = "24 h"
+note = "Our doctors say a day is enough."
+reminders = [{ at = "end", text = "You may shampoo again.", lead = "1 h", urgent = true }]
+
+[procedures.mesotherapy.rules.no-sweating]
+enabled = false
+
+[[procedures.mesotherapy.own_rules]]
+id = "cold-pack"
+kind = "window"
+scope = "course"
+title = "Cold pack"
+why = "Cool the scalp."
+allowed = "A cloth between pack and skin."
+start = "0 h"
+end = "6 h"
+after = "no-shampoo"
+reminders = [{ at = "start", text = "Cold pack now." }]
+alternatives = [{ start = "0 h", end = "12 h", source = "cooley-exosome", note = "a longer window" }]
+'''
+
+SHOWN = {
+    "schema": 1,
+    "clinic": {"name": "Test Clinic", "phone": "+1 212-555-0100", "email": "care@test.example",
+               "timezone": "America/New_York", "language": "en"},
+    "reminders": {"quiet_hours": ["23:00", "07:30"]},
+    "contact_if": [
+        {"text": "Bleeding that does not stop", "level": "call-now"},
+        {"text": "Trouble breathing", "urgent": True},
+        {"text": "Swelling of the lips", "urgent": True},  # "emergency" in its older spelling
+        {"text": "Itching for more than a week"},  # "contact", the default: not written
+    ],
+    "procedures": {"mesotherapy": {
+        "rules": {
+            "no-shampoo": {
+                "start": "0 min", "end": "24 h",  # the clinic's end, the built-in start
+                "title": "No shampoo",
+                "why": "For the first {end} after each session the treated scalp is left alone: no "
+                       "aggressive shampoo.",
+                "allowed": "You may shampoo gently, with lukewarm water",
+                "note": "Our doctors say a day is enough.",
+                "reminders": [{"at": "end", "text": "You may shampoo again.", "lead": "1 h", "urgent": True}],
+            },
+            "no-sweating": {"enabled": False},
+        },
+        "own_rules": [{
+            "id": "cold-pack", "kind": "window", "start": "0 h", "end": "6 h", "title": "Cold pack",
+            "why": "Cool the scalp.", "source": "clinic", "allowed": "A cloth between pack and skin.",
+            "after": "no-shampoo", "scope": "course",
+            "alternatives": [{"start": "0 h", "source": "cooley-exosome", "end": "12 h",
+                              "note": "a longer window"}],
+            "reminders": [{"at": "start", "text": "Cold pack now."}],
+        }],
+        "contact_if": [{"text": "A rash where the needle went in", "source": "cooley-exosome"}],
+    }},
+}
+
+
+def test_the_profile_written_back_is_every_change_the_clinic_made_and_nothing_else() -> None:
+    assert check(PROFILE.encode()) == []
+    assert profile_document(parse_profile(PROFILE.encode())) == SHOWN
