@@ -70,6 +70,24 @@ end = "6 h"
 after = "no-shampoo"
 reminders = [{ at = "start", text = "Cold pack now." }]
 alternatives = [{ start = "0 h", end = "12 h", source = "cooley-exosome", note = "a longer window" }]
+
+[procedures.prp]
+
+# The end of the cited alternative: the rule now cites that source, in that source's words.
+[procedures.prp.rules.no-shampoo]
+end = "48 h"
+
+[procedures.prp.rules.no-sweating]
+after = "no-shampoo"
+
+[[procedures.prp.own_rules]]
+id = "scalp-check"
+kind = "task"
+title = "Look at your scalp"
+why = "Check for a rash."
+start = "1 d"
+end = "2 d"
+alternatives = [{ id = "later", start = "2 d", source = "cooley-exosome" }]
 '''
 
 SHOWN = {
@@ -105,10 +123,40 @@ SHOWN = {
             "reminders": [{"at": "start", "text": "Cold pack now."}],
         }],
         "contact_if": [{"text": "A rash where the needle went in", "source": "cooley-exosome"}],
+    },
+        "prp": {
+        "rules": {
+            "no-shampoo": {
+                "start": "0 min", "end": "48 h", "title": "No shampoo",
+                "why": "Wash your hair only after {end} have passed since PRP.",  # the alternative's words
+                "allowed": "You may shampoo again",
+                "note": "",  # the note on the sources' disagreement no longer applies
+                "reminders": [{"id": "at-end", "at": "end", "text": "You may shampoo now."}],
+            },
+            "no-sweating": {
+                "start": "0 min", "end": "2 d", "title": "No sweating (exercise, sauna)",
+                "why": "Exercise, heavy sweating and the sauna are avoided for {end} after PRP.",
+                "allowed": "Exercise and sweating are fine again",
+                "note": "The source gives a range of days; this is its shorter end, and your clinic may "
+                        "choose the longer.",
+                "reminders": [{"id": "at-end", "at": "end", "text": "Exercise and sweating are fine again."}],
+                "after": "no-shampoo",
+            },
+        },
+        # the default scope and an alternative without an end or a note: neither written out
+        "own_rules": [{
+            "id": "scalp-check", "kind": "task", "start": "1 d", "end": "2 d", "title": "Look at your scalp",
+            "why": "Check for a rash.", "source": "clinic",
+            "alternatives": [{"id": "later", "start": "2 d", "source": "cooley-exosome"}],
+        }],
     }},
 }
 
 
 def test_the_profile_written_back_is_every_change_the_clinic_made_and_nothing_else() -> None:
     assert check(PROFILE.encode()) == []
-    assert profile_document(parse_profile(PROFILE.encode())) == SHOWN
+    profile = parse_profile(PROFILE.encode())
+    assert profile_document(profile) == SHOWN
+    # the patient is shown the cited alternative's source for the timing the clinic chose
+    shampoo = next(r for r in profile.protocols["prp"].rules if r.id == "no-shampoo")
+    assert shampoo.source == "atlantaprphairgrowth.com/pre-and-post-hair-instructions/"

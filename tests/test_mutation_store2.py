@@ -37,7 +37,8 @@ from aftercare.store import (
 
 AT = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
 NOW = datetime(2026, 11, 22, 3, 4, 5, 678901, tzinfo=UTC)
-ADVICE = "check that the aftercare data folder {home} is a folder that belongs to you (not created with sudo)."
+ADVICE = ("check that the aftercare data folder {home} is a folder that belongs to you (not created "
+          "with sudo).")
 
 
 def _told(fn) -> str:
@@ -180,7 +181,8 @@ def test_an_answer_of_a_newer_version_does_not_drop_the_answers_after_it(home: P
 
 
 def test_a_check_in_without_a_treatment_is_about_none(home: Path) -> None:
-    record = _load(home, 'schema_version = 1\ncheckins = [{ at = 2026-11-20T01:00:00Z, zone = "Asia/Seoul" }]\n')
+    record = _load(home, 'schema_version = 1\ncheckins = [{ at = 2026-11-20T01:00:00Z, '
+                         'zone = "Asia/Seoul" }]\n')
     assert record.checkins == (CheckIn(AT, "Asia/Seoul", ""),)
 
 
