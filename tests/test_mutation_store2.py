@@ -234,3 +234,17 @@ def test_the_data_folder_on_windows_has_no_author_folder(monkeypatch) -> None:
     monkeypatch.setattr(platformdirs, "PlatformDirs", platformdirs.windows.Windows)
     # %LOCALAPPDATA%\aftercare, not %LOCALAPPDATA%\aftercare\aftercare (appauthor defaults to the name)
     assert str(data_home()) == os.path.join("C:\\Users\\pat\\AppData\\Local", "aftercare")
+
+
+# --- the kept copy (aftercare.recordcache) ---------------------------------------------------------------
+
+
+def test_a_far_future_instant_read_from_the_kept_copy_is_exact_to_the_microsecond(home: Path) -> None:
+    """Beyond 2255 a float count of microseconds since 1970 can no longer hold every microsecond:
+    the copy must give back what the file says, or the next write changes the record."""
+    at = datetime(2900, 1, 1, 0, 0, 0, 123457, tzinfo=UTC)
+    Store(home).update(lambda r: r._replace(treatments=(Treatment("t1", "prp", at, "Asia/Seoul"),)))
+    assert Store(home).load().treatments[0].at == at  # parsed, and a copy kept
+    assert Store(home).load().treatments[0].at == at  # from the copy
+    Store(home).update(lambda r: r._replace(delivered=("k",)))
+    assert "at = 2900-01-01 00:00:00.123457+00:00" in (home / "record.toml").read_text()
