@@ -88,6 +88,18 @@ why = "Check for a rash."
 start = "1 d"
 end = "2 d"
 alternatives = [{ id = "later", start = "2 d", source = "cooley-exosome" }]
+
+# A procedure without a built-in next-session rule: the clinic's own, with a course length.
+[procedures.exosome-injection]
+
+[[procedures.exosome-injection.own_rules]]
+id = "top-up"
+kind = "session"
+title = "Top-up session"
+why = "Come back for a top-up."
+start = "4 w"
+end = "6 w"
+sessions = [2, 4]
 '''
 
 SHOWN = {
@@ -149,7 +161,12 @@ SHOWN = {
             "why": "Check for a rash.", "source": "clinic",
             "alternatives": [{"id": "later", "start": "2 d", "source": "cooley-exosome"}],
         }],
-    }},
+    },
+        "exosome-injection": {"own_rules": [{
+            "id": "top-up", "kind": "session", "start": "4 w", "end": "6 w", "title": "Top-up session",
+            "why": "Come back for a top-up.", "source": "clinic", "sessions": [2, 4],
+        }]},
+    },
 }
 
 
