@@ -12,8 +12,11 @@ here as a different document.
 
 from __future__ import annotations
 
+import pytest
+
 from aftercare.profile_apply import profile_document
 from aftercare.profile_check import check, parse_profile
+from aftercare.profile_messages import format_problem
 
 PROFILE = '''\
 schema = 1
@@ -177,3 +180,54 @@ def test_the_profile_written_back_is_every_change_the_clinic_made_and_nothing_el
     # the patient is shown the cited alternative's source for the timing the clinic chose
     shampoo = next(r for r in profile.protocols["prp"].rules if r.id == "no-shampoo")
     assert shampoo.source == "atlantaprphairgrowth.com/pre-and-post-hair-instructions/"
+    # a built-in rule that follows a rule the clinic changed (not turned off) still follows it
+    gentle = next(r for r in profile.protocols["mesotherapy"].rules if r.id == "gentle-shampoo")
+    assert gentle.after == "no-shampoo"
+
+
+# --- the changes refused that the first table does not show -----------------------------------------
+
+BASE = """\
+schema = 1
+
+[clinic]
+name = "Test Clinic"
+phone = "+1 212-555-0100"
+timezone = "America/New_York"
+
+[procedures.mesotherapy]
+"""
+CHAIN = "".join(f'[[procedures.mesotherapy.own_rules]]\nid = "r{i}"\nkind = "task"\ntitle = "x"\nwhy = "y"\n'
+                f'start = "0 h"\nend = "1 h"\n' + (f'after = "r{i + 1}"\n' if i < 21 else "")
+                for i in range(22))
+REFUSED = [
+    ('[procedures.mesotherapy.rules.results]\nend = "same day"\n',
+     ["p.toml:10:1: procedures.mesotherapy.rules.results.end: found 'same day', but a milestone rule needs "
+      "an end time"]),
+    ('[procedures.mesotherapy.rules.minoxidil-resume]\nend = "1 h"\n',
+     ["p.toml:10:1: procedures.mesotherapy.rules.minoxidil-resume.end: the new end (1 h) comes before the "
+      "rule starts: the built-in start is 24 h; set `start` too, or an end at or after it"]),
+    # the refused end falls back to the built-in one (12 w), which the new start still has to fit
+    ('[procedures.mesotherapy.rules.results]\nstart = "13 w"\nend = "same day"\n',
+     ["p.toml:11:1: procedures.mesotherapy.rules.results.end: found 'same day', but a milestone rule needs "
+      "an end time",
+      "p.toml:11:1: procedures.mesotherapy.rules.results.end: the rule would end (12 w) before it starts "
+      "(13 w); the end must be at or after the start"]),
+    # a chain through a rule that names a missing one: told once, where it is named (no crash for r-a)
+    ('[[procedures.mesotherapy.own_rules]]\nid = "r-a"\nkind = "task"\ntitle = "x"\nwhy = "y"\n'
+     'start = "0 h"\nend = "1 h"\nafter = "r-b"\n[[procedures.mesotherapy.own_rules]]\nid = "r-b"\n'
+     'kind = "task"\ntitle = "x"\nwhy = "y"\nstart = "0 h"\nend = "1 h"\nafter = "nothing-here"\n',
+     ["p.toml:24:1: procedures.mesotherapy.own_rules[1].after: names 'nothing-here', which is not a rule of "
+      "this procedure"]),
+    # r0 starts a chain of 22 rules (21 links): refused; r1's chain of 21 rules is the most allowed
+    (CHAIN,
+     ["p.toml:16:1: procedures.mesotherapy.own_rules[0].after: starts a chain of more than 20 rules that "
+      "follow one another (after = ...); shorten it"]),
+]
+
+
+@pytest.mark.parametrize(("body", "said"), REFUSED, ids=["same-day-milestone", "end-before-start",
+                                                          "same-day-and-start", "through-a-missing-rule",
+                                                          "chain"])
+def test_each_change_that_does_not_fit_is_told_exactly(body: str, said: list[str]) -> None:
+    assert [format_problem(p, "p.toml") for p in check((BASE + body).encode())] == said
