@@ -92,6 +92,18 @@ start = "1 d"
 end = "2 d"
 alternatives = [{ id = "later", start = "2 d", source = "cooley-exosome" }]
 
+# A course of 3 and maintenance a month sooner than the built-in 6 mo.
+[procedures.prp.course]
+sessions = 3
+interval = "4 w"
+maintenance = "5 mo"
+
+# No built-in next-session or maintenance rule: the course and maintenance add them.
+[procedures.microneedling-exosome.course]
+sessions = [2, 4]
+interval = "3 w"
+maintenance = "4 mo"
+
 # A procedure without a built-in next-session rule: the clinic's own, with a course length.
 [procedures.exosome-injection]
 
@@ -157,6 +169,26 @@ SHOWN = {
                 "reminders": [{"id": "at-end", "at": "end", "text": "Exercise and sweating are fine again."}],
                 "after": "no-shampoo",
             },
+            "next-session": {
+                "start": "4 w", "end": "none", "title": "Next session",
+                "why": "Your clinic runs this treatment as a course of {sessions} sessions, one every "
+                       "{span}. Your clinic sets the exact dates.",
+                "allowed": "", "note": "",
+                "reminders": [{"id": "at-start", "at": "start",
+                               "text": "Your next PRP session is due in {lead} or later (every {span}). "
+                                       "Check the date with your clinic.", "lead": "3 d"}],
+                "sessions": [3, 3],
+            },
+            "maintenance": {
+                "start": "5 mo", "end": "none", "title": "Maintenance session",
+                # the source's sentence cited its own timing: the clinic's replaces it
+                "why": "After the course, your clinic sees you for maintenance every {span}. Your clinic "
+                       "sets the dates.",
+                "allowed": "", "note": "",
+                "reminders": [{"id": "at-start", "at": "start",
+                               "text": "A PRP maintenance session may be due from next week: check with your "
+                                       "clinic.", "lead": "1 w"}],
+            },
         },
         # the default scope and an alternative without an end or a note: neither written out
         "own_rules": [{
@@ -165,6 +197,16 @@ SHOWN = {
             "alternatives": [{"id": "later", "start": "2 d", "source": "cooley-exosome"}],
         }],
     },
+        "microneedling-exosome": {"own_rules": [
+            {"id": "next-session", "kind": "session", "start": "3 w", "title": "Next session",
+             "why": "Your clinic runs this treatment as a course of {sessions} sessions, one every {span}. "
+                    "Your clinic sets the exact dates.", "source": "clinic", "sessions": [2, 4]},
+            {"id": "maintenance", "kind": "maintenance", "start": "4 mo", "title": "Maintenance session",
+             "why": "After the course, your clinic sees you for maintenance every {span}. Your clinic sets "
+                    "the dates.", "source": "clinic",
+             "reminders": [{"at": "start", "text": "Your maintenance session is due: check the date with "
+                                                   "your clinic."}]},
+        ]},
         "exosome-injection": {"own_rules": [{
             "id": "top-up", "kind": "session", "start": "4 w", "end": "6 w", "title": "Top-up session",
             "why": "Come back for a top-up.", "source": "clinic", "sessions": [2, 4],
@@ -183,6 +225,10 @@ def test_the_profile_written_back_is_every_change_the_clinic_made_and_nothing_el
     # a built-in rule that follows a rule the clinic changed (not turned off) still follows it
     gentle = next(r for r in profile.protocols["mesotherapy"].rules if r.id == "gentle-shampoo")
     assert gentle.after == "no-shampoo"
+    # the built-in maintenance timing stays on record as an alternative citing its source
+    maintenance = next(r for r in profile.protocols["prp"].rules if r.id == "maintenance")
+    assert (maintenance.source, [(str(a.start), a.end, a.source) for a in maintenance.alternatives]) == (
+        "clinic", [("6 mo", None, "vzbeautystudio.com/services/prp-hair")])
 
 
 # --- the changes refused that the first table does not show -----------------------------------------
