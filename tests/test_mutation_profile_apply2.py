@@ -222,6 +222,10 @@ def test_the_profile_written_back_is_every_change_the_clinic_made_and_nothing_el
     # the patient is shown the cited alternative's source for the timing the clinic chose
     shampoo = next(r for r in profile.protocols["prp"].rules if r.id == "no-shampoo")
     assert shampoo.source == "atlantaprphairgrowth.com/pre-and-post-hair-instructions/"
+    # the chosen alternative is no longer one; the built-in timing is, with its source and words
+    assert [(str(a.start), str(a.end), a.source, a.note, a.texts.why) for a in shampoo.alternatives] == [
+        ("0 min", "24 h", "hairlosstreatment-belfast.com/prp-hair-loss-platelet-rich-plasma",
+         "{span} (the built-in default)", "Do not wash your hair for the first {end} after PRP.")]
     # a built-in rule that follows a rule the clinic changed (not turned off) still follows it
     gentle = next(r for r in profile.protocols["mesotherapy"].rules if r.id == "gentle-shampoo")
     assert gentle.after == "no-shampoo"
