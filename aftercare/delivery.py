@@ -33,7 +33,6 @@ In-app use (the Textual UI):
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -53,7 +52,9 @@ APP_TITLE = "aftercare"
 LEASE = timedelta(minutes=2)  # a pending claim older than this is shown again, whoever holds it
 CLOCK_SLACK = timedelta(minutes=10)  # a claim this far "in the future" means the clock was wrong
 RETIRED_FOR = timedelta(days=365)  # a removed treatment's delivered keys are kept this long
-_TOKEN = secrets.token_hex(4)
+# What secrets.token_hex(4) returns, without importing `secrets`: it loads hashlib and OpenSSL's
+# libcrypto (0.65 MiB in the app), for nothing else here.
+_TOKEN = os.urandom(4).hex()
 
 
 def owner_id() -> str:

@@ -90,3 +90,15 @@ def test_the_claim_reuses_the_plans_it_is_given(home, monkeypatch: pytest.Monkey
     delivery = claim_due(ctx, SEOUL, record_claims=False, known=known)
     assert built == []
     assert delivery == expected
+
+
+def test_the_claims_owner_token_loads_no_hashlib() -> None:
+    # secrets.token_hex is os.urandom(n).hex(); importing `secrets` loads hashlib and OpenSSL's
+    # libcrypto (0.65 MiB of the app's peak), for one token.
+    import subprocess
+    import sys
+
+    code = ("import sys, aftercare.delivery as d; "
+            "print(sorted(m for m in ('hashlib', 'secrets') if m in sys.modules), len(d._TOKEN))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["[]", "8"]
