@@ -68,7 +68,8 @@ def test_leaving_out_what_live_drops_gives_the_same_reminders_at_every_instant(h
 
 
 def test_with_200_old_treatments_no_past_nudge_is_built(home) -> None:
-    treatments = tuple(Treatment(f"t{i}", "prp", T0 - timedelta(days=18 * i), "Asia/Seoul") for i in range(200))
+    treatments = tuple(Treatment(f"t{i}", "prp", T0 - timedelta(days=18 * i), "Asia/Seoul")
+                       for i in range(200))
     rec = Record(treatments=treatments)
     ctx = Context(Store(home))
     now = T0 + 2 * H
