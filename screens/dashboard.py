@@ -24,11 +24,13 @@ from aftercare.i18n import _
 from aftercare.overview import shampoo_answer
 from aftercare.render import both_times
 from aftercare.screens.footer import AppFooter
-from aftercare.screens.widgets import ItemRow, row_for
 from aftercare.textsafe import clean
 
 if TYPE_CHECKING:
     from aftercare.screens.messages import ItemChosen
+
+# The rows' module (aftercare.screens.widgets) is imported where rows are built or looked at:
+# they come after the first frame (compose), and so can their classes.
 
 
 class DashboardScreen(Screen):
@@ -128,10 +130,14 @@ class DashboardScreen(Screen):
             self._layout = layout
             self._rebuild(sections)
         else:
+            from aftercare.screens.widgets import ItemRow
+
             for row in self.query(ItemRow):
                 row.now = app.now
 
     def _rebuild(self, sections) -> None:
+        from aftercare.screens.widgets import ItemRow
+
         body = self.query_one("#body", VerticalScroll)
         focused = self.focused.key if isinstance(self.focused, ItemRow) else None
         body.remove_children()
@@ -139,6 +145,8 @@ class DashboardScreen(Screen):
         self.call_after_refresh(self._restore_focus, focused)
 
     def _widgets(self, sections) -> list:
+        from aftercare.screens.widgets import row_for
+
         app = self.app
         widgets = []
         if app.load_error is not None:
@@ -180,6 +188,8 @@ class DashboardScreen(Screen):
         return widgets
 
     def _restore_focus(self, key: tuple[str, str] | None) -> None:
+        from aftercare.screens.widgets import ItemRow
+
         rows = list(self.query(ItemRow))
         if not rows:
             return
