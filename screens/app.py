@@ -314,6 +314,11 @@ class AftercareApp(App[None]):
         if not gc.isenabled():  # paused for start-up by cli.cmd_ui
             # Not gc.freeze(): the cycles start-up left would then stay for good (about 0.5 MiB).
             gc.enable()
+        # The other screens' rules (their CSS_PATH) parsed alone, now: a screen's first push would
+        # parse every stylesheet again. They style nothing already shown (see screens.tcss).
+        if not self.stylesheet.has_source(css := str((Path(__file__).parent / "screens.tcss").resolve())):
+            self.stylesheet.read(css)
+            self.stylesheet.parse()
         self.check_travel(self.record)
         if self.reminders_enabled:
             self.start_reminders()
