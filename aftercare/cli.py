@@ -7,17 +7,18 @@ busy lock), 2 bad input (one sentence saying what was wrong and what is accepted
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from aftercare import __version__
-from aftercare.cli_parser import asks_version, build_parser, named_command
 from aftercare.errors import ContentError, UserError
 from aftercare.i18n import _
 
 if TYPE_CHECKING:
+    import argparse
+    from types import SimpleNamespace
+
     from aftercare.clock import Clock
     from aftercare.context import Context
 
@@ -386,14 +387,19 @@ def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
         gc.disable()
         argv = sys.argv[1:]
     argv = list(argv)
-    if asks_version(argv):  # answered before any parser is built: that costs more than `status`
-        print(f"aftercare {__version__}")
-        return 0
+    args = _plain_args(argv)
+    if args is None:
+        from aftercare.cli_parser import asks_version, build_parser, named_command
+
+        if asks_version(argv):  # answered before any parser is built: that costs more than `status`
+            print(f"aftercare {__version__}")
+            return 0
     from aftercare.output import flush_or_say, safe_streams
 
     safe_streams()  # an ASCII or Latin-1 terminal gets plain punctuation, never UnicodeEncodeError
     _parse_language(argv)
-    args = build_parser(named_command(argv)).parse_args(argv)
+    if args is None:
+        args = build_parser(named_command(argv)).parse_args(argv)
     code = _run(args, ctx)
     failed = flush_or_say()
     if program:
@@ -405,6 +411,17 @@ def main(argv: Sequence[str] | None = None, ctx: Context | None = None) -> int:
             # modules, files and atexit are finalized as always. `remind` and `ui` re-enabled it.
             gc.freeze()
     return code if failed is None else max(code, failed)
+
+
+def _plain_args(argv: list[str]) -> SimpleNamespace | None:
+    """For `aftercare` and `aftercare ui` without options (how the app is opened): what argparse
+    would give, without building the parser. Importing argparse and building it cost about 14 M
+    instructions (3 ms) of the app's start-up. tests/test_cli_plain.py holds it to argparse's."""
+    if argv and argv != ["ui"]:
+        return None
+    from types import SimpleNamespace
+
+    return SimpleNamespace(profile_file=None, command=argv[0] if argv else None)
 
 
 def _run(args: argparse.Namespace, ctx: Context | None) -> int:

@@ -6,7 +6,6 @@ lookup's), and only when the first translated string is needed (`i18n.set_resolv
 
 from __future__ import annotations
 
-import argparse
 import os
 from typing import TYPE_CHECKING
 
@@ -14,6 +13,8 @@ from aftercare.errors import UserError
 from aftercare.i18n import LANGUAGE_NAMES, N_, SUPPORTED, _, normalize
 
 if TYPE_CHECKING:
+    import argparse
+
     from aftercare.context import Context
     from aftercare.store import Store
 

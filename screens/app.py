@@ -30,6 +30,7 @@ from aftercare.first_read import FirstRead, read_at_start
 from aftercare.i18n import _
 from aftercare.overview import TreatmentView
 from aftercare.render import clock_time
+from aftercare.screens.styles import read_screens_css
 from aftercare.store import Record, RecordBusy, RecordUnreadable
 from aftercare.textsafe import clean
 
@@ -314,6 +315,7 @@ class AftercareApp(App[None]):
         if not gc.isenabled():  # paused for start-up by cli.cmd_ui
             # Not gc.freeze(): the cycles start-up left would then stay for good (about 0.5 MiB).
             gc.enable()
+        read_screens_css(self)  # the other screens' rules, parsed alone (aftercare.screens.styles)
         self.check_travel(self.record)
         if self.reminders_enabled:
             self.start_reminders()
@@ -488,6 +490,7 @@ class AftercareApp(App[None]):
                          profile: object | None = None, zone: str | None = None) -> None:
         from aftercare.screens.onboarding import OnboardingScreen
 
+        read_screens_css(self)  # at a first run, before the first frame: not every stylesheet again
         screen = OnboardingScreen(first_run=first_run, procedure=procedure,
                                   profile=self.profile if profile is None else profile, zone=zone)
         self.push_screen(screen, self.add_treatment)

@@ -15,6 +15,7 @@ from aftercare.screens.footer import AppFooter
 
 
 class ConfirmScreen(ModalScreen[bool]):
+    CSS_PATH = "screens.tcss"  # its rules, beside the other screens' (not parsed before the dashboard)
     BINDINGS = [
         Binding("y", "answer(True)", _("Yes")),
         Binding("n,escape", "answer(False)", _("No")),

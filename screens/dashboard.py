@@ -24,11 +24,13 @@ from aftercare.i18n import _
 from aftercare.overview import shampoo_answer
 from aftercare.render import both_times
 from aftercare.screens.footer import AppFooter
-from aftercare.screens.widgets import ItemRow, row_for
 from aftercare.textsafe import clean
 
 if TYPE_CHECKING:
     from aftercare.screens.messages import ItemChosen
+
+# The rows' module (aftercare.screens.widgets) is imported where rows are built or looked at:
+# they come after the first frame (compose), and so can their classes.
 
 
 class DashboardScreen(Screen):
@@ -49,21 +51,29 @@ class DashboardScreen(Screen):
 
     def compose(self) -> ComposeResult:
         # The app has read the record before the first compose (AftercareApp.on_load), so the
-        # first frame already holds the answer and the rows: no second full frame to wait for.
+        # first frame already holds the answer. The rows below it come in the next frame
+        # (on_mount): mounting, styling and laying out some twenty of them cost about as much as
+        # the rest of that first frame, and the answer is what the patient opened the app for.
         yield Header()
         answer = self._answer = self._answer_text()
         answer_widget = Static(Content(answer or ""), id="answer", markup=False)
         answer_widget.display = answer is not None
         yield answer_widget
-        sections = dashboard_sections(self.app.views)
-        self._layout = self._layout_key(sections)
-        with VerticalScroll(id="body", can_focus=False):
-            yield from self._widgets(sections)
+        yield VerticalScroll(id="body", can_focus=False)
         yield Static("", id="more-keys", markup=False)  # what the footer has no room for
         yield AppFooter()
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._restore_focus, None)
+        self.call_after_refresh(self._fill_body)
+
+    def _fill_body(self) -> None:
+        """After the first frame: the rows, from the state as it is now, and the first row focused."""
+        sections = dashboard_sections(self.app.views)
+        self._layout = self._layout_key(sections)
+        self._rebuild(sections)
+        # The keys the footer has no room for depend on the focused row's own (enter Details):
+        # named once _restore_focus has moved the focus (through app.call_later, run in order).
+        self.call_after_refresh(lambda: self.app.call_later(self._name_hidden_keys))
 
     def on_screen_resume(self) -> None:
         self.refresh_state()
@@ -74,6 +84,8 @@ class DashboardScreen(Screen):
     def _name_hidden_keys(self) -> None:
         """Below footer.WIDE columns some keys (m, c) are not in the footer, and j (the journal)
         never is: name them here, so every action can be found without opening help."""
+        if self._layout is None:  # not before the rows (and the focused one's keys) are in
+            return
         from aftercare.screens.commands import PALETTE_ONLY
         from aftercare.screens.footer import hidden_keys
 
@@ -110,16 +122,22 @@ class DashboardScreen(Screen):
             answer_widget = self.query_one("#answer", Static)
             answer_widget.display = answer is not None
             answer_widget.update(Content(answer or ""), layout=shown)
+        if self._layout is None:  # the rows are not there yet (_fill_body builds them from now)
+            return
         sections = dashboard_sections(app.views)
         layout = self._layout_key(sections)
         if layout != self._layout:
             self._layout = layout
             self._rebuild(sections)
         else:
+            from aftercare.screens.widgets import ItemRow
+
             for row in self.query(ItemRow):
                 row.now = app.now
 
     def _rebuild(self, sections) -> None:
+        from aftercare.screens.widgets import ItemRow
+
         body = self.query_one("#body", VerticalScroll)
         focused = self.focused.key if isinstance(self.focused, ItemRow) else None
         body.remove_children()
@@ -127,6 +145,8 @@ class DashboardScreen(Screen):
         self.call_after_refresh(self._restore_focus, focused)
 
     def _widgets(self, sections) -> list:
+        from aftercare.screens.widgets import row_for
+
         app = self.app
         widgets = []
         if app.load_error is not None:
@@ -168,6 +188,8 @@ class DashboardScreen(Screen):
         return widgets
 
     def _restore_focus(self, key: tuple[str, str] | None) -> None:
+        from aftercare.screens.widgets import ItemRow
+
         rows = list(self.query(ItemRow))
         if not rows:
             return

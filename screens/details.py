@@ -56,6 +56,7 @@ def state_line(status: ItemStatus, now) -> str:
 
 
 class DetailsScreen(Screen):
+    CSS_PATH = "screens.tcss"  # its rules, beside the other screens' (not parsed before the dashboard)
     BINDINGS = [Binding("escape", "app.pop_screen", _("Back"))]
 
     def __init__(self, treatment_id: str, rule_id: str) -> None:

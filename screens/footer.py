@@ -16,10 +16,10 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 from aftercare.i18n import _
-from aftercare.screens.widgets import QuietFooter
 
 WIDE = 100
 WIDE_ONLY = ("reminders", "clinic")
@@ -67,6 +67,26 @@ def hidden_keys(screen: Screen, width: int) -> list[tuple[str, str]]:
     """(key, what it does) of the keys the footer leaves out at `width`."""
     hidden, _short = footer_plan(screen, width)
     return [(screen.app.get_key_display(b), b.description) for b in hidden]
+
+
+class QuietFooter(Footer):
+    """Textual's Footer rebuilds all its keys on every bindings signal (each focus move, each
+    screen resume: several times during start-up alone); this one only when the keys change."""
+
+    def __init__(self, *, compact: bool = False) -> None:
+        super().__init__(compact=compact)
+        self._composed: tuple | None = None
+
+    def bindings_changed(self, screen: Screen) -> None:
+        keys = tuple((binding.key, binding.action, binding.description, binding.show, enabled, tooltip)
+                     for _node, binding, enabled, tooltip in screen.active_bindings.values())
+        if self._bindings_ready and keys == self._composed:
+            return
+        self._bindings_ready = True
+        # As Footer does: not while the terminal is unfocused (it asks again on focus).
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._composed = keys
+            self.call_after_refresh(self.recompose)
 
 
 class AppFooter(QuietFooter):

@@ -99,6 +99,7 @@ def clinic_contact(app) -> tuple[str, str]:
 
 
 class HelpScreen(Screen):
+    CSS_PATH = "screens.tcss"  # its rules, beside the other screens' (not parsed before the dashboard)
     BINDINGS = [Binding("escape", "app.pop_screen", _("Back"))]
 
     def compose(self) -> ComposeResult:

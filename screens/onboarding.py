@@ -58,6 +58,7 @@ class ZoneSuggester(Suggester):
 
 
 class OnboardingScreen(Screen[NewTreatment | None]):
+    CSS_PATH = "screens.tcss"  # its rules, beside the other screens' (not parsed before the dashboard)
     DEFAULT_CSS = """
     OnboardingScreen #offered-by { padding: 0 1; }
     """

@@ -309,6 +309,7 @@ class ProfileImport(Vertical):
 
 class ProfileImportScreen(Screen["Profile | None"]):
     """The import on its own (after first run): the profile now followed, or None."""
+    CSS_PATH = "screens.tcss"  # its rules, beside the other screens' (not parsed before the dashboard)
 
     BINDINGS = [Binding("escape", "back", _("Back"))]
 

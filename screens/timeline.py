@@ -113,6 +113,7 @@ def legend_content(groups: list[list[tuple[tuple[str, str], str]]], width: int) 
 
 
 class TimelineScreen(Screen):
+    CSS_PATH = "screens.tcss"  # its rules, beside the other screens' (not parsed before the dashboard)
     BINDINGS = [
         Binding("escape", "app.pop_screen", _("Back")),
         Binding("d", "details", _("Details")),

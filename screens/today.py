@@ -24,6 +24,7 @@ from aftercare.textsafe import clean
 
 
 class TodayScreen(Screen):
+    CSS_PATH = "screens.tcss"  # its rules, beside the other screens' (not parsed before the dashboard)
     BINDINGS = [
         Binding("escape", "app.pop_screen", _("Back")),
         Binding("space", "toggle", _("Tick / untick"), tooltip=_("Tick or untick the highlighted task")),

@@ -20,6 +20,7 @@ from aftercare.textsafe import clean
 
 
 class TreatmentsScreen(Screen):
+    CSS_PATH = "screens.tcss"  # its rules, beside the other screens' (not parsed before the dashboard)
     BINDINGS = [
         Binding("escape", "app.pop_screen", _("Back")),
         Binding("s", "add_session", _("Next session"),

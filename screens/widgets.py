@@ -14,9 +14,7 @@ from rich.cells import cell_len
 from textual.binding import Binding
 from textual.content import Content
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
 
 from aftercare.agenda import progress, seconds_until, short_time
 from aftercare.glyphs import g
@@ -265,23 +263,3 @@ def row_for(status: ItemStatus, section: str, now: datetime, ticked: bool = Fals
     if status.state is State.UPCOMING:
         return NextLine(status, now)
     return Countdown(status, now, ticked=ticked)
-
-
-class QuietFooter(Footer):
-    """Textual's Footer rebuilds all its keys on every bindings signal (each focus move, each
-    screen resume: several times during start-up alone); this one only when the keys change."""
-
-    def __init__(self, *, compact: bool = False) -> None:
-        super().__init__(compact=compact)
-        self._composed: tuple | None = None
-
-    def bindings_changed(self, screen: Screen) -> None:
-        keys = tuple((binding.key, binding.action, binding.description, binding.show, enabled, tooltip)
-                     for _node, binding, enabled, tooltip in screen.active_bindings.values())
-        if self._bindings_ready and keys == self._composed:
-            return
-        self._bindings_ready = True
-        # As Footer does: not while the terminal is unfocused (it asks again on focus).
-        if screen.app.app_focus and self.is_attached and screen is self.screen:
-            self._composed = keys
-            self.call_after_refresh(self.recompose)
