@@ -68,6 +68,9 @@ _LEVEL_WORDS = {"urgent": "emergency", "911": "emergency", "119": "emergency", "
                 "call_now": "call-now", "clinic": "contact", "normal": "contact", "default": "contact"}
 REMINDER_DEFAULT_KEYS = {"quiet_hours"}
 SESSION_RULE = "next-session"
+# The texts that may be written `= ""` for none (a clinic's address, a rule's note...); the others
+# (name, title, why, a warning's or a reminder's text) are required.
+OPTIONAL_TEXT_KEYS = frozenset({"address", "hours", "emergency", "allowed", "note"})
 
 _EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
 _ZONE_RE = re.compile(r"^[A-Za-z0-9_+\-]{1,40}(/[A-Za-z0-9_+\-]{1,40}){0,3}$")
@@ -238,8 +241,15 @@ class ProfileChecker(Checker):
                 self.add((*path, code), _("found {value}, expected a language code such as "
                                           "\"en\", \"ko\" or \"pt-BR\"{hint}").format(
                                               value=shown(code), hint=suggestion(str(code))))
-            elif super().text(value, code, path) and not _visible(value[code]):  # a string, not too long
-                self.add((*path, code), _("is empty or only invisible characters; a text is required"))
+            elif isinstance(value[code], str) and not _visible(value[code]):
+                # "" too, as `title = ""` is: an empty language would silently show another one
+                self.add((*path, code), _("is empty or only invisible characters; give the text, or "
+                                          "write {key} = \"\" (without a table) for none").format(
+                                              key=path[-1])
+                         if path[-1] in OPTIONAL_TEXT_KEYS else
+                         _("is empty or only invisible characters; a text is required"))
+            else:
+                super().text(value, code, path)  # not a string, or too long: said there
         if len(self.problems) != before:
             return ""
         self.languages[path] = tuple(value)

@@ -1,0 +1,108 @@
+"""Clinic profile validation (aftercare.profile_format), second round: the cases the mutation run
+of session 17 found unchecked, and the texts in several languages.
+
+A text given as a table of languages is checked as the plain string is: `title = ""` is refused,
+so `title = { en = "" }` is too (it used to be accepted and showed another language, or nothing:
+`name = { en = "" }` gave a clinic without a name). An empty language of an optional text
+(address, hours, emergency, allowed, note) says how to write "none". Each case is written by hand
+with the exact line `profile check` prints.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from aftercare.profile_check import check, parse_profile
+from aftercare.profile_messages import format_problem
+
+BASE = """\
+schema = 1
+
+[clinic]
+name = "Test Clinic"
+phone = "+1 212-555-0100"
+timezone = "America/New_York"
+
+[procedures.mesotherapy]
+"""
+RULE = BASE + "[procedures.mesotherapy.rules.no-shampoo]\n"
+OWN = BASE + '[[procedures.mesotherapy.own_rules]]\nid = "own"\nkind = "task"\ntitle = "T"\nwhy = "W"\n'
+REQUIRED = "is empty or only invisible characters; a text is required"
+
+
+def _none(key: str) -> str:
+    return (f'is empty or only invisible characters; give the text, or write {key} = "" (without a table) '
+            "for none")
+
+
+def _lines(text: str) -> list[str]:
+    return [format_problem(p, "p.toml") for p in check(text.encode())]
+
+
+# (the whole file, the one line `profile check` must print): every text a patient reads
+EMPTY_IN_A_TABLE = [
+    (BASE.replace('name = "Test Clinic"', 'name = { en = "" }'), f"p.toml:4:10: clinic.name.en: {REQUIRED}"),
+    (BASE.replace('name = "Test Clinic"', 'name = { en = "Test Clinic", ko = "" }'),
+     f"p.toml:4:30: clinic.name.ko: {REQUIRED}"),
+    (BASE.replace("[procedures", 'address = { en = "" }\n\n[procedures'),
+     f"p.toml:8:13: clinic.address.en: {_none('address')}"),
+    (BASE.replace("[procedures", 'hours = { en = "9-5", ja = "" }\n\n[procedures'),
+     f"p.toml:8:23: clinic.hours.ja: {_none('hours')}"),
+    (BASE.replace("[procedures", 'emergency = { en = "" }\n\n[procedures'),
+     f"p.toml:8:15: clinic.emergency.en: {_none('emergency')}"),
+    (RULE + 'title = { en = "" }\n',
+     f"p.toml:10:11: procedures.mesotherapy.rules.no-shampoo.title.en: {REQUIRED}"),
+    (RULE + 'why = { en = "\\t" }\n',
+     f"p.toml:10:9: procedures.mesotherapy.rules.no-shampoo.why.en: {REQUIRED}"),
+    (RULE + 'allowed = { en = "" }\n',
+     f"p.toml:10:13: procedures.mesotherapy.rules.no-shampoo.allowed.en: {_none('allowed')}"),
+    (RULE + 'note = { ko = "메모", en = "" }\n',
+     f"p.toml:10:21: procedures.mesotherapy.rules.no-shampoo.note.en: {_none('note')}"),
+    (RULE + '[[procedures.mesotherapy.rules.no-shampoo.reminders]]\nat = "end"\ntext = { en = "" }\n',
+     f"p.toml:12:10: procedures.mesotherapy.rules.no-shampoo.reminders[0].text.en: {REQUIRED}"),
+    (BASE + '[[procedures.mesotherapy.contact_if]]\ntext = { en = "" }\n',
+     f"p.toml:10:10: procedures.mesotherapy.contact_if[0].text.en: {REQUIRED}"),
+    (BASE.replace("[procedures", '[[contact_if]]\ntext = { en = "" }\n\n[procedures'),
+     f"p.toml:9:10: contact_if[0].text.en: {REQUIRED}"),
+    (OWN.replace('title = "T"', 'title = { en = "" }'),
+     f"p.toml:12:11: procedures.mesotherapy.own_rules[0].title.en: {REQUIRED}"),
+    (OWN + 'note = { en = "" }\n',
+     f"p.toml:14:10: procedures.mesotherapy.own_rules[0].note.en: {_none('note')}"),
+]
+
+
+@pytest.mark.parametrize(("text", "said"), EMPTY_IN_A_TABLE,
+                         ids=[f"{i}" for i in range(len(EMPTY_IN_A_TABLE))])
+def test_an_empty_text_in_a_table_of_languages_is_refused_as_the_plain_one_is(text: str, said: str) -> None:
+    assert _lines(text) == [said]
+
+
+def test_a_table_of_languages_with_every_text_given_is_accepted() -> None:
+    text = (BASE.replace('name = "Test Clinic"', 'name = { en = "Test Clinic", ko = "테스트 의원" }')
+            + '[procedures.mesotherapy.rules.no-shampoo]\nnote = { en = "Soft water", ko = "연수" }\n'
+            + 'allowed = ""\n')
+    assert _lines(text) == []
+    profile = parse_profile(text.encode())
+    assert profile.clinic.name == "Test Clinic"
+    assert profile.languages[("clinic", "name")] == ("en", "ko")
+
+
+def test_a_text_in_a_table_that_is_not_a_string_or_too_long_is_said_once() -> None:
+    assert _lines(RULE + 'title = { en = 5, ko = "' + "가" * 2001 + '" }\n') == [
+        "p.toml:10:11: procedures.mesotherapy.rules.no-shampoo.title.en: found a number, expected a text",
+        "p.toml:10:19: procedures.mesotherapy.rules.no-shampoo.title.ko: is 2001 characters long, at most "
+        "2000 allowed"]
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("ko", "clinic.hours.en: 비어 있거나 보이지 않는 문자뿐입니다. "
+           '텍스트를 적거나, 없애려면 표 없이 hours = ""로 적어 주세요'),
+    ("ja", "clinic.hours.en: 空か、見えない文字だけです。"
+           'テキストを書くか、なしにするには表を使わずに hours = "" と書いてください'),
+])
+def test_the_empty_language_of_an_optional_text_is_said_in_the_readers_language(lang: str, said: str) -> None:
+    from aftercare.i18n import speaking
+
+    with speaking(lang):
+        problems = check(BASE.replace("[procedures", 'hours = { en = "" }\n\n[procedures').encode())
+    assert [f"{'.'.join(map(str, p.path))}: {p.message}" for p in problems] == [said]
