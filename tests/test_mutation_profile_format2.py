@@ -4,8 +4,11 @@ of session 17 found unchecked, and the texts in several languages.
 A text given as a table of languages is checked as the plain string is: `title = ""` is refused,
 so `title = { en = "" }` is too (it used to be accepted and showed another language, or nothing:
 `name = { en = "" }` gave a clinic without a name). An empty language of an optional text
-(address, hours, emergency, allowed, note) says how to write "none". Each case is written by hand
-with the exact line `profile check` prints.
+(address, hours, emergency, allowed, note) says how to write "none". And a required text written
+as an empty string is refused wherever it stands (`timezone = ""` was accepted and crashed at
+ZoneInfo(""); an own rule's `id`, `kind`, `title`, `source`, a reminder's `text` were taken as
+given, or the reminder silently dropped). Each case is written by hand with the exact line
+`profile check` prints.
 """
 
 from __future__ import annotations
@@ -106,3 +109,37 @@ def test_the_empty_language_of_an_optional_text_is_said_in_the_readers_language(
     with speaking(lang):
         problems = check(BASE.replace("[procedures", 'hours = { en = "" }\n\n[procedures').encode())
     assert [f"{'.'.join(map(str, p.path))}: {p.message}" for p in problems] == [said]
+
+
+# A required text as an empty (or invisible) plain string: refused where it stands.
+EMPTY_REQUIRED = [
+    (BASE.replace('timezone = "America/New_York"', 'timezone = ""'), "p.toml:6:1: clinic.timezone"),
+    (OWN.replace('id = "own"', 'id = ""'), "p.toml:10:1: procedures.mesotherapy.own_rules[0].id"),
+    (OWN.replace('kind = "task"', 'kind = " "'), "p.toml:11:1: procedures.mesotherapy.own_rules[0].kind"),
+    (OWN.replace('title = "T"', 'title = ""'), "p.toml:12:1: procedures.mesotherapy.own_rules[0].title"),
+    (OWN.replace('why = "W"', 'why = "\u200b"'), "p.toml:13:1: procedures.mesotherapy.own_rules[0].why"),
+    (OWN + 'source = ""\n', "p.toml:14:1: procedures.mesotherapy.own_rules[0].source"),
+    (RULE + '[[procedures.mesotherapy.rules.no-shampoo.reminders]]\nat = "end"\ntext = ""\n',
+     "p.toml:12:1: procedures.mesotherapy.rules.no-shampoo.reminders[0].text"),
+    (OWN + '[[procedures.mesotherapy.own_rules.reminders]]\ntext = " "\n',
+     "p.toml:15:1: procedures.mesotherapy.own_rules[0].reminders[0].text"),
+    (BASE + '[[procedures.mesotherapy.contact_if]]\ntext = "Fever"\nsource = ""\n',
+     "p.toml:11:1: procedures.mesotherapy.contact_if[0].source"),
+]
+
+
+@pytest.mark.parametrize(("text", "where"), EMPTY_REQUIRED, ids=[f"{i}" for i in range(len(EMPTY_REQUIRED))])
+def test_an_empty_required_text_is_refused_wherever_it_stands(text: str, where: str) -> None:
+    assert _lines(text) == [f"{where}: {REQUIRED}"]
+
+
+def test_the_texts_that_may_be_empty_stay_accepted() -> None:
+    text = (BASE.replace("[procedures", 'address = ""\nhours = ""\nemergency = ""\nemail = ""\n'
+                                        'language = ""\n\n[procedures')
+            + '[procedures.mesotherapy.rules.no-shampoo]\nallowed = ""\nnote = ""\n'
+            + '[procedures.mesotherapy.rules.gentle-shampoo]\nafter = ""\n'
+            + '[[procedures.mesotherapy.own_rules]]\nid = "own"\nkind = "task"\ntitle = "T"\nwhy = "W"\n'
+            + 'allowed = ""\nnote = ""\nafter = ""\nmaintainer_note = ""\n')
+    assert _lines(text) == []
+    profile = parse_profile(text.encode())
+    assert (profile.clinic.address, profile.clinic.language) == ("", "en")

@@ -51,6 +51,7 @@ REFUSED: list[tuple[str, str, str]] = [
      "is empty or only invisible characters; a text is required"),
     ("clinic.hours", '{ en = "9-5", ja = "" }',
      'is empty or only invisible characters; give the text, or write hours = "" (without a table) for none'),
+    ("clinic.timezone", '""', "is empty or only invisible characters; a text is required"),
     ("clinic.email", '"care.example.com"', f"found 'care.example.com', {EMAIL_SAY}"),
     ("clinic.email", '"care@"', f"found 'care@', {EMAIL_SAY}"),
     ("clinic.email", '"@clinic.example"', f"found '@clinic.example', {EMAIL_SAY}"),
