@@ -10,6 +10,9 @@
 #
 #   bench/ui_under_load.sh                       # 20 runs, log in bench/ui_under_load.log
 #   RUNS=3 LOG=/tmp/ui.log bench/ui_under_load.sh
+#
+# Two loops may run side by side from two checkouts of one commit, each the other's load, with one
+# burner each (BURNERS=1): both cores stay busy and twenty runs take half the wall time.
 
 set -u
 cd "$(dirname "$0")/.."
@@ -17,16 +20,17 @@ RUNS=${RUNS:-20}
 LOG=${LOG:-bench/ui_under_load.log}
 PY=${PY:-.venv/bin/python}
 STOP_ON_FAIL=${STOP_ON_FAIL:-1}
+BURNERS=${BURNERS:-2}
 
 burners=()
-for _ in 1 2; do
+for _ in $(seq 1 "$BURNERS"); do
     nice -n 10 timeout 3h python3 -c 'while True: pass' &
     burners+=($!)
 done
 trap 'kill "${burners[@]}" 2>/dev/null' EXIT
 
 echo "# $(date -Is) commit $(git rev-parse --short HEAD), $RUNS runs, $(nproc) cores," \
-     "burners ${burners[*]} at nice 10, load before: $(uptime | sed 's/.*load average: //')" >> "$LOG"
+     "burners ${burners[*]} at nice 10, $(pgrep -fc "pytest.*tests/ui") UI suites running, load before: $(uptime | sed 's/.*load average: //')" >> "$LOG"
 passes=0
 for n in $(seq 1 "$RUNS"); do
     start=$(date +%s)
