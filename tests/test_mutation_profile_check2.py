@@ -1,0 +1,115 @@
+"""`profile check`'s warnings (aftercare.profile_check), second round: the cases the mutation run
+of session 17 found unchecked. Each expected line is written by hand: the exact sentence, the
+field it names and its line:column.
+
+  text_warnings   a clinic's own rule states a duration its timing does not have, in any of its
+                  texts (title, why, allowed, note, a reminder); an override's reminder; a rule
+                  that has only a start; a field the clinic did not give is never blamed
+  after_warnings  which key the warning points at when the clinic did not give `after`
+  profile_warnings  in file order, whatever produced them
+  language_report   the exact sentences
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from aftercare.profile_check import (
+    after_warnings,
+    language_report,
+    parse_profile,
+    profile_warnings,
+    text_warnings,
+)
+from aftercare.profile_messages import format_problem
+
+BASE = """\
+schema = 1
+
+[clinic]
+name = "Test Clinic"
+phone = "+1 212-555-0100"
+timezone = "America/New_York"
+
+"""
+OWN = BASE + """\
+[[procedures.mesotherapy.own_rules]]
+id = "own"
+kind = "restriction"
+end = "48 h"
+"""
+SAYS = ("the text says '24 hours', but the rule's timing is {timing}; write {{start}}, {{end}} or {{span}} "
+        "to name the timing")
+
+
+def _said(found) -> list[str]:
+    return [format_problem(p, "p.toml") for p in found]
+
+
+@pytest.mark.parametrize("field", ["title", "why", "allowed", "note"])
+def test_each_text_of_an_own_rule_is_read_for_a_stated_duration(field: str) -> None:
+    texts = {"title": "T", "why": "W"} | {field: "Wait 24 hours"}
+    raw = OWN + "".join(f'{k} = "{v}"\n' for k, v in texts.items())
+    line = 12 + list(texts).index(field)
+    assert _said(text_warnings(parse_profile(raw.encode()))) == [
+        f"p.toml:{line}:1: procedures.mesotherapy.own_rules[0].{field}: {SAYS.format(timing='48 hours')}"]
+
+
+def test_a_reminder_of_an_own_rule_and_of_an_override_is_read_too() -> None:
+    own = OWN + 'title = "T"\nwhy = "W"\n[[procedures.mesotherapy.own_rules.reminders]]\nat = "end"\n' \
+                'text = "24 hours have passed"\n'
+    assert _said(text_warnings(parse_profile(own.encode()))) == [
+        f"p.toml:14:36: procedures.mesotherapy.own_rules[0].reminders: {SAYS.format(timing='48 hours')}"]
+    override = BASE + '[procedures.mesotherapy.rules.no-shampoo]\nend = "48 h"\n' \
+                      '[[procedures.mesotherapy.rules.no-shampoo.reminders]]\nat = "end"\n' \
+                      'text = "24 hours have passed"\n'
+    assert _said(text_warnings(parse_profile(override.encode()))) == [
+        f"p.toml:10:43: procedures.mesotherapy.rules.no-shampoo.reminders: {SAYS.format(timing='48 hours')}"]
+
+
+def test_a_rule_with_only_a_start_is_compared_with_its_start() -> None:
+    raw = OWN.replace('kind = "restriction"\nend = "48 h"\n', 'kind = "window"\nstart = "72 h"\n') + \
+        'title = "T"\nwhy = "Wait 24 hours"\n'
+    assert _said(text_warnings(parse_profile(raw.encode()))) == [
+        f"p.toml:13:1: procedures.mesotherapy.own_rules[0].why: {SAYS.format(timing='72 hours')}"]
+
+
+def test_only_the_fields_the_clinic_gave_are_read_and_a_later_one_still_is() -> None:
+    # The override gives `note` only: the built-in title and why (not the clinic's) are skipped,
+    # and the note after them is still read.
+    raw = BASE + '[procedures.mesotherapy.rules.no-shampoo]\nnote = "Wait 24 hours"\n'
+    assert _said(text_warnings(parse_profile(raw.encode()))) == [
+        f"p.toml:9:1: procedures.mesotherapy.rules.no-shampoo.note: {SAYS.format(timing='48 hours')}"]
+
+
+def test_a_built_in_after_pushing_the_rule_past_the_end_the_clinic_gave_points_at_that_end() -> None:
+    # gentle-shampoo follows no-shampoo in the content (the clinic did not write `after`): the
+    # warning names the key it did write.
+    raw = BASE + ('[procedures.mesotherapy.rules.no-shampoo]\nend = "72 h"\n'
+                  '[procedures.mesotherapy.rules.gentle-shampoo]\nend = "60 h"\n')
+    assert _said(after_warnings(parse_profile(raw.encode()))) == [
+        "p.toml:11:1: procedures.mesotherapy.rules.gentle-shampoo.end: the rule follows 'no-shampoo', "
+        "which ends at 72 hours: at or past this rule's own end (60 hours), so it is never active; move "
+        "its end or drop `after`"]
+
+
+def test_the_warnings_come_in_file_order_whatever_made_them() -> None:
+    # an `after` warning (line 12) before a stated duration (line 15), the reverse of the order
+    # they are made in, and of the order of their paths
+    raw = BASE + ('[procedures.mesotherapy.rules.no-shampoo]\nend = "72 h"\n\n'
+                  '[procedures.mesotherapy.rules.minoxidil-resume]\nafter = "no-shampoo"\n\n'
+                  '[procedures.mesotherapy.rules.gentle-shampoo]\nwhy = "Wait 24 hours"\n')
+    assert [(p.line, p.path[-1]) for p in profile_warnings(parse_profile(raw.encode()))] == [
+        (12, "after"), (15, "why")]
+
+
+def test_the_language_report_says_exactly_which_language_is_missing() -> None:
+    raw = BASE.replace('timezone = "America/New_York"', 'timezone = "Asia/Seoul"\nlanguage = "ko"\n'
+                       'hours = { ja = "9-5" }')
+    raw += '[procedures.mesotherapy.rules.no-shampoo]\ntitle = "샴푸 금지"\n'
+    lines, warnings = language_report(parse_profile(raw.encode()))
+    assert lines == ["clinic.hours: ja", "2 text(s) written as one string: ko"]
+    assert _said(warnings) == [
+        'p.toml:4:1: clinic.name: 2 text(s) are only in ko (no English); write { ko = "…", en = "…" } '
+        "to add one",
+        "p.toml:8:1: clinic.hours: has no ko, en text; a patient reading ko or en sees the ja one"]
