@@ -200,7 +200,7 @@ def summary_text(reminders: Iterable[Reminder], now: datetime, zone: ZoneInfo) -
         if r.moment == "end" and r.kind == Kind.EXPECT.value and r.at < moment:
             # "A shed may start around now": reminded ahead of the end of what is normal.
             part = _("{what} (until {time})").format(what=phrase, time=shown)
-        elif r.moment == "end" or moment <= now:
+        elif moment <= now:  # an end reminded ahead (a clinic's lead) is still to come: "from"
             part = _("{what} since {time}").format(what=phrase, time=shown)
         else:
             part = _("{what} from {time}").format(what=phrase, time=shown)

@@ -196,9 +196,15 @@ def stated_durations(text: str) -> list[Stated]:
             if m.group(group):
                 found.append(Stated(Offset(_number(m.group(group)), code), m.group(0)))
         taken.append(m.span())
-    for m in amount_re.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
+    pos = 0
+    while (m := amount_re.search(text, pos)) is not None:
+        inside = [b for a, b in taken if a <= m.start() < b]
+        if inside:
+            # "day 3 and 48 hours": the amount "3 and 48 hours" starts inside "day 3"; look again
+            # after the ordinal, or the 48 hours it swallowed would never be read
+            pos = max(inside)
             continue
+        pos = m.end()
         unit = _UNIT_WORDS[m.group("unit").lower().removesuffix("s")]  # no short unit ends in s
         for group in ("a", "b"):
             if m.group(group):

@@ -112,7 +112,11 @@ def _loaded_by_status(home: Path, setup: list[list[str]]) -> list[str]:
                        env=os.environ | {"AFTERCARE_HOME": str(home)}, timeout=120)
     return run_python(f"""
         import sys
-        already = set(sys.modules)  # an editable install's import hook loads pathlib before us
+        # An editable install's import hook (a .pth file) loads pathlib before this line; forget
+        # what it loaded, so that status importing one of them again is seen, not taken as given.
+        for name in [m for m in sys.modules if any(m == l or m.startswith(l + ".") for l in {LEAN!r})]:
+            del sys.modules[name]
+        already = set(sys.modules)
         import contextlib, io, json
         import aftercare.cli
         with contextlib.redirect_stdout(io.StringIO()):

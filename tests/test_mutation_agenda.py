@@ -280,3 +280,32 @@ def test_short_time_reads_the_patients_day_and_week() -> None:
     assert agenda.short_time(now + timedelta(days=6), now, la) == "Thu 12:00"
     assert agenda.short_time(now + timedelta(days=7), now, la) == "27 Nov"
     assert agenda.short_time(now - timedelta(days=6), now, la) == "Sat 12:00"
+
+
+def test_short_time_takes_today_from_the_patients_zone_not_the_machines(tz) -> None:
+    # The machine still on Seoul time (Saturday 05:00) while the patient reads Los Angeles time
+    # (Friday 12:00): a time later that Friday is "today" for the patient, so the clock time only.
+    tz("Asia/Seoul")
+    la = ZoneInfo("America/Los_Angeles")
+    now = datetime(2026, 11, 20, 20, tzinfo=UTC)
+    assert agenda.short_time(now + timedelta(hours=2), now, la) == "14:00"
+    assert agenda.short_time(now + timedelta(hours=13), now, la) == "Sat 01:00"
+
+
+def test_a_settled_sessions_open_ban_keeps_a_lifted_one_out_of_allowed_again() -> None:
+    # An older session's ban without an end (settled: nothing of it changes until ticked off) and
+    # a newer session's ban of the same rule that lifted an hour ago: the patient must not read
+    # "allowed again" while the older instruction still holds, on the tick as on a fresh load.
+    open_ban = custom(rule("ban", Kind.RESTRICTION, "0 h", None))
+    timed_ban = custom(rule("ban", Kind.RESTRICTION, "0 h", "2 h", allowed="Over"))
+    old = treatment(at=AT - timedelta(days=30), tid="old")
+    new = treatment(at=AT, tid="new")
+    by_id = {"old": open_ban, "new": timed_ban}
+    first = build_views((new, old), AT + timedelta(hours=1), lambda t: by_id[t.id])
+    now = AT + timedelta(hours=3)
+    fresh = build_views((new, old), now, lambda t: by_id[t.id])
+    assert [v.allowed_again for v in fresh] == [[], []]
+    ticked = agenda.views_at(first, now)
+    assert [v.treatment.id for v in ticked] == ["new", "old"]
+    assert [v.allowed_again for v in ticked] == [[], []]
+    assert "allowed" not in [s.key for s in agenda.dashboard_sections(ticked)]

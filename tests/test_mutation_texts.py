@@ -212,6 +212,9 @@ def test_rule_texts_lists_what_the_patient_reads_and_skips_empty_fields() -> Non
     ("months 6 – 8", [("6 mo", "months 6 – 8"), ("8 mo", "months 6 – 8")]),
     ("month two", [("2 mo", "month two")]),
     ("day 3, then 48 hours", [("day 3", "day 3"), ("48 h", "48 hours")]),
+    # an amount that begins inside an ordinal ("3 and 48 hours") is read again after it
+    ("day 3 and 48 hours", [("day 3", "day 3"), ("48 h", "48 hours")]),
+    ("weeks 8–12 and 2 days", [("8 w", "weeks 8–12"), ("12 w", "weeks 8–12"), ("2 d", "2 days")]),
     # "8–12 weeks" inside "weeks 8–12 weeks" is the same statement: once; what follows still counts
     ("weeks 8–12 weeks, or 6 months", [("8 w", "weeks 8–12"), ("12 w", "weeks 8–12"), ("6 mo", "6 months")]),
     ("Hours 24-48 HOURS", [("24 h", "24-48 HOURS"), ("48 h", "24-48 HOURS")]),
@@ -229,6 +232,9 @@ def test_contradictions_compare_durations_as_the_patient_would() -> None:
     assert [s.text for s in contradictions("wait 24 hours", two_days)] == ["24 hours"]
     assert [s.text for s in contradictions("from day 3", two_days)] == ["day 3"]  # a day is no 48 h
     assert [s.text for s in contradictions("for 1 month", two_days)] == ["1 month"]
+    # a clinic's text on a 24-hour rule: both durations are wrong, the 48 hours too
+    one_day = rule(end="24 h")
+    assert [s.text for s in contradictions("from day 3 and 48 hours", one_day)] == ["day 3", "48 hours"]
     days = rule(start="day 3", end="day 5")
     assert contradictions("days 3–5", days) == []
     assert [s.text for s in contradictions("48 hours", days)] == ["48 hours"]
