@@ -16,6 +16,7 @@ import pytest
 
 from aftercare.profile_check import (
     after_warnings,
+    check,
     language_report,
     parse_profile,
     profile_warnings,
@@ -113,3 +114,69 @@ def test_the_language_report_says_exactly_which_language_is_missing() -> None:
         'p.toml:4:1: clinic.name: 2 text(s) are only in ko (no English); write { ko = "…", en = "…" } '
         "to add one",
         "p.toml:8:1: clinic.hours: has no ko, en text; a patient reading ko or en sees the ja one"]
+
+
+# --- the scan of strings (_string_end): multi-line strings and the quotes after them -------------
+
+NESTED = "arrays or tables are nested more than 100 levels deep; a profile needs only a few"
+UNKNOWN_PX = "unknown key 'x'; allowed here: contact_if, course, own_rules, rules"
+PROC = BASE + "[procedures.mesotherapy]\n"
+
+
+def _lines(raw: str) -> list[str]:
+    return [format_problem(p, "p.toml") for p in check(raw.encode())]
+
+
+@pytest.mark.parametrize("string", ['"""a"""', '"""a""""', '"""a"""""', "'''a'''", "'''a'''''", '""""""'])
+def test_a_bracket_right_after_a_multi_line_string_still_closes(string: str) -> None:
+    # 101 arrays, each closed right after the string's last quote: never more than 2 deep
+    text = PROC + "x = [" + ", ".join(f"[{string}]" for _ in range(101)) + "]\n"
+    assert _lines(text) == [f"p.toml:9:1: procedures.mesotherapy.x: {UNKNOWN_PX}"]
+
+
+def test_an_empty_multi_line_string_ends_where_it_ends() -> None:
+    # the brackets after `""""""` are outside any string: counted
+    assert _lines(PROC + 'x = """"""\ny = ' + "[" * 101 + "]" * 101 + "\n") == [f"p.toml:10:105: {NESTED}"]
+
+
+def test_a_multi_line_string_at_the_very_end_of_the_file_is_no_crash() -> None:
+    assert _lines(PROC + 'x = """a"""') == [f"p.toml:9:1: procedures.mesotherapy.x: {UNKNOWN_PX}"]
+    assert _lines(PROC + 'x = """abc') == [
+        "p.toml:9:11: not valid TOML: Unterminated string (at the end of the file)"]
+
+
+def test_a_third_quote_after_a_multi_line_string_opens_a_new_string_for_the_scan() -> None:
+    # """a"""""" is not TOML: tomllib says so, and the brackets after the sixth quote are inside
+    # the one-line string it opens (the scan does not count them)
+    said = _lines(PROC + 'x = """a""""""' + "[" * 101 + "]" * 101 + "\n")
+    assert len(said) == 1 and said[0].startswith("p.toml:9:") and "not valid TOML" in said[0]
+
+
+# --- the last resort when nesting slips past the scan ---------------------------------------------
+
+
+def test_a_recursion_error_is_one_problem_at_the_file_s_start(monkeypatch) -> None:
+    from aftercare import profile_check
+    from aftercare.profile_format import ProfileError
+    from aftercare.protocols import Problem
+
+    def deep(*_args):
+        raise RecursionError
+
+    monkeypatch.setattr(profile_check, "_validate", deep)
+    said = [Problem((), "arrays or tables are nested too deeply", 1, 1)]
+    assert check(PROC.encode()) == said
+    with pytest.raises(ProfileError) as refused:
+        parse_profile(PROC.encode())
+    assert list(refused.value.problems) == said
+
+
+def test_the_catalog_given_is_the_one_checked_against() -> None:
+    from aftercare.profile_format import ProfileError
+    from aftercare.protocols import load_catalog
+
+    only_prp = {"prp": load_catalog()["prp"]}
+    assert [p.message for p in check(PROC.encode(), catalog=only_prp)] == [
+        "unknown procedure 'mesotherapy'; built-in procedures: prp"]
+    with pytest.raises(ProfileError):
+        parse_profile(PROC.encode(), catalog=only_prp)
