@@ -180,3 +180,32 @@ def test_the_catalog_given_is_the_one_checked_against() -> None:
         "unknown procedure 'mesotherapy'; built-in procedures: prp"]
     with pytest.raises(ProfileError):
         parse_profile(PROC.encode(), catalog=only_prp)
+
+
+def test_a_position_counts_a_blank_first_line() -> None:
+    # where(): the newline at index 0 counts for the line and for the column
+    assert _lines("\n" + PROC + "y = " + "[" * 101 + "]" * 101 + "\n") == [f"p.toml:10:105: {NESTED}"]
+    assert _lines("\n" + "y = " + "[" * 101 + "]" * 101 + "\n") == [f"p.toml:2:105: {NESTED}"]
+
+
+def test_a_built_in_after_that_the_clinic_did_not_change_still_pushes_the_rule_it_set() -> None:
+    # gentle-shampoo (from day 3, after no-shampoo's built-in 48 h) given an end of 40 h: never
+    # active, though the clinic did not touch no-shampoo
+    raw = BASE + '[procedures.mesotherapy.rules.gentle-shampoo]\nend = "40 h"\n'
+    assert [(p.line, p.path[-1]) for p in after_warnings(parse_profile(raw.encode()))] == [(9, "end")]
+
+
+def test_a_procedure_late_in_the_evening_is_probed_too() -> None:
+    # 50 minutes, then a rule until the next midnight: empty only for a procedure after 23:10
+    # (the 23:30 probe), never at 09:00 or 13:00
+    raw = OWN.replace('end = "48 h"', 'end = "50 min"') + 'title = "T"\nwhy = "W"\n' + """\
+[[procedures.mesotherapy.own_rules]]
+id = "then"
+kind = "restriction"
+after = "own"
+end = "day 2"
+title = "T"
+why = "W"
+"""
+    assert [(p.line, p.dotted) for p in after_warnings(parse_profile(raw.encode()))] == [
+        (17, "procedures.mesotherapy.own_rules.1.after")]

@@ -143,3 +143,33 @@ def test_the_texts_that_may_be_empty_stay_accepted() -> None:
     assert _lines(text) == []
     profile = parse_profile(text.encode())
     assert (profile.clinic.address, profile.clinic.language) == ("", "en")
+
+
+# --- survivors of the mutation run (profile_format, first 420 of 1408 mutants) ---------------------
+
+
+def test_an_error_without_problems_still_reads() -> None:
+    from aftercare.profile_format import ProfileError
+
+    assert str(ProfileError([])) == "the clinic profile has 0 problems; the first: no details"
+
+
+def test_the_kept_name_keeps_a_clinic_name_of_exactly_40_characters() -> None:
+    from aftercare.profile_format import slug
+
+    assert slug("a" * 40) == "a" * 40
+    assert slug("a" * 35 + " bcde") == "a" * 35 + "-bcde"  # 40 with the dash
+
+
+def test_a_list_of_three_sessions_is_shown_whole() -> None:
+    assert _lines(BASE + "[procedures.mesotherapy.course]\nsessions = [1, 2, 3]\n") == [
+        "p.toml:10:1: procedures.mesotherapy.course.sessions: found [1, 2, 3], expected a number of "
+        "sessions from 1 to 100, or [least, most] such as [4, 6]"]
+
+
+@pytest.mark.parametrize("window", ['[5, "3 w"]', '["2 w", 5]'])
+def test_a_wrong_timing_inside_a_window_is_said_at_the_window(window: str) -> None:
+    assert _lines(BASE + f"[procedures.mesotherapy.course]\nsessions = 5\ninterval = {window}\n") == [
+        'p.toml:11:1: procedures.mesotherapy.course.interval: found the number 5; a timing is a text with '
+        'its unit, such as "5 h" (quotes included): "N min", "N h", "N d", "N w", "N mo", "day N" or '
+        '"day N HH:MM" (for example "48 h", "day 3" or "day 2 08:00")']
