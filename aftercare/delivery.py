@@ -33,8 +33,7 @@ In-app use (the Textual UI):
 from __future__ import annotations
 
 import os
-import secrets
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -43,7 +42,7 @@ from aftercare.context import Context
 from aftercare.course import plans
 from aftercare.errors import UserError
 from aftercare.i18n import _
-from aftercare.model import Protocol, Treatment
+from aftercare.model import Plan, Protocol, Treatment
 from aftercare.quiet import QuietHours, from_settings
 from aftercare.reminders import Due, Reminder, due, due_at, next_due, reminders_for, summary_text
 from aftercare.snooze import extra_reminders, live
@@ -53,7 +52,9 @@ APP_TITLE = "aftercare"
 LEASE = timedelta(minutes=2)  # a pending claim older than this is shown again, whoever holds it
 CLOCK_SLACK = timedelta(minutes=10)  # a claim this far "in the future" means the clock was wrong
 RETIRED_FOR = timedelta(days=365)  # a removed treatment's delivered keys are kept this long
-_TOKEN = secrets.token_hex(4)
+# What secrets.token_hex(4) returns, without importing `secrets`: it loads hashlib and OpenSSL's
+# libcrypto (0.65 MiB in the app), for nothing else here.
+_TOKEN = os.urandom(4).hex()
 
 
 def owner_id() -> str:
@@ -147,21 +148,26 @@ class Delivery(NamedTuple):
         return out
 
 
-def reminders_of(record: Record, protocol_for: Callable[[Treatment], Protocol]) -> list[Reminder]:
+def reminders_of(record: Record, protocol_for: Callable[[Treatment], Protocol], *,
+                 now: datetime | None = None, known: Mapping[str, Plan] | None = None) -> list[Reminder]:
     """Every reminder of every treatment this version can plan, muted rules left out, with the
-    daily check-in nudges and the snoozed returns (aftercare.snooze)."""
+    daily check-in nudges and the snoozed returns (aftercare.snooze).
+
+    For a caller that passes the result through `live(..., record.delivered, now)`: `now` leaves
+    out the nudges that would drop anyway (same answer, without building them); `known` plans (by
+    treatment id, e.g. the app's) are reused where unchanged (aftercare.course.plans)."""
     out: list[Reminder] = []
     muted = frozenset(record.settings.muted)
-    known = []
+    plannable = []
     for treatment in record.treatments:
         try:
             protocol_for(treatment)
         except UserError:  # an unknown procedure: `aftercare status` already explains it
             continue
-        known.append(treatment)
-    for plan in plans(known, protocol_for):  # each session knows its course (aftercare.course)
+        plannable.append(treatment)
+    for plan in plans(plannable, protocol_for, known):  # each session knows its course
         out.extend(reminders_for(plan, muted))
-    out.extend(extra_reminders(record, out))
+    out.extend(extra_reminders(record, out, now))
     out.sort(key=lambda r: (r.at, r.key))
     return out
 
@@ -181,13 +187,14 @@ def needs_look(record: Record, now: datetime) -> bool:
 
 
 def claim_due(ctx: Context, zone: ZoneInfo | None = None, record_claims: bool = True,
-              check_clock: bool = True) -> Delivery:
+              check_clock: bool = True, known: Mapping[str, Plan] | None = None) -> Delivery:
     """What to show now, claimed as pending in the record under its lock (see the module
     docstring); call `settle` after showing it.
 
     `zone` is the patient's zone for quiet hours and the times in the summary: by default the
     machine's local zone now. With `record_claims=False` nothing is written (a preview).
-    `check_clock=False` (a pretended `--now`) leaves claims from a "later" time alone.
+    `check_clock=False` (a pretended `--now`) leaves claims from a "later" time alone. `known`
+    plans (by treatment id: the app's) are reused where the record left them unchanged.
     """
     zone = _zone(zone)
     now = ctx.now()
@@ -197,7 +204,8 @@ def claim_due(ctx: Context, zone: ZoneInfo | None = None, record_claims: bool = 
 
     def claim(record: Record) -> Record:
         record, clock_wrong = _tidy(record, now, me, check_clock)
-        reminders = live(reminders_of(record, ctx.protocol_for), frozenset(record.delivered), now)
+        reminders = live(reminders_of(record, ctx.protocol_for, now=now, known=known),
+                         frozenset(record.delivered), now)
         quiet = from_settings(record.settings.quiet_hours)
         taken = frozenset(record.delivered) | {r.key for r in record.retired}
         decision = due(reminders, taken, now, quiet, zone)

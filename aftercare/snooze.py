@@ -43,9 +43,13 @@ def base_key(key: str) -> str:
     return key.split(SNOOZE_MARK, 1)[0]
 
 
-def _checkin_reminders(record: Record) -> list[Reminder]:
+def _checkin_reminders(record: Record, now: datetime | None = None) -> list[Reminder]:
+    """The daily check-in nudges. With `now`, those `live(..., record.delivered, now)` would drop
+    are not built at all: a nudge whose day is over, never delivered nor snoozed (with 200
+    treatments, 2800 nudges of which a handful can still matter)."""
     if not record.settings.checkin_reminder or CHECKIN_RULE in record.settings.muted:
         return []
+    kept = frozenset(record.delivered).union(z.key for z in record.snoozes) if now is not None else ()
     out: dict[date, Reminder] = {}
     # Newest treatment last: where two treatments' first days overlap, the newer one names the day.
     for t in sorted(record.treatments, key=lambda t: t.at):
@@ -58,8 +62,12 @@ def _checkin_reminders(record: Record) -> list[Reminder]:
             day_ends = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
             if at < t.at or day in checked:  # a day already checked in needs no nudge
                 continue
+            key = f"{t.id}/{CHECKIN_RULE}/day/{n + 1}"
+            if now is not None and now >= day_ends and key not in kept:
+                out.pop(day, None)  # as if built, named the day, then dropped by `live`
+                continue
             out[day] = Reminder(
-                at=at, treatment_id=t.id, rule_id=CHECKIN_RULE, key=f"{t.id}/{CHECKIN_RULE}/day/{n + 1}",
+                at=at, treatment_id=t.id, rule_id=CHECKIN_RULE, key=key,
                 message=_("Time for today's check-in: how does your scalp feel? Press j in aftercare, "
                           "or run 'aftercare checkin'."),
                 moment_at=at, item_ends_at=day_ends, phrase=_("today's check-in"))
@@ -78,9 +86,11 @@ def _snoozed(record: Record, known: dict[str, Reminder]) -> list[Reminder]:
     return out
 
 
-def extra_reminders(record: Record, planned: Sequence[Reminder]) -> list[Reminder]:
-    """The check-in nudges and the snoozed returns, beside the plan's own reminders."""
-    nudges = _checkin_reminders(record)
+def extra_reminders(record: Record, planned: Sequence[Reminder],
+                    now: datetime | None = None) -> list[Reminder]:
+    """The check-in nudges and the snoozed returns, beside the plan's own reminders (with `now`,
+    without the nudges `live` would drop at `now`; see _checkin_reminders)."""
+    nudges = _checkin_reminders(record, now)
     known = {r.key: r for r in (*planned, *nudges)}
     return nudges + _snoozed(record, known)
 
