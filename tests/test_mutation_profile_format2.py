@@ -173,3 +173,31 @@ def test_a_wrong_timing_inside_a_window_is_said_at_the_window(window: str) -> No
         'p.toml:11:1: procedures.mesotherapy.course.interval: found the number 5; a timing is a text with '
         'its unit, such as "5 h" (quotes included): "N min", "N h", "N d", "N w", "N mo", "day N" or '
         '"day N HH:MM" (for example "48 h", "day 3" or "day 2 08:00")']
+
+
+CONTACT = BASE + '[[procedures.mesotherapy.contact_if]]\ntext = "Fever"\n'
+LEVELS = '"emergency", "call-now", "contact"'
+AT = "p.toml:11:1: procedures.mesotherapy.contact_if[0]."
+MILESTONE = (BASE + '[[procedures.mesotherapy.own_rules]]\nid = "m"\nkind = "milestone"\n'
+             'title = "T"\nwhy = "W"\nend = "none"\n')
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    (MILESTONE, "p.toml:14:1: procedures.mesotherapy.own_rules[0].end: found 'none', but this kind of rule "
+                "needs an end time"),
+    (CONTACT + 'urgent = "false"\n', AT + "urgent: found the text 'false'; write false without quotes (true "
+                                     "or false)"),
+    (CONTACT + 'urgent = "true"\n', AT + "urgent: found the text 'true'; write true without quotes (true or "
+                                    "false)"),
+    (CONTACT + 'level = "Call now"\n',
+     AT + f"level: found 'Call now', expected one of {LEVELS} (did you mean 'call-now'?)"),
+    (CONTACT + 'level = "EMERGENCY"\n', AT + f"level: found 'EMERGENCY', expected one of {LEVELS} (did you "
+                                        "mean 'emergency'?)"),
+    (BASE.replace('timezone = "America/New_York"', 'timezone = "America/New_York"\nemail = 5'),
+     "p.toml:7:1: clinic.email: found a number, expected a text"),
+    (BASE.replace('timezone = "America/New_York"', 'timezone = "' + "x" * 61 + '"'),
+     "p.toml:6:1: clinic.timezone: found '" + "x" * 60 + "…', expected an IANA time zone such as "
+     "Asia/Seoul or America/New_York"),
+])
+def test_each_of_these_is_said_exactly(text: str, said: str) -> None:
+    assert _lines(text) == [said]
