@@ -193,6 +193,7 @@ MILESTONE = (BASE + '[[procedures.mesotherapy.own_rules]]\nid = "m"\nkind = "mil
      AT + f"level: found 'Call now', expected one of {LEVELS} (did you mean 'call-now'?)"),
     (CONTACT + 'level = "EMERGENCY"\n', AT + f"level: found 'EMERGENCY', expected one of {LEVELS} (did you "
                                         "mean 'emergency'?)"),
+    (CONTACT + "urgent = 5\n", AT + "urgent: found a number, expected true or false"),
     (BASE.replace('timezone = "America/New_York"', 'timezone = "America/New_York"\nemail = 5'),
      "p.toml:7:1: clinic.email: found a number, expected a text"),
     (BASE.replace('timezone = "America/New_York"', 'timezone = "' + "x" * 61 + '"'),
