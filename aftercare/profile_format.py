@@ -68,6 +68,9 @@ _LEVEL_WORDS = {"urgent": "emergency", "911": "emergency", "119": "emergency", "
                 "call_now": "call-now", "clinic": "contact", "normal": "contact", "default": "contact"}
 REMINDER_DEFAULT_KEYS = {"quiet_hours"}
 SESSION_RULE = "next-session"
+# The texts that may be written `= ""` for none (a clinic's address, a rule's note...); the others
+# (name, title, why, a warning's or a reminder's text) are required.
+OPTIONAL_TEXT_KEYS = frozenset({"address", "hours", "emergency", "allowed", "note"})
 
 _EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
 _ZONE_RE = re.compile(r"^[A-Za-z0-9_+\-]{1,40}(/[A-Za-z0-9_+\-]{1,40}){0,3}$")
@@ -222,6 +225,11 @@ class ProfileChecker(Checker):
         if key in TEXT_KEYS and isinstance(value, Mapping):
             return self._per_language(value, (*path, key))
         found = super().text(table, key, path, required)
+        if required and isinstance(value, str) and found == value and not _visible(value):
+            # `timezone = ""`, an own rule's `id = ""` or `title = ""`, a reminder's `text = ""`:
+            # a required text with nothing to read (it was taken as given, or silently dropped)
+            self.add((*path, key), _("is empty or only invisible characters; a text is required"))
+            return ""
         if key in TEXT_KEYS and found:
             self.languages[(*path, key)] = (self.own_language,)
         return found
@@ -238,8 +246,15 @@ class ProfileChecker(Checker):
                 self.add((*path, code), _("found {value}, expected a language code such as "
                                           "\"en\", \"ko\" or \"pt-BR\"{hint}").format(
                                               value=shown(code), hint=suggestion(str(code))))
-            elif super().text(value, code, path) and not _visible(value[code]):  # a string, not too long
-                self.add((*path, code), _("is empty or only invisible characters; a text is required"))
+            elif isinstance(value[code], str) and not _visible(value[code]):
+                # "" too, as `title = ""` is: an empty language would silently show another one
+                self.add((*path, code), _("is empty or only invisible characters; give the text, or "
+                                          "write {key} = \"\" (without a table) for none").format(
+                                              key=path[-1])
+                         if path[-1] in OPTIONAL_TEXT_KEYS else
+                         _("is empty or only invisible characters; a text is required"))
+            else:
+                super().text(value, code, path)  # not a string, or too long: said there
         if len(self.problems) != before:
             return ""
         self.languages[path] = tuple(value)
@@ -296,11 +311,7 @@ class ProfileChecker(Checker):
         return value
 
     def nonempty(self, table: Mapping, key: str, path: tuple, limit: int | None = None) -> str:
-        present = key in table
-        value = self.text(table, key, path, required=True)
-        if present and isinstance(table.get(key), str) and not _visible(value):
-            self.add((*path, key), _("is empty or only invisible characters; a text is required"))
-            return ""
+        value = self.text(table, key, path, required=True)  # "" when missing, empty or invisible
         if limit is not None and len(value) > limit:
             self.add((*path, key), _("is {length} characters long, at most {limit} allowed").format(
                 length=len(value), limit=limit))
@@ -472,7 +483,7 @@ def _parse_override(c: ProfileChecker, rule_id: str, table: Mapping, path: tuple
     def text(key: str, empty_ok: bool) -> str | None:
         if key not in table:
             return None
-        value = c.text(table, key, path, required=True) if empty_ok else c.nonempty(table, key, path)
+        value = c.text(table, key, path, required=False) if empty_ok else c.nonempty(table, key, path)
         # A table of languages gives its picked text; a wrong value (reported) gives none.
         return value if isinstance(table[key], (str, Mapping)) and not c.problems_at(path, key) else None
 
@@ -482,7 +493,7 @@ def _parse_override(c: ProfileChecker, rule_id: str, table: Mapping, path: tuple
         reminders = tuple(r for r in parsed if r is not None)
     sessions = _sessions(c, table["sessions"], (*path, "sessions")) if "sessions" in table else None
     after = None
-    if "after" in table:
+    if table.get("after", "") != "":  # `after = ""` keeps the built-in after (a tested choice)
         after = c.ident(table, "after", path) or None
     return RuleOverride(
         rule_id=rule_id, path=path, given=given, enabled=enabled, start=start, end=end,

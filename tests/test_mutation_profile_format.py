@@ -351,8 +351,8 @@ PER_LANGUAGE = [
                               'number, '
                               "expected a text"]),
     ('note = { en = "  " }\n', ['p.toml:10:10: procedures.mesotherapy.rules.no-shampoo.note.en: is empty '
-                                'or only '
-                                "invisible characters; a text is required"]),
+                                'or only invisible characters; give the text, or write note = "" (without '
+                                'a table) for none']),
     ('why = ""\n', ["p.toml:10:1: procedures.mesotherapy.rules.no-shampoo.why: is empty or only invisible "
                     "characters; a text is required"]),
     ('why = 3\n', ['p.toml:10:1: procedures.mesotherapy.rules.no-shampoo.why: found a number, expected a '

@@ -45,6 +45,13 @@ REFUSED: list[tuple[str, str, str]] = [
     ("clinic.name", '"\\u200b\\u200b"', "is empty or only invisible characters; a text is required"),
     ("clinic.name", '"' + "a" * 101 + '"', "is 101 characters long, at most 100 allowed"),
     ("clinic.phone", '""', "is empty or only invisible characters; a text is required"),
+    # In a table of languages too, as the plain string is (the message names the language's key).
+    ("clinic.name", '{ en = "" }', "is empty or only invisible characters; a text is required"),
+    ("clinic.name", '{ en = "Test Clinic", ko = "\\u200b" }',
+     "is empty or only invisible characters; a text is required"),
+    ("clinic.hours", '{ en = "9-5", ja = "" }',
+     'is empty or only invisible characters; give the text, or write hours = "" (without a table) for none'),
+    ("clinic.timezone", '""', "is empty or only invisible characters; a text is required"),
     ("clinic.email", '"care.example.com"', f"found 'care.example.com', {EMAIL_SAY}"),
     ("clinic.email", '"care@"', f"found 'care@', {EMAIL_SAY}"),
     ("clinic.email", '"@clinic.example"', f"found '@clinic.example', {EMAIL_SAY}"),
@@ -96,6 +103,14 @@ def _with(field: str, value: str) -> tuple[str, str]:
     return "\n".join([*lines[:at], f"{key} = {value}", *lines[at:]]) + "\n", field
 
 
+def _blank_key(value: str) -> str:
+    """".en" when `value` is a table of languages whose en text is blank (the problem is there)."""
+    table = tomllib.loads(f"v = {value}")["v"]
+    if not isinstance(table, dict):
+        return ""
+    return "." + next(k for k, t in table.items() if not t.replace("\u200b", "").strip())
+
+
 def _lines(text: str) -> list[str]:
     return [format_problem(p, "p.toml") for p in check(text.encode())]
 
@@ -104,9 +119,11 @@ def _lines(text: str) -> list[str]:
                          ids=[f"{i}-{f}" for i, (f, _v, _s) in enumerate(REFUSED)])
 def test_each_refused_value_gets_its_own_message_at_its_line(field: str, value: str, said: str) -> None:
     text, path = _with(field, value)
-    line = next(n for n, t in enumerate(text.splitlines(), 1) if " = " in t and t.startswith(
-        path.rsplit(".", 1)[-1] + " ="))
-    assert _lines(text) == [f"p.toml:{line}:1: {path}: {said}"]
+    sub = _blank_key(value)
+    line, at = next((n, t) for n, t in enumerate(text.splitlines(), 1)
+                    if " = " in t and t.startswith(path.rsplit(".", 1)[-1] + " ="))
+    column = at.find(f"{sub[1:]} =") + 1 if sub else 1
+    assert _lines(text) == [f"p.toml:{line}:{column}: {path}{sub}: {said}"]
     with pytest.raises(ProfileError):
         parse_profile(text.encode())
 
@@ -171,6 +188,6 @@ def test_a_refused_value_is_refused_inside_any_valid_profile(example, refused, t
     path = _place(doc, field, tomllib.loads(f"v = {value}")["v"])
     raw = tomli_w.dumps(doc).encode()
     found = [f"{'.'.join(map(str, p.path))}: {p.message}" for p in check(raw)]
-    assert f"{path}: {said}" in found, found
+    assert f"{path}{_blank_key(value)}: {said}" in found, found
     with pytest.raises(ProfileError):
         parse_profile(raw)
