@@ -27,6 +27,10 @@ class TreatmentView(NamedTuple):
     # Rule ids of restrictions active in any treatment now: a later session renewed them, so
     # the same restriction of an earlier session is not "allowed again" (never both at once).
     renewed: frozenset[str] = frozenset()
+    # settled(self), worked out once when the view is built: the per-second tick, the dashboard
+    # and the crossings all ask, and with a long record that was most of an idle app's CPU. False
+    # (the default of a view built by hand) only means "look again", never a wrong answer.
+    is_settled: bool = False
 
     @property
     def course(self) -> CoursePosition | None:
@@ -136,7 +140,7 @@ def views_for(plans: Iterable[Plan], now: datetime,
     `carried`: what views left out of this call (settled ones) renew."""
     views = [TreatmentView(plan, tuple(status(plan, now, ticked)), now, ticked) for plan in plans]
     renewed = renewed_by(views, now) | carried
-    return [v._replace(renewed=renewed) for v in views]
+    return [v._replace(renewed=renewed, is_settled=settled(v)) for v in views]
 
 
 def shampoo_answer(views: Iterable[TreatmentView]) -> str | None:

@@ -93,3 +93,34 @@ def test_a_session_recorded_this_very_second_renews_its_resume_rules_at_once() -
     older = next(v for v in both if v.treatment.id == "m1")
     assert "minoxidil-resume" not in [s.rule.id for s in older.allowed_again]
     assert "no-shampoo" not in [s.rule.id for s in older.allowed_again]
+
+
+def test_the_tick_asks_only_the_live_views_whether_they_settled(monkeypatch) -> None:
+    """Idle CPU with a long record (issue 9): each view knows from when it was built whether it
+    settled, so a tick looks only at the live ones, and a settled view is handed on unchanged."""
+    from aftercare import agenda, overview
+
+    procedures = ["mesotherapy", "prp", "exosome-injection", "microneedling-exosome"]
+    old = [Treatment(f"t{i}", procedures[i % 4], AT - timedelta(days=60 + 18 * i), "Asia/Seoul")
+           for i in range(40)]
+    new = Treatment("new", "mesotherapy", AT, "Asia/Seoul")
+    first = views(AT + timedelta(hours=1), new, *old)
+    assert [v.is_settled for v in first] == [overview.settled(v) for v in first]
+    live = [v.treatment.id for v in first if not v.is_settled]
+    assert "new" in live and len(live) < 10  # most of a long record has settled
+
+    calls = []
+    real = overview.settled
+    monkeypatch.setattr(overview, "settled", lambda v: calls.append(v) or real(v))
+    ticked = first
+    for second in range(1, 11):
+        now = AT + timedelta(hours=1, seconds=second)
+        ticked = agenda.views_at(ticked, now)
+        agenda.dashboard_sections(ticked)
+        agenda.crossings(ticked, now - timedelta(seconds=1), now)
+    assert len(calls) == 10 * len(live)  # each live view once a tick, no settled one
+    assert all(a is b for a, b in zip(ticked, first, strict=True) if a.is_settled)
+    # the same answers as views built afresh at that instant
+    fresh = views(now, new, *old)
+    assert [v.statuses for v in ticked] == [v.statuses for v in fresh]
+    assert [v.is_settled for v in ticked] == [v.is_settled for v in fresh]
