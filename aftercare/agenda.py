@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from aftercare.i18n import _
 from aftercare.localeforms import day_time, month_day, weekday_time
 from aftercare.model import ItemStatus, Kind, PlanItem, Rule, State, Treatment
-from aftercare.overview import TreatmentView, renewed_by, views_for
+from aftercare.overview import TreatmentView, renewed_by, settled, views_for
 from aftercare.render import zone_label
 from aftercare.textsafe import clean
 
@@ -38,12 +38,12 @@ def views_at(views: Iterable[TreatmentView], now: datetime) -> list[TreatmentVie
     """The same plans' status at `now`: the per-second tick reuses the plans built on load,
     because building a plan resolves every offset in its zone and status alone is cheap; a settled
     view (nothing left to change) is kept as it is: most of a long record."""
-    marked = [(v, v.is_settled) for v in views]
+    marked = [(v, v.is_settled or settled(v)) for v in views]
     ticked = marked[0][0].ticked if marked else frozenset()
     # A settled view can still renew a rule (an instruction without an end, not yet ticked off):
     # carry that over, since what it renews no longer changes either.
     carried = renewed_by([v for v, done in marked if done], now)
-    live = iter(views_for([v.plan for v, done in marked if not done], now, ticked, carried))
+    live = iter(views_for([v.plan for v, done in marked if not done], now, ticked, carried, True))
     return [v if done else next(live) for v, done in marked]
 
 
@@ -98,7 +98,7 @@ def dashboard_sections(views: Sequence[TreatmentView]) -> list[Section]:
                 tuple(sorted(upcoming, key=lambda s: s.item.starts_at)[:NEXT_SHOWN])),
     ]
     for view in older:
-        if view.is_settled:
+        if view.is_settled or settled(view):
             continue
         # An instruction without an end stays until ticked off, also under a newer treatment.
         active = [s for s in view.active + view.open if s.rule.kind in (Kind.RESTRICTION, Kind.WINDOW)]
@@ -168,7 +168,7 @@ def crossings(
     for view in views:
         # Settled as of an instant not after `since` (views_at kept it): all its boundaries were
         # crossed before. One settled only now may have ended while the laptop slept: look.
-        if view.now <= since and view.is_settled:
+        if view.now <= since and (view.is_settled or settled(view)):
             continue
         for item in view.plan.items:
             rule = item.rule

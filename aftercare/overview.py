@@ -27,9 +27,10 @@ class TreatmentView(NamedTuple):
     # Rule ids of restrictions active in any treatment now: a later session renewed them, so
     # the same restriction of an earlier session is not "allowed again" (never both at once).
     renewed: frozenset[str] = frozenset()
-    # settled(self), worked out once when the view is built: the per-second tick, the dashboard
-    # and the crossings all ask, and with a long record that was most of an idle app's CPU. False
-    # (the default of a view built by hand) only means "look again", never a wrong answer.
+    # settled(self), worked out once for the app's views (with_settled, and the tick's views_for):
+    # the tick, the dashboard and the crossings all ask, and with a long record asking was most of
+    # an idle app's CPU. False only means "not worked out, ask settled()", never "not settled";
+    # `status`, which builds its views once and asks nothing, never pays for it.
     is_settled: bool = False
 
     @property
@@ -135,12 +136,20 @@ def build_views(
 
 def views_for(plans: Iterable[Plan], now: datetime,
               ticked: frozenset[tuple[str, str]] = frozenset(),
-              carried: frozenset[str] = frozenset()) -> list[TreatmentView]:
+              carried: frozenset[str] = frozenset(), mark_settled: bool = False) -> list[TreatmentView]:
     """The plans' views at `now` (also the per-second tick: plans are built once per change).
-    `carried`: what views left out of this call (settled ones) renew."""
+    `carried`: what views left out of this call (settled ones) renew; `mark_settled`: work out
+    each view's `is_settled` (the tick's views, asked again every second)."""
     views = [TreatmentView(plan, tuple(status(plan, now, ticked)), now, ticked) for plan in plans]
     renewed = renewed_by(views, now) | carried
-    return [v._replace(renewed=renewed, is_settled=settled(v)) for v in views]
+    if mark_settled:
+        return [v._replace(renewed=renewed, is_settled=settled(v)) for v in views]
+    return [v._replace(renewed=renewed) for v in views]
+
+
+def with_settled(views: Iterable[TreatmentView]) -> list[TreatmentView]:
+    """The views with `is_settled` worked out: for views the per-second tick will move on."""
+    return [v if v.is_settled else v._replace(is_settled=settled(v)) for v in views]
 
 
 def shampoo_answer(views: Iterable[TreatmentView]) -> str | None:

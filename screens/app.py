@@ -28,7 +28,7 @@ from aftercare.context import Context
 from aftercare.errors import UserError
 from aftercare.first_read import FirstRead, read_at_start
 from aftercare.i18n import _
-from aftercare.overview import TreatmentView
+from aftercare.overview import TreatmentView, with_settled
 from aftercare.render import clock_time
 from aftercare.screens.styles import read_screens_css
 from aftercare.store import Record, RecordBusy, RecordUnreadable
@@ -159,6 +159,7 @@ class AftercareApp(App[None]):
         # The plans shown now, reused where the treatment did not change (read from a worker:
         # `self.views` is only ever replaced whole, on the loop).
         views, problems = self.ctx.views(record, now, {v.treatment.id: v.plan for v in self.views})
+        views = with_settled(views)  # asked every second by the tick: worked out once here
         clinics, profile = {}, None
         if record.profile or any(t.profile for t in record.treatments):
             from aftercare.errors import UserError
