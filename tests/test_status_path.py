@@ -11,7 +11,7 @@ import pytest
 
 from aftercare.langpref import record_language
 from aftercare.model import Treatment
-from aftercare.store import Record, Store
+from aftercare.store import Record, RecordUnreadable, Store
 
 AT = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
 
@@ -269,3 +269,15 @@ def test_status_in_korean_reads_the_korean_catalogs_only(run_cli, home: Path, mo
     assert result.code == 0 and "다음" in result.out, result
     locales = sorted(name for name in read if name.startswith(("ko", "ja")))
     assert locales == ["ko-content.toml", "ko.toml"], read
+
+
+def test_after_a_record_that_cannot_be_read_nothing_counts_as_loaded(home: Path) -> None:
+    # `status` on a broken record explains it in the patient's language, which asks last_loaded()
+    # for the language: it must answer None, not the record before, and not fail.
+    store = Store(home)
+    store.update(lambda r: r._replace(treatments=(Treatment("abc123", "prp", AT, "Asia/Seoul"),)))
+    assert store.load().treatments and store.last_loaded() is not None
+    Path(store.record_file).write_text("this is [not toml", encoding="utf-8")
+    with pytest.raises(RecordUnreadable):
+        store.load()
+    assert store.last_loaded() is None
