@@ -13,28 +13,15 @@ mutants it kills; the equivalent ones are listed with their reasons in the sessi
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 from aftercare.model import Kind, Protocol, ReminderSpec, Rule, Treatment
 from aftercare.plan import build_plan
-from aftercare.quiet import QuietHours
-from aftercare.reminders import Reminder, due, next_due, reminders_for, summary_text
+from aftercare.reminders import due, next_due, reminders_for, summary_text
 from aftercare.timing import Offset
 
-SEOUL = ZoneInfo("Asia/Seoul")
-NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)  # Sat 21 Nov 12:00 in Seoul
-H, M = timedelta(hours=1), timedelta(minutes=1)
-NIGHT = QuietHours(time(22, 0), time(8, 0))
-
-
-def reminder(key: str, at: datetime, *, moment: str = "start", moment_at: datetime | None = None,
-             ends: datetime | None = None, phrase: str = "", message: str = "A reminder.",
-             kind: str = "restriction", urgent: bool = False) -> Reminder:
-    return Reminder(at=at, treatment_id="t1", rule_id=key, key=f"t1/{key}/{moment}/0", message=message,
-                    urgent=urgent, moment=moment, moment_at=moment_at or at, item_ends_at=ends,
-                    phrase=phrase, procedure="Mesotherapy", kind=kind)
-
+# The first file's clock, quiet hours and reminder builder: the same Saturday noon in Seoul.
+from tests.test_mutation_reminders import NIGHT, NOW, SEOUL, H, M, reminder
 
 # --- which reminders a plan has ------------------------------------------------------------------
 

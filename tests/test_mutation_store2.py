@@ -34,9 +34,8 @@ from aftercare.store import (
     Tick,
     data_home,
 )
+from tests.test_mutation_store import AT, NOW  # the first file's instants
 
-AT = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
-NOW = datetime(2026, 11, 22, 3, 4, 5, 678901, tzinfo=UTC)
 ADVICE = ("check that the aftercare data folder {home} is a folder that belongs to you (not created "
           "with sudo).")
 
