@@ -52,6 +52,7 @@ def test_ui_startup_runs_and_reports_its_ratios() -> None:
     assert proc.returncode in (0, 1), proc.stderr
     assert "first answer on screen" in proc.stdout and proc.stdout.count("ratio") == 3, proc.stdout
     for count in (20, 200):
-        assert f"idle, 2 s with the dashboard open ({count} treatments in the record)" in proc.stdout, proc.stdout
+        idle_line = f"idle, 2 s with the dashboard open ({count} treatments in the record)"
+        assert idle_line in proc.stdout, proc.stdout
     assert proc.stdout.count("CPU") == 2, proc.stdout
 
