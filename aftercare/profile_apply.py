@@ -239,7 +239,7 @@ def _apply_course(c: ProfileChecker, base: Protocol, settings: ProcedureSettings
                     "an interval such as \"2 w\"").format(procedure=base.id))
             return
         if SESSION_RULE in rules:  # a clinic's own rule of another kind has the id the course adds
-            c.add((*where[SESSION_RULE], "id"), _("rule id {rule} is used twice").format(
+            c.add((*where[SESSION_RULE], "id"), _("rule id {rule} is the one the course adds: give this rule another id").format(
                 rule=shown(SESSION_RULE)))
             return
         rules[SESSION_RULE] = with_texts(Rule(
@@ -309,7 +309,7 @@ def _apply_maintenance(c: ProfileChecker, base: Protocol, settings: ProcedureSet
     why = "After the course, your clinic sees you for maintenance every {span}. Your clinic sets the dates."
     if current is None:
         if "maintenance" in rules:  # a clinic's own rule of another kind has the id this adds
-            c.add((*where["maintenance"], "id"), _("rule id {rule} is used twice").format(
+            c.add((*where["maintenance"], "id"), _("rule id {rule} is the one the course adds: give this rule another id").format(
                 rule=shown("maintenance")))
             return
         rule = Rule(id="maintenance", kind=Kind.MAINTENANCE, title="Maintenance session", why=why,
