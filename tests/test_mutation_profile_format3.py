@@ -39,7 +39,8 @@ def test_a_value_where_a_table_belongs_is_said_at_its_field(text: str, said: lis
 
 def test_a_wrong_start_of_a_changed_rule_is_said_at_the_start() -> None:
     assert _lines(RULE + 'start = "tomorrow"\n') == [
-        f"p.toml:10:1: procedures.mesotherapy.rules.no-shampoo.start: 'tomorrow' is not a timing; use {TIMING}"]
+        "p.toml:10:1: procedures.mesotherapy.rules.no-shampoo.start: 'tomorrow' is not a timing; use "
+        + TIMING]
 
 
 def test_a_wrong_enabled_is_said_once_not_taken_as_the_rule_turned_off() -> None:
@@ -59,9 +60,11 @@ def test_a_rule_that_is_not_a_table_does_not_hide_the_next_rules_problems() -> N
 
 
 def test_an_own_milestone_without_an_end_is_told_its_end_is_missing() -> None:
-    text = BASE + '[[procedures.mesotherapy.own_rules]]\nid = "m"\nkind = "milestone"\ntitle = "T"\nwhy = "W"\n'
+    text = BASE + ('[[procedures.mesotherapy.own_rules]]\nid = "m"\nkind = "milestone"\n'
+                   'title = "T"\nwhy = "W"\n')
     assert _lines(text) == [
-        'p.toml:9:1: procedures.mesotherapy.own_rules[0].end: is missing (a timing such as "48 h" or "day 3")']
+        'p.toml:9:1: procedures.mesotherapy.own_rules[0].end: is missing (a timing such as "48 h" or '
+        '"day 3")']
 
 
 # --- the own-rule limit is exact ------------------------------------------------------------------
@@ -118,3 +121,72 @@ def test_a_longer_message_is_cut_to_500_characters_ending_in_an_ellipsis() -> No
     [problem] = check(text.encode())
     assert problem.message == message[:499] + "…"
     assert len(problem.message) == 500
+
+
+# --- decision (session 18): an optional text of only spaces is refused, as in a table ------------
+# `note = { en = "  " }` was refused while `note = "  "` was accepted and showed a blank line; only
+# `note = ""` means "none" (docs/profiles.md, "Texts in several languages").
+
+OWN = BASE + '[[procedures.mesotherapy.own_rules]]\nid = "own"\nkind = "task"\ntitle = "T"\nwhy = "W"\n'
+
+
+def _blank(key: str) -> str:
+    return f'is only spaces or invisible characters; give the text, or write {key} = "" for none'
+
+
+BLANK_OPTIONAL = [
+    (BASE.replace("[procedures", 'address = "  "\n\n[procedures'),
+     f"p.toml:8:1: clinic.address: {_blank('address')}"),
+    (BASE.replace("[procedures", 'hours = "\\t"\n\n[procedures'),
+     f"p.toml:8:1: clinic.hours: {_blank('hours')}"),
+    (BASE.replace("[procedures", 'emergency = "\\u200b"\n\n[procedures'),
+     f"p.toml:8:1: clinic.emergency: {_blank('emergency')}"),
+    (RULE + 'note = "  "\n', f"p.toml:10:1: procedures.mesotherapy.rules.no-shampoo.note: {_blank('note')}"),
+    (RULE + 'allowed = " "\n',
+     f"p.toml:10:1: procedures.mesotherapy.rules.no-shampoo.allowed: {_blank('allowed')}"),
+    (OWN + 'note = "   "\n', f"p.toml:14:1: procedures.mesotherapy.own_rules[0].note: {_blank('note')}"),
+]
+
+
+@pytest.mark.parametrize(("text", "said"), BLANK_OPTIONAL,
+                         ids=["address", "hours", "emergency", "note", "allowed", "own-note"])
+def test_an_optional_text_of_only_spaces_is_refused_as_in_a_table(text: str, said: str) -> None:
+    assert _lines(text) == [said]
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("ko", '공백이나 보이지 않는 문자뿐입니다. 텍스트를 적거나, 없애려면 note = ""로 적어 주세요'),
+    ("ja", '空白か見えない文字だけです。テキストを書くか、なしにするには note = "" と書いてください'),
+])
+def test_an_optional_text_of_only_spaces_is_said_in_the_readers_language(lang: str, said: str) -> None:
+    from aftercare.i18n import speaking
+
+    with speaking(lang):
+        [problem] = check((RULE + 'note = "  "\n').encode())
+    assert (problem.line, problem.column, problem.message) == (10, 1, said)
+
+
+# --- decision (session 18): `after = ""` on a changed rule is refused ------------------------------
+# It kept the built-in order, silently; a clinic writing it means "follows nothing" (as `note = ""`
+# removes the built-in note). A built-in `after` stays unless the clinic names another rule.
+
+AFTER_SAY = ("is empty; write the id of the rule this one follows, or leave out after to keep the "
+             "built-in order")
+
+
+def test_an_empty_after_on_a_changed_rule_is_refused_with_what_to_write() -> None:
+    text = BASE + '[procedures.mesotherapy.rules.gentle-shampoo]\nafter = ""\n'
+    assert _lines(text) == [f"p.toml:10:1: procedures.mesotherapy.rules.gentle-shampoo.after: {AFTER_SAY}"]
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("ko", "비어 있습니다. 이 규칙이 뒤따를 규칙의 id를 적거나, 기본 순서를 그대로 두려면 after를 빼 주세요"),
+    ("ja", "空です。このルールが続くルールの id を書くか、"
+           "組み込みの順序のままにするには after を書かないでください"),
+])
+def test_an_empty_after_is_said_in_the_readers_language(lang: str, said: str) -> None:
+    from aftercare.i18n import speaking
+
+    with speaking(lang):
+        [problem] = check((BASE + '[procedures.mesotherapy.rules.gentle-shampoo]\nafter = ""\n').encode())
+    assert (problem.line, problem.column, problem.message) == (10, 1, said)
