@@ -154,6 +154,15 @@ def test_an_optional_text_of_only_spaces_is_refused_as_in_a_table(text: str, sai
     assert _lines(text) == [said]
 
 
+def test_an_email_or_language_of_only_spaces_keeps_its_own_message() -> None:
+    # Not texts a patient reads: what is wrong with them is their shape, said as before.
+    text = BASE.replace("[procedures", 'email = "  "\nlanguage = " "\n\n[procedures')
+    assert _lines(text) == [
+        "p.toml:8:1: clinic.email: found '  ', expected an address such as care@clinic.example",
+        "p.toml:9:1: clinic.language: found ' ', expected a language tag such as \"ja\", \"ko\", \"en\" or "
+        '"pt-BR"']
+
+
 @pytest.mark.parametrize(("lang", "said"), [
     ("ko", '공백이나 보이지 않는 문자뿐입니다. 텍스트를 적거나, 없애려면 note = ""로 적어 주세요'),
     ("ja", '空白か見えない文字だけです。テキストを書くか、なしにするには note = "" と書いてください'),
