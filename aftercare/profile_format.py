@@ -498,7 +498,7 @@ def _parse_override(c: ProfileChecker, rule_id: str, table: Mapping, path: tuple
         reminders = tuple(r for r in parsed if r is not None)
     sessions = _sessions(c, table["sessions"], (*path, "sessions")) if "sessions" in table else None
     after = None
-    if table.get("after") == "":  # it would read as "follows nothing", but it kept the built-in order
+    if table.get("after") == "":  # reads as "follows nothing", but would keep the built-in after
         c.add((*path, "after"), _("is empty; write the id of the rule this one follows, or leave out "
                                   "after to keep the built-in order"))
     elif "after" in table:
