@@ -50,10 +50,10 @@ def zone_label(zone: ZoneInfo | str) -> str:
 
 def clock_time(instant: datetime, zone: ZoneInfo | None = None, with_day: bool = True) -> str:
     """'Sat 22 Nov 10:00' ('11월 22일 (토) 10:00') in `zone`, or in the machine's zone when None."""
-    from aftercare.localeforms import day_time
+    from aftercare.localeforms import day_time, hh_mm
 
     local = instant.astimezone(zone) if zone else instant.astimezone()
-    return day_time(local) if with_day else local.strftime("%H:%M")
+    return day_time(local) if with_day else hh_mm(local)
 
 
 def both_times(instant: datetime, clinic_zone: ZoneInfo) -> str:
@@ -61,13 +61,13 @@ def both_times(instant: datetime, clinic_zone: ZoneInfo) -> str:
     # Each conversion once: `status` writes this for every treatment in the record.
     local = instant.astimezone()
     clinic = instant.astimezone(clinic_zone)
-    from aftercare.localeforms import day_time  # the day in the patient's language
+    from aftercare.localeforms import day_time, hh_mm  # the day in the patient's language
 
     shown = day_time(local)
     if local.utcoffset() != clinic.utcoffset():
         same_day = local.date() == clinic.date()
         shown += " " + _("({time} {zone} time)").format(
-            time=clinic.strftime("%H:%M") if same_day else day_time(clinic), zone=zone_label(clinic_zone)
+            time=hh_mm(clinic) if same_day else day_time(clinic), zone=zone_label(clinic_zone)
         )
     return shown
 
