@@ -154,7 +154,8 @@ def status(plan: Plan, now: datetime, ticked: Collection[tuple[str, str]] = ()) 
     tests/test_status_fast.py holds the two to the same answers."""
     out = []
     add, new = out.append, tuple.__new__  # new(ItemStatus, fields): ItemStatus(*fields), no frame
-    upcoming, active, done, opened, due_kinds = State.UPCOMING, State.ACTIVE, State.DONE, State.OPEN, DUE_KINDS
+    upcoming, active, done, opened = State.UPCOMING, State.ACTIVE, State.DONE, State.OPEN
+    due_kinds = DUE_KINDS
     for item in plan.items:
         if now < (starts := item.starts_at):
             add(new(ItemStatus, (item, upcoming, _seconds(starts - now), None)))
