@@ -168,6 +168,7 @@ def status_text(
     differ: dict[int, list[str]] = {}
     still: dict[int, list[str]] = {}
     normal_lines: dict[int, str] = {}
+    labels: dict[tuple[int, tuple[int, int] | None] | None, str] = {}
     # The headings, translated once rather than once per treatment (a long record has a thousand).
     right_now, normal_heading, allowed_heading = "  " + _("Right now"), "  " + _("What is normal"), \
         "  " + _("Allowed again")
@@ -183,7 +184,10 @@ def status_text(
         t = view.treatment
         zone = ZoneInfo(t.zone)
         out.append("")
-        label = course_label(view.course)
+        # "session 2 of 4–6" says the session and the course length alone: once per pair.
+        place = (view.course.session, view.course.of) if view.course else None
+        if (label := labels.get(place)) is None:
+            label = labels[place] = course_label(view.course)
         out.append(f"{clean(view.protocol.name)} — {both_times(t.at, zone)} — id {clean(t.id)}"
                    + (f" — {label}" if label else ""))
         if t.id in contacts:
