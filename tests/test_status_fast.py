@@ -99,3 +99,24 @@ def test_hours_and_minutes_are_strftime_s() -> None:
             assert hh_mm(local) == local.strftime("%H:%M")
             assert day_time(local, "en").endswith(" " + local.strftime("%H:%M"))
             assert both_times(moment, zone).startswith(day_time(moment.astimezone(), "en"))
+
+
+def test_status_leaving_at_once_still_says_everything_and_its_exit_code(home) -> None:
+    """`aftercare status` skips the interpreter's teardown (cli.main): a long output piped to a
+    reader arrives whole, errors keep their sentence and exit code."""
+    import os
+    import subprocess
+    import sys
+
+    from aftercare.store import Store
+
+    Store(home).update(lambda r: r._replace(treatments=tuple(record(60))))
+    # Buffered, as a user's pipe is (this sandbox sets PYTHONUNBUFFERED): what is not flushed is lost.
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}, "AFTERCARE_LANG": "en"}
+    run = [sys.executable, "-m", "aftercare", "status"]
+    proc = subprocess.run(run, capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count(" — id t") == 60
+    assert proc.stdout.endswith("the clinic's zone is in brackets when it differs.\n")  # to its last byte
+    bad = subprocess.run([*run, "--now", "someday"], capture_output=True, text=True, env=env, check=False)
+    assert bad.returncode == 2 and bad.stderr.startswith("aftercare: ") and bad.stdout == ""
