@@ -283,8 +283,8 @@ def after_warnings(profile: Profile) -> list[Problem]:
     for pid, settings in profile.procedures.items():
         protocol = profile.protocols[pid]
         paths = {o.rule_id: (o.path, o.given) for o in settings.overrides}
-        paths |= {rule.id: (rpath, frozenset({"after", "start", "end"}))
-                  for rpath, rule in settings.own_rules}
+        # An own rule is all the clinic's: a warning points at its `after`, else at its end.
+        paths |= {rule.id: (rpath, frozenset({"after", "end"})) for rpath, rule in settings.own_rules}
         # The rules a clinic's `after` or end can push past their end, and those whose own timing
         # it set (a due date stays due whatever its end: not those).
         pushed = {r.id for r in protocol.rules
@@ -309,31 +309,39 @@ def after_warnings(profile: Profile) -> list[Problem]:
         for (rid, own), (first, count) in empty.items():
             rule = by_id[rid]
             when = "" if count == len(probes) else f"{month_day(first)} {first:%H:%M}"
+            start, end = describe(rule.start), describe(rule.end)
+            key: str | None
             if own:  # the clinic's own timing: point at the end it gave, else at its start
                 path, given = paths[rid]
-                key: str | None = "end" if "end" in given else "start"
-                text = _("the rule starts at {start}, at or past its own end ({end}), so it is never "
-                         "active; move its start or its end") if not when else _(
-                    "the rule starts at {start}: for a procedure on {when} that is at or past its "
-                    "own end ({end}), so it is never active then; move its start or its end")
+                key = "end" if "end" in given else "start"
+                if when:
+                    text = _("the rule starts at {start}: for a procedure on {when} that is at or past "
+                             "its own end ({end}), so it is never active then; move its start or its "
+                             "end").format(start=start, when=when, end=end)
+                else:
+                    text = _("the rule starts at {start}, at or past its own end ({end}), so it is "
+                             "never active; move its start or its end").format(start=start, end=end)
             else:
                 if rid in paths:  # the clinic set this rule: point at what it gave
                     path, given = paths[rid]
                     key = next((k for k in ("after", "end", "start") if k in given), None)
                 else:  # the clinic lengthened the rule a built-in one follows: point at that
-                    path, given = paths[rule.after or ""]
+                    path, given = paths[rule.after]
                     key = "end" if "end" in given else None
-                text = _("the rule follows {after!r}, which ends at {ends}: at or past this rule's "
-                         "own end ({end}), so it is never active; move its end or drop "
-                         "`after`") if not when else _(
-                    "the rule follows {after!r}, which ends at {ends}: for a procedure on {when} "
-                    "that is at or past this rule's own end ({end}), so it is never active then; "
-                    "move its end or drop `after`")
-            before = by_id.get(rule.after or "")
-            ends = describe(before.end) if before is not None and before.end is not None else "?"
-            out.append(Problem((*path, key) if key else path,
-                               text.format(after=rule.after, ends=ends, when=when,
-                                           start=describe(rule.start), end=describe(rule.end))))
+                # Only a rule of the plan pushes (so it exists); one without an end is a window,
+                # over at its start.
+                before = by_id[rule.after]
+                ends = describe(before.end or before.start)
+                if when:
+                    text = _("the rule follows {after!r}, which ends at {ends}: for a procedure on "
+                             "{when} that is at or past this rule's own end ({end}), so it is never "
+                             "active then; move its end or drop `after`").format(
+                                 after=rule.after, ends=ends, when=when, end=end)
+                else:
+                    text = _("the rule follows {after!r}, which ends at {ends}: at or past this rule's "
+                             "own end ({end}), so it is never active; move its end or drop "
+                             "`after`").format(after=rule.after, ends=ends, end=end)
+            out.append(Problem((*path, key) if key else path, text))
     locate(out, profile.raw.decode("utf-8-sig", "replace"))
     return out
 

@@ -94,6 +94,14 @@ def test_a_due_date_with_its_start_as_its_end_is_fine() -> None:
     assert _said(raw) == []
 
 
+def test_following_a_window_without_an_end_names_when_that_window_opens() -> None:
+    # gentle-shampoo may resume from day 3 and has no end: a rule after it starts at day 3.
+    # Before, the warning read "which ends at ?".
+    raw = BASE + _own("own", 'end = "day 3"\n', after="gentle-shampoo")
+    assert _said(raw) == ["p.toml:13:1: procedures.mesotherapy.own_rules[0].after: " + AFTER.format(
+        after="gentle-shampoo", ends="day 3", end="day 3")]
+
+
 # --- the probe dates --------------------------------------------------------------------------
 
 
