@@ -102,6 +102,12 @@ def test_following_a_window_without_an_end_names_when_that_window_opens() -> Non
         after="gentle-shampoo", ends="day 3", end="day 3")]
 
 
+def test_a_procedure_with_nothing_to_try_does_not_end_the_check() -> None:
+    raw = BASE + '[procedures.prp]\n[procedures.mesotherapy.rules.no-shampoo]\nstart = "48 h"\n'
+    assert _said(raw) == ["p.toml:10:1: procedures.mesotherapy.rules.no-shampoo.start: "
+                          + OWN.format(start="48 hours", end="48 hours")]
+
+
 # --- the probe dates --------------------------------------------------------------------------
 
 
@@ -141,13 +147,18 @@ def test_calendar_timings_are_resolved_in_the_clinic_s_zone_not_the_machine_s(tz
     # The clinic is in Seoul; at 09:00 there it is the day before in Los Angeles. "until day 2"
     # is the next midnight in Seoul: from 12 h it is empty for a 13:00 procedure, not a 09:00 one.
     tz(machine)
+    # And from day 2 until 30 h is a span of its own (09:00 the next day, in Seoul), emptied by
+    # a rule of 40 h before it, never by its own timing.
     raw = (SEOUL + _own("late", 'start = "12 h"\nend = "day 2"\n') + _own("a", 'end = "12 h"\n')
-           + _own("b", 'end = "day 2"\n', after="a"))
+           + _own("b", 'end = "day 2"\n', after="a") + _own("c", 'end = "40 h"\n')
+           + _own("d", 'start = "day 2"\nend = "30 h"\n', after="c"))
     assert _said(raw) == [
         "p.toml:14:1: procedures.mesotherapy.own_rules[0].end: " + OWN_ON.format(
             start="12 hours", when="14 Jan 13:00", end="day 2"),
         "p.toml:26:1: procedures.mesotherapy.own_rules[2].after: " + AFTER_ON.format(
-            after="a", ends="12 hours", when="14 Jan 13:00", end="day 2")]
+            after="a", ends="12 hours", when="14 Jan 13:00", end="day 2"),
+        "p.toml:39:1: procedures.mesotherapy.own_rules[4].after: " + AFTER.format(
+            after="c", ends="40 hours", end="30 hours")]
 
 
 # --- two warnings on one line --------------------------------------------------------------------
@@ -211,3 +222,18 @@ def test_a_built_in_after_and_end_point_at_what_the_clinic_gave_of_that_rule() -
         f"p.toml:9:1: procedures.mesotherapy.rules.minoxidil-resume.start: {said}"]
     assert _said_with('[procedures.mesotherapy.rules.minoxidil-resume]\ntitle = "Minoxidil"\n') == [
         f"p.toml:8:31: procedures.mesotherapy.rules.minoxidil-resume: {said}"]
+
+
+def test_a_built_in_rule_empty_by_its_own_timing_is_the_content_s_not_the_clinic_s() -> None:
+    # A content rule from 48 h to 48 h, after no-shampoo: the clinic that only retitles it, or
+    # lengthens what it follows, did not make it empty.
+    from aftercare.protocols import load_catalog
+    from aftercare.timing import Offset
+
+    base = load_catalog()["mesotherapy"]
+    rules = tuple(r._replace(start=Offset(48, "h"), after="no-shampoo") if r.id == "minoxidil-resume" else r
+                  for r in base.rules)
+    catalog = {"mesotherapy": base._replace(rules=rules)}
+    for body in ('[procedures.mesotherapy.rules.minoxidil-resume]\ntitle = "Minoxidil"\n',
+                 '[procedures.mesotherapy.rules.no-shampoo]\nend = "72 h"\n'):
+        assert after_warnings(parse_profile((BASE + body).encode(), catalog=catalog)) == [], body
