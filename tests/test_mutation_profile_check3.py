@@ -237,3 +237,84 @@ def test_a_built_in_rule_empty_by_its_own_timing_is_the_content_s_not_the_clinic
     for body in ('[procedures.mesotherapy.rules.minoxidil-resume]\ntitle = "Minoxidil"\n',
                  '[procedures.mesotherapy.rules.no-shampoo]\nend = "72 h"\n'):
         assert after_warnings(parse_profile((BASE + body).encode(), catalog=catalog)) == [], body
+
+
+# --- the scan before tomllib (_too_deep, _string_end, _load_toml): what the mutation run left ----
+# Each case is a file a clinic could hand in, and the one message it reads (or none).
+
+
+def _checked(raw: str) -> list[str]:
+    from tests.test_mutation_profile_check2 import _lines
+
+    return _lines(raw)
+
+
+PROC = BASE + "[procedures.mesotherapy]\n"
+NESTED = "arrays or tables are nested more than 100 levels deep; a profile needs only a few"
+DOTTED = "a key has more than 8 dotted parts; a profile needs at most 5 (procedures.ID.rules.ID.end)"
+AFTER_STATEMENT = "not valid TOML: Expected newline or end of document after a statement"
+
+
+def test_an_escape_just_before_a_multi_line_string_closes_still_closes_it() -> None:
+    # `\t` then `"""`: the string ends there, and the arrays on the next line are counted
+    assert _checked(PROC + 'x = """a\\t"""\ny = ' + "[" * 101 + "]" * 101 + "\n") == [f"p.toml:10:105: {NESTED}"]
+
+
+def test_an_escape_just_before_a_one_line_string_closes_still_closes_it() -> None:
+    # `\t` then `"`: the arrays after the string, on the same line, are counted
+    assert _checked(PROC + 'x = ["a\\t", ' + "[" * 100 + "]" * 100 + "]\n") == [f"p.toml:9:112: {NESTED}"]
+
+
+def test_a_bracket_right_after_a_one_line_string_still_closes() -> None:
+    # 120 arrays of one string each, side by side: never more than 2 deep
+    items = ", ".join(['["a"]'] * 60 + ["['a']"] * 60)
+    assert _checked(PROC + f"x = [{items}]\n") == [
+        "p.toml:9:1: procedures.mesotherapy.x: unknown key 'x'; allowed here: contact_if, course, own_rules, rules"]
+
+
+def test_a_key_of_8_parts_on_the_first_line_is_not_too_many() -> None:
+    assert _checked("a.b.c.d.e.f.g.h = 1\n" + PROC) == [
+        "p.toml:1:1: a: unknown key 'a'; allowed here: clinic, contact_if, procedures, reminders, schema"]
+
+
+def test_100_brackets_at_the_very_start_are_not_too_deep() -> None:
+    # 100 is the most allowed: tomllib says what is wrong with them
+    assert _checked("[" * 100 + "]" * 100 + "\n") == [
+        "p.toml:1:3: not valid TOML: Invalid initial character for a key part"]
+
+
+def test_a_comment_on_the_first_line_is_skipped_dots_and_all() -> None:
+    assert _checked("# Clinic profile for www.seoul.clinic.example.co.kr v2.1.0.3\n" + PROC) == []
+
+
+def test_a_capital_x_is_a_letter_like_any_other() -> None:
+    # (the scan's character classes, as strings: a mutation that puts letters in them)
+    assert _checked(PROC + "a.b.c.d.X.e.f.g.h = 1\n") == [f"p.toml:9:16: {DOTTED}"]
+
+
+def test_arrays_as_values_of_dotted_keys_close_as_deep_as_they_opened() -> None:
+    # every `[` after a 5-part key counts 5 levels, and its `]` gives all 5 back: 13 lines of it
+    # are not 65 levels deep
+    rules = ["no-shampoo", "no-sweating", "no-swimming", "no-scalp-massage", "no-chemical-treatments",
+             "minoxidil-resume", "gentle-shampoo", "baseline-photo", "redness", "shedding",
+             "no-early-judgement", "results", "progress-photo"]
+    lines = "".join(f'procedures.mesotherapy.rules.{r}.reminders = [{{ at = "start", text = "Reminder." }}]\n'
+                    for r in rules)
+    assert _checked("schema = 1\n" + lines + BASE.split("\n", 1)[1]) == []
+
+
+def test_dots_after_a_closing_bracket_or_an_equals_sign_are_not_a_key_s() -> None:
+    # typos tomllib reports: `[clinic].name`, a version number written without quotes
+    assert _checked('schema = 1\n[clinic].a.b.c.d.e.f.g\n') == [f"p.toml:2:9: {AFTER_STATEMENT}"]
+    assert _checked("schema = 1\nversion = 1.2.3.4.5.6.7.8\n") == [f"p.toml:2:14: {AFTER_STATEMENT}"]
+
+
+def test_a_recursion_error_from_tomllib_is_one_problem(monkeypatch) -> None:
+    # the scan should stop any shape tomllib recurses on; if one slipped past, one problem, no crash
+    import tomllib
+
+    def deep(_text: str):
+        raise RecursionError
+
+    monkeypatch.setattr(tomllib, "loads", deep)
+    assert _checked(PROC) == ["p.toml: arrays or tables are nested too deeply"]
