@@ -318,3 +318,36 @@ def test_a_recursion_error_from_tomllib_is_one_problem(monkeypatch) -> None:
 
     monkeypatch.setattr(tomllib, "loads", deep)
     assert _checked(PROC) == ["p.toml: arrays or tables are nested too deeply"]
+
+
+def test_the_most_a_profile_may_ask_of_the_probes_is_checked_in_a_second(tmp_path: Path) -> None:
+    # Every procedure with 200 own rules in chains of 21, each timed in calendar days and months
+    # (no probe date is like another): 36 plans of 200 rules a procedure, 225 warnings.
+    import os
+    import subprocess
+    import sys
+
+    from aftercare.profile_format import MAX_AFTER_CHAIN, MAX_BYTES, MAX_OWN_RULES
+    from aftercare.protocols import procedure_ids
+
+    parts = [SEOUL]
+    for pid in procedure_ids():
+        parts.append(f"[procedures.{pid}]\n")
+        for i in range(MAX_OWN_RULES):
+            after = f'after = "own-{i - 1}"\n' if i % (MAX_AFTER_CHAIN + 1) else ""
+            parts.append(f'[[procedures.{pid}.own_rules]]\nid = "own-{i}"\nkind = "restriction"\n'
+                         f'start = "day {i % 50 + 1}"\nend = "{i % 20 + 2} mo"\ntitle = "Own rule {i}"\n'
+                         f'why = "Because."\n{after}\n')
+    raw = "".join(parts).encode()
+    assert len(raw) <= MAX_BYTES
+    path = tmp_path / "p.toml"
+    path.write_bytes(raw)
+    code = ("import resource, subprocess, sys; "
+            "r = subprocess.run([sys.executable, '-m', 'aftercare', 'profile', 'check', sys.argv[1]], "
+            "capture_output=True, text=True); u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+            "print(u.ru_utime + u.ru_stime, r.returncode, r.stdout.count(': warning: '))")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60,
+                         env=os.environ | {"AFTERCARE_HOME": str(tmp_path)})
+    seconds, rc, warnings = out.stdout.split()
+    assert (rc, warnings) == ("0", "225"), out.stderr[-300:]
+    assert float(seconds) < 1.0, seconds  # CPU time, the interpreter's start included
