@@ -173,6 +173,12 @@ def _overridden(c: ProfileChecker, rule: Rule, o: RuleOverride) -> Rule:
     return with_texts(new, texts)
 
 
+def _given(o: RuleOverride) -> RuleTexts:
+    """The texts a change wrote (empty where it wrote none), to merge over a rule's."""
+    return RuleTexts(o.title or "", o.why or "", o.allowed or "", "",
+                     tuple(r.text for r in o.reminders) if o.reminders is not None else None)
+
+
 def _chosen(rule: Rule, start: Offset, end: Offset | None) -> Alternative | None:
     return next((a for a in rule.alternatives if (a.start, a.end) == (start, end)), None)
 
@@ -232,6 +238,10 @@ def _apply_course(c: ProfileChecker, base: Protocol, settings: ProcedureSettings
                   _("is missing: {procedure} has no built-in next-session rule, so the course needs "
                     "an interval such as \"2 w\"").format(procedure=base.id))
             return
+        if SESSION_RULE in rules:  # a clinic's own rule of another kind has the id the course adds
+            c.add((*where[SESSION_RULE], "id"), _("rule id {rule} is the one the course adds: give this rule another id").format(
+                rule=shown(SESSION_RULE)))
+            return
         rules[SESSION_RULE] = with_texts(Rule(
             id=SESSION_RULE, kind=Kind.SESSION, title="Next session", why=why,
             source=CLINIC_SOURCE, start=course.interval, end=course.interval_end,
@@ -244,12 +254,18 @@ def _apply_course(c: ProfileChecker, base: Protocol, settings: ProcedureSettings
     clinic_set = set(session.clinic_set)
     if course.interval is not None and (course.interval, course.interval_end) != (session.start, session.end):
         chosen = _chosen(session, course.interval, course.interval_end)
-        source, alternatives = _retimed(session, course.interval, course.interval_end)
+        # The built-in timing stays on record with the built-in source and words, not the clinic's.
+        built_in = next((r for r in base.rules if r.id == session.id), session)
+        source, alternatives = _retimed(built_in, course.interval, course.interval_end)
         changes.update(start=course.interval, end=course.interval_end, alternatives=alternatives,
                        source=source)
         texts = texts._replace(note="") if override is None or override.note is None else texts
         if chosen is not None:
             texts = merged(texts, chosen.texts)
+            if override is not None:  # what the clinic wrote in rules.<id> stays over the source's words
+                texts = merged(texts, _given(override))
+                if session.source == CLINIC_SOURCE:  # its words changed the texts (_overridden)
+                    changes["source"] = CLINIC_SOURCE
         clinic_set.add("timing")
     if sessions is not None:
         changes["sessions"] = sessions
@@ -292,6 +308,10 @@ def _apply_maintenance(c: ProfileChecker, base: Protocol, settings: ProcedureSet
     timing = (course.maintenance, course.maintenance_end)
     why = "After the course, your clinic sees you for maintenance every {span}. Your clinic sets the dates."
     if current is None:
+        if "maintenance" in rules:  # a clinic's own rule of another kind has the id this adds
+            c.add((*where["maintenance"], "id"), _("rule id {rule} is the one the course adds: give this rule another id").format(
+                rule=shown("maintenance")))
+            return
         rule = Rule(id="maintenance", kind=Kind.MAINTENANCE, title="Maintenance session", why=why,
                     source=CLINIC_SOURCE, start=timing[0], end=timing[1], from_clinic=True,
                     reminders=(ReminderSpec("start", "Your maintenance session is due: check the date "

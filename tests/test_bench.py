@@ -50,6 +50,9 @@ def test_ui_startup_runs_and_reports_its_ratios() -> None:
                           capture_output=True, text=True, env=env, timeout=300, check=False)
     # The budgets are not checked here (CI machines vary), only that every ratio line is printed.
     assert proc.returncode in (0, 1), proc.stderr
-    assert "first answer on screen" in proc.stdout and proc.stdout.count("ratio") == 2, proc.stdout
-    assert "CPU" in proc.stdout, proc.stdout
+    assert "first answer on screen" in proc.stdout and proc.stdout.count("ratio") == 3, proc.stdout
+    for count in (20, 200):
+        idle_line = f"idle, 2 s with the dashboard open ({count} treatments in the record)"
+        assert idle_line in proc.stdout, proc.stdout
+    assert proc.stdout.count("CPU") == 2, proc.stdout
 
