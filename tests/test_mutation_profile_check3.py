@@ -32,9 +32,10 @@ timezone = "America/New_York"
 
 """
 SEOUL = BASE.replace("America/New_York", "Asia/Seoul")
-OWN = "the rule starts at {start}, at or past its own end ({end}), so it is never active; move its start or its end"
-OWN_ON = ("the rule starts at {start}: for a procedure on {when} that is at or past its own end ({end}), so it "
-          "is never active then; move its start or its end")
+OWN = ("the rule starts at {start}, at or past its own end ({end}), so it is never active; move its start "
+       "or its end")
+OWN_ON = ("the rule starts at {start}: for a procedure on {when} that is at or past its own end ({end}), "
+          "so it is never active then; move its start or its end")
 AFTER = ("the rule follows {after!r}, which ends at {ends}: at or past this rule's own end ({end}), so it is "
          "never active; move its end or drop `after`")
 AFTER_ON = ("the rule follows {after!r}, which ends at {ends}: for a procedure on {when} that is at or past "
@@ -126,10 +127,10 @@ def test_a_month_after_31_days_is_empty_on_every_date_without_a_dst_change() -> 
     # In New York it is 31 days and an hour from 14 October (the clocks go back on 1 November):
     # not empty then, so the warning names the first procedure it is empty for.
     body = _own("a", 'end = "31 d"\n') + _own("b", 'end = "1 mo"\n', after="a")
-    assert _said(SEOUL + body) == ["p.toml:19:1: procedures.mesotherapy.own_rules[1].after: " + AFTER.format(
-        after="a", ends="31 days", end="1 month")]
-    assert _said(BASE + body) == ["p.toml:19:1: procedures.mesotherapy.own_rules[1].after: " + AFTER_ON.format(
-        after="a", ends="31 days", when="14 Jan 09:00", end="1 month")]
+    where = "p.toml:19:1: procedures.mesotherapy.own_rules[1].after: "
+    assert _said(SEOUL + body) == [where + AFTER.format(after="a", ends="31 days", end="1 month")]
+    assert _said(BASE + body) == [where + AFTER_ON.format(after="a", ends="31 days", when="14 Jan 09:00",
+                                                          end="1 month")]
 
 
 def test_a_procedure_late_in_the_day_is_named_with_its_time() -> None:
@@ -257,7 +258,8 @@ AFTER_STATEMENT = "not valid TOML: Expected newline or end of document after a s
 
 def test_an_escape_just_before_a_multi_line_string_closes_still_closes_it() -> None:
     # `\t` then `"""`: the string ends there, and the arrays on the next line are counted
-    assert _checked(PROC + 'x = """a\\t"""\ny = ' + "[" * 101 + "]" * 101 + "\n") == [f"p.toml:10:105: {NESTED}"]
+    raw = PROC + 'x = """a\\t"""\ny = ' + "[" * 101 + "]" * 101 + "\n"
+    assert _checked(raw) == [f"p.toml:10:105: {NESTED}"]
 
 
 def test_an_escape_just_before_a_one_line_string_closes_still_closes_it() -> None:
@@ -269,7 +271,8 @@ def test_a_bracket_right_after_a_one_line_string_still_closes() -> None:
     # 120 arrays of one string each, side by side: never more than 2 deep
     items = ", ".join(['["a"]'] * 60 + ["['a']"] * 60)
     assert _checked(PROC + f"x = [{items}]\n") == [
-        "p.toml:9:1: procedures.mesotherapy.x: unknown key 'x'; allowed here: contact_if, course, own_rules, rules"]
+        "p.toml:9:1: procedures.mesotherapy.x: unknown key 'x'; allowed here: contact_if, course, own_rules, "
+        "rules"]
 
 
 def test_a_key_of_8_parts_on_the_first_line_is_not_too_many() -> None:
