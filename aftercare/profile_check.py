@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from collections.abc import Mapping
+from datetime import date, time
 from types import MappingProxyType
 from typing import Any
 
@@ -255,57 +256,92 @@ def text_warnings(profile: Profile) -> list[Problem]:
     return out
 
 
-# Procedure times at which an `after` is tried: a calendar start ("day 3") and an elapsed end
-# ("48 h") compare differently early and late in the day.
-_AFTER_PROBES = ((9, 0), (13, 0), (23, 30))
+# Procedures at which a rule's timing is tried, in the clinic's zone: a calendar start ("day 3")
+# and an elapsed end ("48 h") compare differently early and late in the day, a month ("1 mo") is
+# 28 to 31 days, and a DST change moves calendar time against elapsed time. So: the 14th of every
+# month of a year, each at three times of day (36 plans a procedure, only when a rule needs them).
+_PROBE_DAYS = tuple(date(2026, month, 14) for month in range(1, 13))
+_PROBE_TIMES = (time(9, 0), time(13, 0), time(23, 30))
 
 
 def after_warnings(profile: Profile) -> list[Problem]:
-    """Rules the clinic set whose `after` starts them at or past their own end: a restriction or
-    window that is never active, silently. Not an error (the clinic may mean it), but said, with
-    line and column of the key that did it (exit 0)."""
-    from datetime import UTC, date, datetime, time
+    """Rules the clinic set that are never active, silently: their `after` starts them at or past
+    their own end, or their own start is at or past their own end (start = end = "48 h"). Not an
+    error (the clinic may mean it), but said, with line and column of the key that did it (exit 0).
+    A rule empty for a procedure on only some of the probed dates is said with the first of them."""
+    from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
+    from aftercare.localeforms import month_day
     from aftercare.model import Treatment
-    from aftercare.plan import build_plan
+    from aftercare.plan import DUE_KINDS, build_plan
     from aftercare.texts import describe
 
     out: list[Problem] = []
     zone = ZoneInfo(profile.clinic.timezone)
+    probes = [datetime.combine(day, clock, tzinfo=zone) for day in _PROBE_DAYS for clock in _PROBE_TIMES]
     for pid, settings in profile.procedures.items():
         protocol = profile.protocols[pid]
         paths = {o.rule_id: (o.path, o.given) for o in settings.overrides}
-        paths |= {rule.id: (rpath, frozenset({"after", "start", "end"}))
-                  for rpath, rule in settings.own_rules}
-        by_id = {rule.id: rule for rule in protocol.rules}
-        empty: set[str] = set()
-        for hour, minute in _AFTER_PROBES:
-            at = datetime.combine(date(2026, 1, 14), time(hour, minute), tzinfo=zone)
+        # An own rule is all the clinic's: a warning points at its `after`, else at its end.
+        paths |= {rule.id: (rpath, frozenset({"after", "end"})) for rpath, rule in settings.own_rules}
+        # The rules a clinic's `after` or end can push past their end, and those whose own timing
+        # it set (a due date stays due whatever its end: not those).
+        pushed = {r.id for r in protocol.rules
+                  if r.after and r.end is not None and (r.id in paths or r.after in paths)}
+        timed = {r.id for r in protocol.rules if r.end is not None and r.kind not in DUE_KINDS
+                 and r.id in paths and paths[r.id][1] & {"start", "end"}}
+        if not pushed and not timed:
+            continue  # nothing to build a plan for
+        # (rule id, empty by its own timing): the first probe it is empty at, and at how many
+        empty: dict[tuple[str, bool], list] = {}
+        for at in probes:  # one plan a probe, for every rule
             plan = build_plan(protocol, Treatment("check", pid, at, profile.clinic.timezone))
             utc = at.astimezone(UTC)
             for item in plan.items:
                 rule = item.rule
-                if rule.after and rule.end is not None and (rule.id in paths or rule.after in paths):
-                    own_end = rule.end.resolve_from(utc, at, zone)
-                    if rule.start.resolve_from(utc, at, zone) < own_end <= item.starts_at:
-                        empty.add(rule.id)
-        for rule in protocol.rules:
-            if rule.id not in empty:
-                continue
-            if rule.id in paths:  # the clinic set this rule: point at what it gave
-                path, given = paths[rule.id]
-                key = next((k for k in ("after", "end", "start") if k in given), None)
-            else:  # the clinic lengthened the rule a built-in one follows: point at that
-                path, given = paths[rule.after or ""]
-                key = "end" if "end" in given else None
-            before = by_id.get(rule.after or "")
-            ends = describe(before.end) if before is not None and before.end is not None else "?"
-            out.append(Problem((*path, key) if key else path,
-                               _("the rule follows {after!r}, which ends at {ends}: at or past this "
-                                 "rule's own end ({end}), so it is never active; move its end or "
-                                 "drop `after`").format(after=rule.after, ends=ends,
-                                                        end=describe(rule.end))))
+                if item.ends_at != item.starts_at or rule.id not in pushed and rule.id not in timed:
+                    continue  # a plan's end is never before its start: equal is empty
+                own = rule.start.resolve_from(utc, at, zone) >= rule.end.resolve_from(utc, at, zone)
+                if rule.id in (timed if own else pushed):
+                    empty.setdefault((rule.id, own), [at, 0])[1] += 1
+        by_id = {rule.id: rule for rule in protocol.rules}
+        for (rid, own), (first, count) in empty.items():
+            rule = by_id[rid]
+            when = "" if count == len(probes) else f"{month_day(first)} {first:%H:%M}"
+            start, end = describe(rule.start), describe(rule.end)
+            key: str | None
+            if own:  # the clinic's own timing: point at the end it gave, else at its start
+                path, given = paths[rid]
+                key = "end" if "end" in given else "start"
+                if when:
+                    text = _("the rule starts at {start}: for a procedure on {when} that is at or past "
+                             "its own end ({end}), so it is never active then; move its start or its "
+                             "end").format(start=start, when=when, end=end)
+                else:
+                    text = _("the rule starts at {start}, at or past its own end ({end}), so it is "
+                             "never active; move its start or its end").format(start=start, end=end)
+            else:
+                if rid in paths:  # the clinic set this rule: point at what it gave
+                    path, given = paths[rid]
+                    key = next((k for k in ("after", "end", "start") if k in given), None)
+                else:  # the clinic lengthened the rule a built-in one follows: point at that
+                    path, given = paths[rule.after]
+                    key = "end" if "end" in given else None
+                # Only a rule of the plan pushes (so it exists); one without an end is a window,
+                # over at its start.
+                before = by_id[rule.after]
+                ends = describe(before.end or before.start)
+                if when:
+                    text = _("the rule follows {after!r}, which ends at {ends}: for a procedure on "
+                             "{when} that is at or past this rule's own end ({end}), so it is never "
+                             "active then; move its end or drop `after`").format(
+                                 after=rule.after, ends=ends, when=when, end=end)
+                else:
+                    text = _("the rule follows {after!r}, which ends at {ends}: at or past this rule's "
+                             "own end ({end}), so it is never active; move its end or drop "
+                             "`after`").format(after=rule.after, ends=ends, end=end)
+            out.append(Problem((*path, key) if key else path, text))
     locate(out, profile.raw.decode("utf-8-sig", "replace"))
     return out
 
