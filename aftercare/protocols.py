@@ -242,7 +242,9 @@ def parse_rule(c: Checker, table: Mapping, path: tuple, from_clinic: bool = Fals
                                            and all(isinstance(t, str) for t in areminders)):
             c.add((*apath, "reminders"), _("expected a list of texts, one per reminder of the rule"))
             areminders = None
-        texts = RuleTexts(*(c.text(atable, k, apath, required=False) for k in ("title", "why", "allowed")),
+        texts = RuleTexts(alternative_text(c, atable, "title", apath),
+                          alternative_text(c, atable, "why", apath),
+                          c.text(atable, "allowed", apath, required=False),
                           reminders=tuple(areminders) if areminders is not None else None)
         alternatives.append(Alternative(astart, aend, c.source(atable, apath),
                                         c.text(atable, "note", apath, required=False), texts,
@@ -285,6 +287,27 @@ def parse_rule(c: Checker, table: Mapping, path: tuple, from_clinic: bool = Fals
         return None
     return with_texts(rule, RuleTexts(rule.title, rule.why, rule.allowed, rule.note,
                                       tuple(r.text for r in rule.reminders)))
+
+
+def alternative_text(c: Checker, table: Mapping, key: str, path: tuple) -> str:
+    """An alternative's own `title` or `why`: "" keeps the rule's, and one of only spaces or invisible
+    characters is refused, as a rule's own is (a clinic that picked it would read a blank title)."""
+    value = c.text(table, key, path, required=False)
+    if value and not _visible(value):
+        c.add((*path, key), _("is only spaces or invisible characters; give the text, or write "
+                              "{key} = \"\" for none").format(key=key))
+        return ""
+    return value
+
+
+def _visible(text: str) -> bool:
+    """As aftercare.profile_format._visible; a printable text is one clean() returns as it is, so
+    loading the shipped procedures does not import textsafe for their alternatives' titles."""
+    if text.isprintable():
+        return bool(text.strip())
+    from aftercare.textsafe import clean
+
+    return bool(clean(text).strip())
 
 
 def check_after(c: Checker, rules: list[Rule], path: tuple) -> None:

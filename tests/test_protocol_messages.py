@@ -66,3 +66,31 @@ def test_a_long_value_is_quoted_short_so_the_message_keeps_its_end(text: str, sa
     assert len(line) <= 500
     assert line == said
 
+
+# An alternative's `title = ""` keeps the rule's own; one of only spaces or invisible characters showed
+# a blank title to the patient whose clinic picked it. Refused as a rule's `note = "  "` is.
+BLANK = 'is only spaces or invisible characters; give the text, or write {key} = "" for none'
+
+
+@pytest.mark.parametrize(("value", "key"),
+                         [('"  "', "title"), ('"\\u200b"', "why"), ('"\\t \\u2066"', "title")])
+def test_an_alternatives_text_of_only_spaces_or_invisible_characters_is_refused(value: str, key: str) -> None:
+    text = BASE + ALTERNATIVE + f"{key} = {value}\n"
+    assert _lines(text) == [f"p.toml:18:1: procedures.mesotherapy.own_rules[0].alternatives[0].{key}: "
+                            + BLANK.format(key=key)]
+
+
+def test_an_alternatives_empty_text_keeps_the_rules_own() -> None:
+    assert _lines(BASE + ALTERNATIVE + 'title = ""\nwhy = ""\n') == []
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("ko", '공백이나 보이지 않는 문자뿐입니다. 텍스트를 적거나, 없애려면 why = ""로 적어 주세요'),
+    ("ja", '空白か見えない文字だけです。テキストを書くか、なしにするには why = "" と書いてください'),
+])
+def test_an_alternatives_blank_text_is_said_in_the_readers_language(lang: str, said: str) -> None:
+    from aftercare.i18n import speaking
+
+    with speaking(lang):
+        [problem] = check((BASE + ALTERNATIVE + 'why = " "\n').encode())
+    assert (problem.line, problem.column, problem.message) == (18, 1, said)
