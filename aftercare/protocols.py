@@ -83,7 +83,8 @@ class Checker:
         for key in table:
             if key not in allowed:
                 hint = _did_you_mean(key, allowed)
-                self.add((*path, key), _("unknown key {key!r}{hint}").format(key=key, hint=hint))
+                self.add((*path, key), _("unknown key {key!r}{hint}").format(key=quoted(key),
+                                                                                hint=hint))
 
     def text(self, table: Mapping, key: str, path: tuple, required: bool = True) -> str:
         value = table.get(key)
@@ -104,7 +105,7 @@ class Checker:
         value = self.text(table, key, path)
         if value and not ID_RE.match(value):
             self.add((*path, key), _("found {value!r}, expected lower-case letters, digits and "
-                                     "'-'").format(value=value))
+                                     "'-'").format(value=quoted(value)))
             return ""
         return value
 
@@ -130,7 +131,7 @@ class Checker:
         value = self.text(table, "source", path)
         if value and value != CLINIC_SOURCE and value not in self.known_sources:
             self.add((*path, "source"), _("unknown source {value!r}; cite one of "
-                                          "content/sources.toml").format(value=value))
+                                          "content/sources.toml").format(value=quoted(value)))
         return value
 
     def table_list(self, table: Mapping, key: str, path: tuple) -> list[tuple[tuple, Mapping]]:
@@ -155,6 +156,30 @@ def _type(value: object) -> str:
     return names.get(type(value)) or dates.get(type(value).__name__, type(value).__name__)
 
 
+class _Quoted(str):
+    """A clinic value already quoted and bounded: a message's `{value!r}` (and its translations')
+    prints it as it is. A value quoted whole (a 1500-character `after`) made the message longer than
+    a profile problem may be, and the cut took away its end: what to write instead."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def quoted(value: object) -> _Quoted:
+    """`value` as aftercare.profile_messages.shown quotes it (which imports this module): a text's
+    first 60 characters, true/false, a number, else its type; a list by its first three items."""
+    if isinstance(value, str):
+        return _Quoted(repr(value[:60] + ("…" if len(value) > 60 else "")))
+    if isinstance(value, bool):
+        return _Quoted("true" if value else "false")
+    if isinstance(value, int) and abs(value) < 10**15:
+        return _Quoted(str(value))
+    if isinstance(value, list):
+        items = [quoted(v) if isinstance(v, (str, bool, int)) else _type(v) for v in value[:3]]
+        return _Quoted("[" + ", ".join(items) + (", …" if len(value) > 3 else "") + "]")
+    return _Quoted(_type(value))
+
+
 def _did_you_mean(key: str, allowed: set[str]) -> str:
     import difflib  # only on the error path
 
@@ -172,7 +197,8 @@ def parse_reminder(c: Checker, table: Mapping, path: tuple) -> ReminderSpec | No
     c.keys(table, {"id", "at", "lead", "text", "urgent"}, path)
     moment = table.get("at", "start")
     if moment not in ("start", "end"):
-        c.add((*path, "at"), _('found {value!r}, expected "start" or "end"').format(value=moment))
+        c.add((*path, "at"), _('found {value!r}, expected "start" or "end"').format(
+            value=quoted(moment)))
     lead = c.offset(table, "lead", path, required=False)
     if lead is not None and lead.is_calendar:
         c.add((*path, "lead"), _("found {value!r}; a lead time is elapsed time such as "
@@ -198,7 +224,7 @@ def parse_rule(c: Checker, table: Mapping, path: tuple, from_clinic: bool = Fals
         except ValueError:
             allowed = ", ".join(k.value for k in Kind)
             c.add((*path, "kind"), _("found {value!r}, expected one of {allowed}").format(
-                value=kind_text, allowed=allowed))
+                value=quoted(kind_text), allowed=allowed))
     start = c.offset(table, "start", path, required=False) or Offset(0, "min")
     end = c.offset(table, "end", path, required=kind in KINDS_NEEDING_END)
     if end is not None and start_after_end(start, end):
@@ -216,7 +242,9 @@ def parse_rule(c: Checker, table: Mapping, path: tuple, from_clinic: bool = Fals
                                            and all(isinstance(t, str) for t in areminders)):
             c.add((*apath, "reminders"), _("expected a list of texts, one per reminder of the rule"))
             areminders = None
-        texts = RuleTexts(*(c.text(atable, k, apath, required=False) for k in ("title", "why", "allowed")),
+        texts = RuleTexts(alternative_text(c, atable, "title", apath),
+                          alternative_text(c, atable, "why", apath),
+                          c.text(atable, "allowed", apath, required=False),
                           reminders=tuple(areminders) if areminders is not None else None)
         alternatives.append(Alternative(astart, aend, c.source(atable, apath),
                                         c.text(atable, "note", apath, required=False), texts,
@@ -230,12 +258,12 @@ def parse_rule(c: Checker, table: Mapping, path: tuple, from_clinic: bool = Fals
                 and all(type(n) is int and 1 <= n <= 100 for n in sessions)
                 and sessions[0] <= sessions[1]):
             c.add((*path, "sessions"), _("found {value!r}, expected [least, most] such as "
-                                         "[4, 6]").format(value=sessions))
+                                         "[4, 6]").format(value=quoted(sessions)))
             sessions = None
     scope = table.get("scope", "session")
     if scope not in SCOPES:
         c.add((*path, "scope"), _("found {value!r}, expected \"session\" or \"course\"").format(
-            value=scope))
+            value=quoted(scope)))
         scope = "session"
     rule = Rule(
         id=rule_id,
@@ -261,6 +289,27 @@ def parse_rule(c: Checker, table: Mapping, path: tuple, from_clinic: bool = Fals
                                       tuple(r.text for r in rule.reminders)))
 
 
+def alternative_text(c: Checker, table: Mapping, key: str, path: tuple) -> str:
+    """An alternative's own `title` or `why`: "" keeps the rule's, and one of only spaces or invisible
+    characters is refused, as a rule's own is (a clinic that picked it would read a blank title)."""
+    value = c.text(table, key, path, required=False)
+    if value and not _visible(value):
+        c.add((*path, key), _("is only spaces or invisible characters; give the text, or write "
+                              "{key} = \"\" for none").format(key=key))
+        return ""
+    return value
+
+
+def _visible(text: str) -> bool:
+    """As aftercare.profile_format._visible; a printable text is one clean() returns as it is, so
+    loading the shipped procedures does not import textsafe for their alternatives' titles."""
+    if text.isprintable():
+        return bool(text.strip())
+    from aftercare.textsafe import clean
+
+    return bool(clean(text).strip())
+
+
 def check_after(c: Checker, rules: list[Rule], path: tuple) -> None:
     """`after` must name another rule of the same protocol, and not in a circle."""
     by_id = {r.id: r for r in rules}
@@ -270,11 +319,11 @@ def check_after(c: Checker, rules: list[Rule], path: tuple) -> None:
         while current.after:
             if current.after not in by_id:
                 c.add((*path, rule.id, "after"), _("names {rule!r}, which is not a rule here").format(
-                    rule=current.after))
+                    rule=quoted(current.after)))
                 break
             if current.after in seen:
                 c.add((*path, rule.id, "after"), _("{rule!r} leads back to {back!r}").format(
-                    rule=rule.after, back=current.after))
+                    rule=quoted(rule.after), back=quoted(current.after)))
                 break
             seen.add(current.after)
             current = by_id[current.after]
@@ -293,7 +342,7 @@ def unique_ids(c: Checker, table: Mapping, key: str, path: tuple) -> None:
     for i, item in enumerate(items if isinstance(items, list) else []):
         ident = item.get("id") if isinstance(item, Mapping) else None
         if isinstance(ident, str) and ident in seen:
-            c.add((*path, key, i, "id"), _("id {ident!r} is used twice").format(ident=ident))
+            c.add((*path, key, i, "id"), _("id {ident!r} is used twice").format(ident=quoted(ident)))
         if isinstance(ident, str):
             seen.add(ident)
 
@@ -307,7 +356,7 @@ def parse_warning(c: Checker, table: Mapping, path: tuple) -> Warning:
             level = Level(table["level"])
         except ValueError:
             c.add((*path, "level"), _("found {value!r}, expected one of {allowed}").format(
-                value=table["level"], allowed=", ".join(lv.value for lv in Level)))
+                value=quoted(table["level"]), allowed=", ".join(lv.value for lv in Level)))
     return Warning(c.text(table, "text", path), c.source(table, path), level is Level.EMERGENCY, level,
                    optional_id(c, table, path))
 

@@ -97,30 +97,32 @@ def test_a_zone_of_60_characters_gets_a_hint_and_one_of_61_none() -> None:
 
 
 # --- a message longer than 500 characters is cut at 500, with "…" ---------------------------------
-# The base checker quotes some values whole (`{value!r}`): an `after`, an own rule's `id`, `kind` or
-# `source`, a reminder's `at`. A sentence pasted into `after` is one.
+# The cut is a backstop: every value a message quotes is bounded (aftercare.protocols.quoted, since
+# session 18: the base checker quoted an `after`, an own rule's `id`, `kind` or `source`, a reminder's
+# `at` whole, and a pasted sentence lost its end; tests/test_protocol_messages.py holds those lines).
+# No profile reaches 500 characters any more, so the checker is given the message itself.
 
-SENTENCE = "Do not wash your hair until the scabs have fallen off by themselves. "
-IDENT_SAY = "', expected lower-case letters, digits and '-'"
 
+def _added(length: int) -> tuple[str, str]:
+    from aftercare.profile_format import ProfileChecker
 
-def _after(length: int) -> tuple[str, str]:
-    """An `after` value whose message is `found '<value>'` + IDENT_SAY, `length` characters long."""
-    value = (SENTENCE * 10)[: length - len("found '") - len(IDENT_SAY)]
-    return f"found '{value}{IDENT_SAY}", RULE + f'after = "{value}"\n'
+    message = ("found '" + "Do not wash your hair until the scabs have fallen off. " * 10)[:length]
+    c = ProfileChecker(frozenset())
+    c.add(("procedures", "mesotherapy", "rules", "no-shampoo", "after"), message)
+    [problem] = c.problems
+    return message, problem.message
 
 
 def test_a_message_of_500_characters_is_kept_whole() -> None:
-    message, text = _after(MAX_MESSAGE)
+    message, kept = _added(MAX_MESSAGE)
     assert len(message) == 500
-    assert _lines(text) == [f"p.toml:10:1: procedures.mesotherapy.rules.no-shampoo.after: {message}"]
+    assert kept == message
 
 
 def test_a_longer_message_is_cut_to_500_characters_ending_in_an_ellipsis() -> None:
-    message, text = _after(MAX_MESSAGE + 1)
-    [problem] = check(text.encode())
-    assert problem.message == message[:499] + "…"
-    assert len(problem.message) == 500
+    message, kept = _added(MAX_MESSAGE + 1)
+    assert kept == message[:499] + "…"
+    assert len(kept) == 500
 
 
 # --- decision (session 18): an optional text of only spaces is refused, as in a table ------------
