@@ -53,3 +53,74 @@ def test_content_whose_timing_is_a_bare_number_is_told_what_a_timing_looks_like(
     assert found == {"rules.1.end": f"expected a text such as {ACCEPTED}, found 48"}
     assert problems_of(protocol(rule(id="fine"), rule(end=True)))["rules.1.end"] == (
         f"expected a text such as {ACCEPTED}, found True")
+
+
+# --- plan.py: which items a session's plan holds, and when they start -----------------------------
+
+
+def test_the_sixth_mesotherapy_session_books_no_seventh_and_the_fourth_opens_maintenance() -> None:
+    """Mesotherapy is a course of 4–6 sessions two weeks apart: after the 3rd, 4th and 5th a next
+    session is coming; after the 6th none. Maintenance is due after the 4th, 5th or 6th, not the
+    3rd. Each course length asked in turn, so a plan kept from one is never given to another."""
+    from datetime import timedelta
+
+    from aftercare.model import Treatment
+    from tests.test_mutation_overview import AT, views
+    from tests.test_mutation_overview2 import rows
+
+    def seen(n: int) -> tuple[bool, bool]:
+        sessions = [Treatment(f"m{i}", "mesotherapy", AT + timedelta(weeks=2 * i), "UTC") for i in range(n)]
+        last = sessions[-1].at
+        soon = "next-session" in rows(views(last + timedelta(hours=1), *sessions), "next")
+        due = rows(views(last + timedelta(days=200), *sessions), "now")
+        return soon, "maintenance" in due
+
+    expected = {3: (True, False), 4: (True, True), 5: (True, True), 6: (False, True)}
+    for order in ((3, 4, 5, 6), (6, 5, 4, 3), (4, 3, 6, 5)):
+        assert {n: seen(n) for n in order} == expected
+
+
+def test_a_ban_from_24_h_to_day_5_starts_24_h_after_the_procedure() -> None:
+    """An elapsed start with a calendar end (a clinic may write start = "24 h", end = "day 5"):
+    an hour after the procedure the ban is still to come, a day later it is on."""
+    from datetime import timedelta
+
+    from aftercare.model import Treatment
+    from aftercare.protocols import get_protocol
+    from aftercare.timing import Offset
+    from tests.test_mutation_overview import AT, views
+    from tests.test_mutation_overview2 import rows
+
+    base = get_protocol("mesotherapy")
+    later = base._replace(rules=tuple(
+        r._replace(start=Offset.parse("24 h"), end=Offset.parse("day 5")) if r.id == "no-chemical-treatments"
+        else r for r in base.rules))
+    t = Treatment("m1", "mesotherapy", AT, "UTC")
+    hour = views(AT + timedelta(hours=1), t, protocol=lambda _t: later)
+    assert "no-chemical-treatments" in rows(hour, "next")
+    assert "no-chemical-treatments" not in rows(hour, "now")
+    day = views(AT + timedelta(hours=25), t, protocol=lambda _t: later)
+    assert "no-chemical-treatments" in rows(day, "now")
+
+
+def test_gentle_shampoo_waits_for_the_ban_it_follows_whatever_order_the_rules_are_written_in() -> None:
+    """A procedure at 17:00: "no shampoo for 48 h" lasts into day 3's evening, so "gentle shampoo
+    from day 3" opens then, not at day 3's midnight, also when the content lists it first."""
+    from datetime import UTC, datetime, timedelta
+
+    from aftercare.model import Treatment
+    from aftercare.protocols import get_protocol
+    from tests.test_mutation_overview import views
+    from tests.test_mutation_overview2 import rows
+
+    base = get_protocol("mesotherapy")
+    gentle_first = base._replace(rules=tuple(sorted(base.rules, key=lambda r: r.id != "gentle-shampoo")))
+    assert gentle_first.rules[0].id == "gentle-shampoo"
+    t = Treatment("m1", "mesotherapy", datetime(2026, 11, 20, 17, 0, tzinfo=UTC), "UTC")
+    morning = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)  # day 3, the ban on until 17:00
+    for protocol in (base, gentle_first):
+        vs = views(morning, t, protocol=lambda _t, p=protocol: p)
+        assert "no-shampoo" in rows(vs, "now")
+        assert "gentle-shampoo" in rows(vs, "next") and "gentle-shampoo" not in rows(vs, "allowed")
+        evening = views(t.at + timedelta(hours=48, minutes=1), t, protocol=lambda _t, p=protocol: p)
+        assert "no-shampoo" in rows(evening, "allowed") and "gentle-shampoo" not in rows(evening, "next")
