@@ -124,3 +124,22 @@ def test_gentle_shampoo_waits_for_the_ban_it_follows_whatever_order_the_rules_ar
         assert "gentle-shampoo" in rows(vs, "next") and "gentle-shampoo" not in rows(vs, "allowed")
         evening = views(t.at + timedelta(hours=48, minutes=1), t, protocol=lambda _t, p=protocol: p)
         assert "no-shampoo" in rows(evening, "allowed") and "gentle-shampoo" not in rows(evening, "next")
+
+
+def test_a_ticked_off_maintenance_visit_stays_ticked_on_today_s_list() -> None:
+    """Maintenance (due 3 months after the 4th session, a calendar start) ticked off by the
+    patient: today's checklist shows it ticked, under that session."""
+    from datetime import timedelta
+
+    from aftercare.agenda import today_tasks
+    from aftercare.model import Treatment
+    from aftercare.timeparse import parse_zone
+    from tests.test_mutation_overview import AT, views
+
+    sessions = [Treatment(f"m{i}", "mesotherapy", AT + timedelta(weeks=2 * i), "UTC") for i in range(4)]
+    now = sessions[-1].at + timedelta(days=100)
+    ticked = {("m3", "maintenance")}
+    tasks = {t.rule.id: t for t in today_tasks(views(now, *sessions, ticked=ticked), ticked, now,
+                                               parse_zone("UTC"))}
+    assert tasks["maintenance"].ticked and tasks["maintenance"].key == ("m3", "maintenance")
+    assert not tasks["next-session"].ticked
