@@ -36,8 +36,6 @@ from typing import Any
 from aftercare.model import Alternative, Protocol, Rule, RuleTexts, Warning
 from aftercare.texts import texts_of, with_texts
 
-_RULE_FIELDS = ("title", "why", "allowed", "note")
-
 
 @cache
 def content_catalog(lang: str) -> Mapping[str, Any]:
@@ -56,8 +54,9 @@ def content_catalog(lang: str) -> Mapping[str, Any]:
 
 
 def _table(node: object, key: str) -> Mapping[str, Any]:
-    value = node.get(key) if isinstance(node, Mapping) else None
-    return value if isinstance(value, Mapping) else {}
+    # A parsed catalog is made of dicts: tested first, before the (slower) Mapping check.
+    value = node.get(key) if type(node) is dict or isinstance(node, Mapping) else None
+    return value if type(value) is dict or isinstance(value, Mapping) else {}
 
 
 def _text(node: Mapping[str, Any], key: str, english: str) -> str:
@@ -67,6 +66,8 @@ def _text(node: Mapping[str, Any], key: str, english: str) -> str:
 
 
 def _reminder_texts(entry: Mapping[str, Any], rule: Rule, english: tuple[str, ...]) -> tuple[str, ...]:
+    if not rule.reminders:
+        return ()
     translated = _table(entry, "reminders")
     return tuple(_text(translated, spec.id, text) if spec.id else text
                  for spec, text in zip(rule.reminders, english, strict=False))
@@ -76,11 +77,14 @@ def _rule(rule: Rule, entry: Mapping[str, Any]) -> Rule:
     if not entry:
         return rule
     english = texts_of(rule)
-    texts = RuleTexts(*(_text(entry, f, getattr(english, f)) for f in _RULE_FIELDS),
-                      reminders=_reminder_texts(entry, rule, english.reminders or ()))
-    alternatives = _table(entry, "alternatives")
-    alts = tuple(_alternative(alt, rule, _table(alternatives, alt.id)) for alt in rule.alternatives)
-    return with_texts(rule._replace(alternatives=alts), texts)
+    texts = RuleTexts(_text(entry, "title", english.title), _text(entry, "why", english.why),
+                      _text(entry, "allowed", english.allowed), _text(entry, "note", english.note),
+                      _reminder_texts(entry, rule, english.reminders or ()))
+    if rule.alternatives:  # most rules have none: no copy of the rule for them
+        alternatives = _table(entry, "alternatives")
+        rule = rule._replace(alternatives=tuple(_alternative(alt, rule, _table(alternatives, alt.id))
+                                                for alt in rule.alternatives))
+    return with_texts(rule, texts)
 
 
 def _alternative(alt: Alternative, rule: Rule, entry: Mapping[str, Any]) -> Alternative:

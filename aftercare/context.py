@@ -56,10 +56,16 @@ class Context:
         `known` plans are reused where nothing changed (see build_views)."""
         now = now or self.now()
         protocols: dict[str, Protocol] = {}  # treatment id -> its protocol, looked up once
+        # protocol_for depends on the procedure and the kept profile alone: a long record asks it
+        # for a handful of pairs, not for each of its thousand treatments.
+        followed: dict[tuple[str, str | None], Protocol] = {}
         problems = []
         for t in record.treatments:
             try:
-                protocols[t.id] = self.protocol_for(t)
+                key = t.procedure, t.profile
+                if (protocol := followed.get(key)) is None:
+                    protocol = followed[key] = self.protocol_for(t)
+                protocols[t.id] = protocol
             except UserError as exc:
                 from aftercare.i18n import _
 

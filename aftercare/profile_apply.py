@@ -239,8 +239,8 @@ def _apply_course(c: ProfileChecker, base: Protocol, settings: ProcedureSettings
                     "an interval such as \"2 w\"").format(procedure=base.id))
             return
         if SESSION_RULE in rules:  # a clinic's own rule of another kind has the id the course adds
-            c.add((*where[SESSION_RULE], "id"), _("rule id {rule} is the one the course adds: give this rule another id").format(
-                rule=shown(SESSION_RULE)))
+            c.add((*where[SESSION_RULE], "id"), _("rule id {rule} is the one the course adds: give "
+                                                 "this rule another id").format(rule=shown(SESSION_RULE)))
             return
         rules[SESSION_RULE] = with_texts(Rule(
             id=SESSION_RULE, kind=Kind.SESSION, title="Next session", why=why,
@@ -309,8 +309,9 @@ def _apply_maintenance(c: ProfileChecker, base: Protocol, settings: ProcedureSet
     why = "After the course, your clinic sees you for maintenance every {span}. Your clinic sets the dates."
     if current is None:
         if "maintenance" in rules:  # a clinic's own rule of another kind has the id this adds
-            c.add((*where["maintenance"], "id"), _("rule id {rule} is the one the course adds: give this rule another id").format(
-                rule=shown("maintenance")))
+            c.add((*where["maintenance"], "id"), _("rule id {rule} is the one the course adds: "
+                                                  "give this rule another id").format(
+                                                      rule=shown("maintenance")))
             return
         rule = Rule(id="maintenance", kind=Kind.MAINTENANCE, title="Maintenance session", why=why,
                     source=CLINIC_SOURCE, start=timing[0], end=timing[1], from_clinic=True,

@@ -230,6 +230,11 @@ class ProfileChecker(Checker):
             # a required text with nothing to read (it was taken as given, or silently dropped)
             self.add((*path, key), _("is empty or only invisible characters; a text is required"))
             return ""
+        if not required and key in OPTIONAL_TEXT_KEYS and found == value and value and not _visible(value):
+            # `note = "  "`: refused as `note = { en = "  " }` is (only `note = ""` means none)
+            self.add((*path, key), _("is only spaces or invisible characters; give the text, or write "
+                                     "{key} = \"\" for none").format(key=key))
+            return ""
         if key in TEXT_KEYS and found:
             self.languages[(*path, key)] = (self.own_language,)
         return found
@@ -493,7 +498,10 @@ def _parse_override(c: ProfileChecker, rule_id: str, table: Mapping, path: tuple
         reminders = tuple(r for r in parsed if r is not None)
     sessions = _sessions(c, table["sessions"], (*path, "sessions")) if "sessions" in table else None
     after = None
-    if table.get("after", "") != "":  # `after = ""` keeps the built-in after (a tested choice)
+    if table.get("after") == "":  # reads as "follows nothing", but would keep the built-in after
+        c.add((*path, "after"), _("is empty; write the id of the rule this one follows, or leave out "
+                                  "after to keep the built-in order"))
+    elif "after" in table:
         after = c.ident(table, "after", path) or None
     return RuleOverride(
         rule_id=rule_id, path=path, given=given, enabled=enabled, start=start, end=end,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
-from aftercare.i18n import _
+from aftercare.i18n import _, language
+from aftercare.localeforms import day_time, hh_mm, zone_name
 
 LONG_DAYS = 28
 
@@ -42,18 +44,19 @@ DURATION_WIDTH = 11
 
 def zone_label(zone: ZoneInfo | str) -> str:
     """'Asia/Seoul' -> 'Seoul' ('서울', 'ソウル'), 'America/Los_Angeles' -> 'Los Angeles'."""
-    from aftercare.localeforms import zone_name
+    return _zone_label(zone if isinstance(zone, str) else zone.key, language())
 
-    key = zone if isinstance(zone, str) else zone.key
-    return zone_name(key, key.rsplit("/", 1)[-1].replace("_", " "))
+
+@cache
+def _zone_label(key: str, lang: str) -> str:
+    # Once per zone and language: `status` names the clinic's zone for every treatment.
+    return zone_name(key, key.rsplit("/", 1)[-1].replace("_", " "), lang)
 
 
 def clock_time(instant: datetime, zone: ZoneInfo | None = None, with_day: bool = True) -> str:
     """'Sat 22 Nov 10:00' ('11월 22일 (토) 10:00') in `zone`, or in the machine's zone when None."""
-    from aftercare.localeforms import day_time
-
     local = instant.astimezone(zone) if zone else instant.astimezone()
-    return day_time(local) if with_day else local.strftime("%H:%M")
+    return day_time(local) if with_day else hh_mm(local)
 
 
 def both_times(instant: datetime, clinic_zone: ZoneInfo) -> str:
@@ -61,14 +64,13 @@ def both_times(instant: datetime, clinic_zone: ZoneInfo) -> str:
     # Each conversion once: `status` writes this for every treatment in the record.
     local = instant.astimezone()
     clinic = instant.astimezone(clinic_zone)
-    from aftercare.localeforms import day_time  # the day in the patient's language
-
-    shown = day_time(local)
+    lang = language()  # the day in the patient's language
+    shown = day_time(local, lang)
     if local.utcoffset() != clinic.utcoffset():
         same_day = local.date() == clinic.date()
-        shown += " " + _("({time} {zone} time)").format(
-            time=clinic.strftime("%H:%M") if same_day else day_time(clinic), zone=zone_label(clinic_zone)
-        )
+        return shown + " " + _("({time} {zone} time)").format(
+            time=hh_mm(clinic) if same_day else day_time(clinic, lang),
+            zone=_zone_label(clinic_zone.key, lang))
     return shown
 
 

@@ -25,6 +25,11 @@ NEXT_SHOWN = 5
 # "Right now" leads with what the patient must not do, then what they may, then what is normal.
 KIND_ORDER = [Kind.RESTRICTION, Kind.WINDOW, Kind.TASK, Kind.SESSION, Kind.MAINTENANCE, Kind.EXPECT,
               Kind.MILESTONE]
+_KIND_RANK = {kind: n for n, kind in enumerate(KIND_ORDER)}
+
+
+def _active_order(s: ItemStatus) -> tuple[int, bool, int]:
+    return _KIND_RANK[s.item.rule.kind], s.item.ends_at is None, s.remaining_seconds or 0
 
 
 JSON_VERSION = 2
@@ -93,7 +98,6 @@ def _title(s: ItemStatus) -> str:
 
 def _active_line(s: ItemStatus, zone: ZoneInfo) -> str:
     title = _title(s)
-    left = duration(s.remaining_seconds or 0)
     if s.state is State.OPEN:
         if s.rule.kind in DUE_KINDS:
             return _("{title} — due since {date} — book with your clinic").format(
@@ -101,6 +105,9 @@ def _active_line(s: ItemStatus, zone: ZoneInfo) -> str:
         if s.rule.kind is Kind.RESTRICTION:
             return _("{title} — no end given — ask your clinic").format(title=title)
         return _("To do: {title}").format(title=title)
+    if s.rule.kind is Kind.TASK:
+        return _("To do: {title}").format(title=title)
+    left = duration(s.remaining_seconds or 0)
     match s.rule.kind:
         case Kind.RESTRICTION:
             return _("{title} — {left} left").format(title=title, left=left)
@@ -112,8 +119,6 @@ def _active_line(s: ItemStatus, zone: ZoneInfo) -> str:
                 latest=both_times(s.item.ends_at, zone))
         case Kind.EXPECT:
             return _("Normal: {title} — may last {left} more").format(title=title, left=left)
-        case Kind.TASK:
-            return _("To do: {title}").format(title=title)
         case _:
             return _("{title} — this period ends in {left}").format(title=title, left=left)
 
@@ -157,6 +162,13 @@ def status_text(
     contacts = contacts or {}
     out: list[str] = []
     warnings_shown: dict[tuple[int, str], list[str]] = {}
+    # What depends on a rule alone, rendered once per rule rather than once per treatment (the
+    # views hold the rules, so their ids stay unique here): where sources differ, and the lines
+    # of items that have no countdown (open, to do, what is normal).
+    differ: dict[int, list[str]] = {}
+    still: dict[int, list[str]] = {}
+    normal_lines: dict[int, str] = {}
+    labels: dict[tuple[int, tuple[int, int] | None] | None, str] = {}
     # The headings, translated once rather than once per treatment (a long record has a thousand).
     right_now, normal_heading, allowed_heading = "  " + _("Right now"), "  " + _("What is normal"), \
         "  " + _("Allowed again")
@@ -172,7 +184,10 @@ def status_text(
         t = view.treatment
         zone = ZoneInfo(t.zone)
         out.append("")
-        label = course_label(view.course)
+        # "session 2 of 4–6" says the session and the course length alone: once per pair.
+        place = (view.course.session, view.course.of) if view.course else None
+        if (label := labels.get(place)) is None:
+            label = labels[place] = course_label(view.course)
         out.append(f"{clean(view.protocol.name)} — {both_times(t.at, zone)} — id {clean(t.id)}"
                    + (f" — {label}" if label else ""))
         if t.id in contacts:
@@ -196,14 +211,26 @@ def status_text(
         allowed = view.allowed_again if finished else []  # only done items are allowed again
         if active:
             out.append(right_now)
-            for s in sorted(active, key=lambda s: (KIND_ORDER.index(s.rule.kind), s.item.ends_at is None,
-                                                   s.remaining_seconds or 0)):
+            if len(active) > 1:
+                active.sort(key=_active_order)
+            for s in active:
+                rule = s.item.rule
+                if s.state is State.OPEN and rule.kind not in DUE_KINDS or rule.kind is Kind.TASK:
+                    if (lines := still.get(id(rule))) is None:  # "no end given", "To do: ..."
+                        lines = still[id(rule)] = [f"    {_active_line(s, zone)}", *differ_lines(rule)]
+                    out += lines
+                    continue
                 out.append(f"    {_active_line(s, zone)}")
-                out += differ_lines(s.rule)
+                if (lines := differ.get(id(rule))) is None:
+                    lines = differ[id(rule)] = differ_lines(rule)
+                out += lines
         if normal:
             out.append(normal_heading)
             for s in normal:  # the source's own words, no countdown: it gives no end
-                out.append("    " + _("{title}: {why}").format(title=_title(s), why=clean(s.rule.why)))
+                if (line := normal_lines.get(id(s.item.rule))) is None:
+                    line = normal_lines[id(s.item.rule)] = "    " + _("{title}: {why}").format(
+                        title=_title(s), why=clean(s.rule.why))
+                out.append(line)
         if allowed:
             out.append(allowed_heading)
             for s in allowed:
@@ -214,7 +241,9 @@ def status_text(
             out.append(next_heading)
             for s in upcoming[:NEXT_SHOWN]:
                 out.append(f"    {_next_line(s, zone, view.course)}")
-                out += differ_lines(s.rule)
+                if (lines := differ.get(id(s.item.rule))) is None:
+                    lines = differ[id(s.item.rule)] = differ_lines(s.item.rule)
+                out += lines
             if len(upcoming) > NEXT_SHOWN:
                 out.append("    " + _("… and {n} more (aftercare status --json lists all)").format(
                     n=len(upcoming) - NEXT_SHOWN))

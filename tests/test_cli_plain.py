@@ -12,15 +12,15 @@ from aftercare.cli import _plain_args
 from aftercare.cli_parser import build_parser, named_command
 
 
-@pytest.mark.parametrize("argv", [[], ["ui"]])
+@pytest.mark.parametrize("argv", [[], ["ui"], ["status"]])
 def test_the_plain_app_commands_get_what_argparse_would_give(argv):
     parsed = build_parser(named_command(argv)).parse_args(argv)
     assert vars(_plain_args(argv)) == vars(parsed)
 
 
 @pytest.mark.parametrize("argv", [["ui", "--now", "tomorrow 09:00"], ["--lang", "ko", "ui"], ["--lang=ko"],
-                                  ["--profile", "clinic.toml"], ["ui", "--help"], ["--version"], ["status"],
-                                  ["ui", "extra"], ["--"]])
+                                  ["--profile", "clinic.toml"], ["ui", "--help"], ["--version"],
+                                  ["status", "--json"], ["ui", "extra"], ["--"]])
 def test_anything_else_goes_through_argparse(argv):
     assert _plain_args(argv) is None
 

@@ -232,12 +232,14 @@ TAKEN = [
      '[[procedures.microneedling-exosome.own_rules]]\n'
      'id = "next-session"\nkind = "task"\ntitle = "Bring your photos"\nwhy = "Photos of your scalp."\n'
      '[procedures.microneedling-exosome.course]\ninterval = "3 w"\n',
-     ["p.toml:9:1: procedures.microneedling-exosome.own_rules[0].id: rule id 'next-session' is the one the course adds: give this rule another id"]),
+     ["p.toml:9:1: procedures.microneedling-exosome.own_rules[0].id: rule id 'next-session' is the one "
+      "the course adds: give this rule another id"]),
     ("maintenance",
      '[[procedures.microneedling-exosome.own_rules]]\n'
      'id = "maintenance"\nkind = "task"\ntitle = "Bring your photos"\nwhy = "Photos of your scalp."\n'
      '[procedures.microneedling-exosome.course]\ninterval = "3 w"\nsessions = 3\nmaintenance = "4 mo"\n',
-     ["p.toml:9:1: procedures.microneedling-exosome.own_rules[0].id: rule id 'maintenance' is the one the course adds: give this rule another id"]),
+     ["p.toml:9:1: procedures.microneedling-exosome.own_rules[0].id: rule id 'maintenance' is the one "
+      "the course adds: give this rule another id"]),
 ]
 
 

@@ -293,11 +293,11 @@ def test_an_empty_allowed_text_removes_the_sentence() -> None:
     assert kept.allowed != ""
 
 
-def test_after_names_the_rule_it_follows_and_an_empty_after_changes_nothing() -> None:
+def test_after_names_the_rule_it_follows_and_without_it_the_built_in_after_stays() -> None:
     _p, rule = _rule('[procedures.mesotherapy.rules.no-shampoo]\nafter = "no-sweating"\n', "no-shampoo")
     assert rule.after == "no-sweating"
-    _p, same = _rule('[procedures.mesotherapy.rules.gentle-shampoo]\nafter = ""\n', "gentle-shampoo")
-    assert same.after == "no-shampoo"  # the built-in after stays
+    _p, same = _rule('[procedures.mesotherapy.rules.gentle-shampoo]\nend = "5 d"\n', "gentle-shampoo")
+    assert same.after == "no-shampoo"  # the built-in after stays (`after = ""` is refused: format3)
 
 
 def test_a_window_of_one_timing_is_accepted_as_that_timing() -> None:

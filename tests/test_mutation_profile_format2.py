@@ -137,7 +137,6 @@ def test_the_texts_that_may_be_empty_stay_accepted() -> None:
     text = (BASE.replace("[procedures", 'address = ""\nhours = ""\nemergency = ""\nemail = ""\n'
                                         'language = ""\n\n[procedures')
             + '[procedures.mesotherapy.rules.no-shampoo]\nallowed = ""\nnote = ""\n'
-            + '[procedures.mesotherapy.rules.gentle-shampoo]\nafter = ""\n'
             + '[[procedures.mesotherapy.own_rules]]\nid = "own"\nkind = "task"\ntitle = "T"\nwhy = "W"\n'
             + 'allowed = ""\nnote = ""\nafter = ""\nmaintainer_note = ""\n')
     assert _lines(text) == []

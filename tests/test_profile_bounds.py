@@ -154,7 +154,11 @@ def test_the_most_a_profile_may_hold_works_in_every_command(tmp_path: Path) -> N
         assert r.returncode == 0 and "Traceback" not in r.stderr, (args, r.stderr[-500:])
 
 
-TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=40)
+# Any characters at all, after one letter or digit: a text of only spaces or invisible characters
+# is refused (tested elsewhere), and with ~100 texts a profile that drew one would be filtered out
+# by the assume() below so often that hypothesis gives up.
+TEXT = st.builds(str.__add__, st.characters(categories=("L", "N")),
+                 st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=39))
 TIMING = st.sampled_from(["0 h", "2 h", "1 d", "day 3", "3 d", "2 w", "6 mo", "24 mo"])
 
 
