@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from aftercare.i18n import _
 from aftercare.model import CoursePosition, ItemStatus, Kind, Plan, Protocol, State, Treatment
-from aftercare.plan import next_change, status
+from aftercare.plan import status
 from aftercare.render import duration
 from aftercare.textsafe import clean
 
@@ -83,9 +83,6 @@ class TreatmentView(NamedTuple):
         return [s for s in found if not (s.rule.kind is Kind.WINDOW and s.rule.after in lifted
                                          and lifted[s.rule.after] == s.item.starts_at)]
 
-    @property
-    def next_change(self) -> datetime | None:
-        return next_change(self.statuses, self.now)
 
 
 def settled(view: TreatmentView) -> bool:

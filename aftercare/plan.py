@@ -12,7 +12,7 @@ recorded (then it is no longer in the plan), never "over".
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -169,18 +169,6 @@ def status(plan: Plan, now: datetime, ticked: Collection[tuple[str, str]] = ()) 
         else:
             add(new(ItemStatus, (item, done, None, None)))
     return out
-
-
-def next_change(statuses: Iterable[ItemStatus], now: datetime) -> datetime | None:
-    """The next instant at which any item changes state (what a countdown or timer waits for)."""
-    moments = []
-    for s in statuses:
-        if s.state is State.UPCOMING:
-            moments.append(s.item.starts_at)
-        elif s.state is State.ACTIVE and s.item.ends_at is not None:
-            moments.append(s.item.ends_at)
-    future = [m for m in moments if m > now]
-    return min(future, default=None)
 
 
 def _seconds(delta: timedelta) -> int:

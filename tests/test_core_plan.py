@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aftercare.model import CoursePosition, ItemStatus, Kind, PlanItem, Rule, State, Treatment
-from aftercare.plan import build_plan, item_status, next_change, status
+from aftercare.plan import build_plan, item_status, status
 from aftercare.protocols import load_catalog
 from aftercare.timing import Offset
 
@@ -192,16 +192,6 @@ def test_plan_is_sorted_by_start() -> None:
     plan = build_plan(load_catalog()["mesotherapy"], Treatment("t", "mesotherapy", at, "Asia/Seoul"))
     starts = [i.starts_at for i in plan.items]
     assert starts == sorted(starts)
-
-
-def test_next_change_is_the_earliest_future_boundary() -> None:
-    at = wall("2026-11-20T10:00", "Asia/Seoul")
-    plan = build_plan(load_catalog()["mesotherapy"], Treatment("t", "mesotherapy", at, "Asia/Seoul"))
-    now = at + timedelta(hours=1)
-    boundaries = [m for i in plan.items for m in (i.starts_at, i.ends_at) if m is not None and m > now]
-    assert next_change(status(plan, now), now) == min(boundaries)
-    far = at + timedelta(days=800)
-    assert next_change(status(plan, far), far) is None
 
 
 # --- properties ----------------------------------------------------------------------------------
