@@ -98,11 +98,15 @@ def dashboard_sections(views: Sequence[TreatmentView]) -> list[Section]:
                 tuple(sorted(upcoming, key=lambda s: s.item.starts_at)[:NEXT_SHOWN])),
     ]
     for view in older:
+        # An instruction without an end stays until ticked off, also under a newer treatment, and
+        # also once the rest of its view settled (open counts as settled: it waits for a tick). A
+        # settled view has nothing active and nothing allowed again: only its open items to look at.
         if view.is_settled or settled(view):
-            continue
-        # An instruction without an end stays until ticked off, also under a newer treatment.
-        active = [s for s in view.active + view.open if s.rule.kind in (Kind.RESTRICTION, Kind.WINDOW)]
-        allowed = view.allowed_again
+            active = [s for s in view.open if s.rule.kind in (Kind.RESTRICTION, Kind.WINDOW)]
+            allowed = []
+        else:
+            active = [s for s in view.active + view.open if s.rule.kind in (Kind.RESTRICTION, Kind.WINDOW)]
+            allowed = view.allowed_again
         if active or allowed:
             sections.append(Section(
                 f"older:{view.treatment.id}",
