@@ -123,14 +123,6 @@ class Offset(NamedTuple):
         naive = local.replace(tzinfo=None, year=year, month=month, day=mday)
         return naive.replace(tzinfo=zone).astimezone(UTC)
 
-    def describe(self) -> str:
-        """Words a patient reads: '48 hours', 'day 3', '6 months'."""
-        names = {"min": "minute", "h": "hour", "d": "day", "w": "week", "mo": "month"}
-        if self.unit == "day":
-            return f"day {self.amount}" + (f", {self.time_of_day}" if self.clock is not None else "")
-        word = names[self.unit]
-        return f"{self.amount} {word}{'' if self.amount == 1 else 's'}"
-
 
 def _days_in_month(year: int, month: int) -> int:
     # `calendar.monthrange` would import `calendar` and `locale` into every plain command.

@@ -69,12 +69,6 @@ def test_offset_grammar_rejects(text: object) -> None:
         Offset.parse(text)
 
 
-def test_offset_describe_reads_as_words() -> None:
-    assert Offset.parse("48 h").describe() == "48 hours"
-    assert Offset.parse("1 w").describe() == "1 week"
-    assert Offset.parse("day 3").describe() == "day 3"
-
-
 # --- elapsed time across DST ---------------------------------------------------------------------
 
 
