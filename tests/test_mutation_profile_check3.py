@@ -22,16 +22,8 @@ import pytest
 
 from aftercare.profile_check import after_warnings, parse_profile, profile_warnings
 from aftercare.profile_messages import format_problem
+from tests.test_mutation_profile_check import CLINIC_ONLY as BASE  # the test clinic's header
 
-BASE = """\
-schema = 1
-
-[clinic]
-name = "Test Clinic"
-phone = "+1 212-555-0100"
-timezone = "America/New_York"
-
-"""
 SEOUL = BASE.replace("America/New_York", "Asia/Seoul")
 OWN = ("the rule starts at {start}, at or past its own end ({end}), so it is never active; move its start "
        "or its end")

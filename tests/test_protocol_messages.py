@@ -10,15 +10,9 @@ import pytest
 
 from aftercare.profile_check import check
 from aftercare.profile_messages import format_problem
+from tests.test_mutation_profile_check import CLINIC_ONLY as BASE_CLINIC
 
-BASE = """\
-schema = 1
-
-[clinic]
-name = "Test Clinic"
-phone = "+1 212-555-0100"
-timezone = "America/New_York"
-
+BASE = BASE_CLINIC + """\
 [procedures.mesotherapy]
 [[procedures.mesotherapy.own_rules]]
 id = "own"
