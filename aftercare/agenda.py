@@ -97,16 +97,22 @@ def dashboard_sections(views: Sequence[TreatmentView]) -> list[Section]:
         Section("next", _("Next"),
                 tuple(sorted(upcoming, key=lambda s: s.item.starts_at)[:NEXT_SHOWN])),
     ]
+    # An instruction without an end stays until ticked off, also under a newer treatment, unless a
+    # newer treatment gave the same instruction again (ticked off or not): that one is the patient's
+    # now. Otherwise forty PRP sessions over the years list "no NSAIDs" forty times, and ticking
+    # off the newest brings back the one before it.
+    given = {s.rule.id for v in course for s in v.statuses if s.state is not State.UPCOMING}
     for view in older:
-        # An instruction without an end stays until ticked off, also under a newer treatment, and
-        # also once the rest of its view settled (open counts as settled: it waits for a tick). A
-        # settled view has nothing active and nothing allowed again: only its open items to look at.
+        # A settled view has nothing active and nothing allowed again: only its open items to look
+        # at (open counts as settled: it waits for a tick).
         if view.is_settled or settled(view):
             active = [s for s in view.open if s.rule.kind in (Kind.RESTRICTION, Kind.WINDOW)]
             allowed = []
         else:
             active = [s for s in view.active + view.open if s.rule.kind in (Kind.RESTRICTION, Kind.WINDOW)]
             allowed = view.allowed_again
+        active = [s for s in active if s.state is not State.OPEN or s.rule.id not in given]
+        given.update(s.rule.id for s in view.statuses if s.state is not State.UPCOMING)
         if active or allowed:
             sections.append(Section(
                 f"older:{view.treatment.id}",
