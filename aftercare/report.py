@@ -22,6 +22,9 @@ NOT_ADVICE = (
     "If something worries you, contact your clinic."
 )
 NEXT_SHOWN = 5
+# The line under the blocks that counts the treatments left out (one, several), translated where shown.
+LEFT_OUT = ("{n} earlier treatment has nothing left to follow; `aftercare treatments` lists it.",
+            "{n} earlier treatments have nothing left to follow; `aftercare treatments` lists them.")
 # "Right now" leads with what the patient must not do, then what they may, then what is normal.
 KIND_ORDER = [Kind.RESTRICTION, Kind.WINDOW, Kind.TASK, Kind.SESSION, Kind.MAINTENANCE, Kind.EXPECT,
               Kind.MILESTONE]
@@ -154,6 +157,25 @@ def warning_lines(protocol: Protocol, contact: str = "") -> list[str]:
     return out
 
 
+def shown_views(views: list[TreatmentView]) -> list[TreatmentView]:
+    """The treatments the text form prints a block for, newest first, as the dashboard chooses
+    them: the newest treatment's course, every booking still to come, and each other treatment
+    the dashboard gives a "Still active from your earlier …" section (agenda.dashboard_sections
+    decides; not a second copy of its rule). `--json` keeps every treatment."""
+    from aftercare.agenda import course_views, dashboard_sections
+
+    if not views:
+        return []
+    course, older = course_views(views)
+    if not older:
+        return list(views)
+    keep = {id(v) for v in course}
+    keep.update(id(v) for v in older if v.treatment.at > v.now)
+    still = {s.treatment_id for s in dashboard_sections(views) if s.key.startswith("older:")}
+    keep.update(id(v) for v in older if v.treatment.id in still)
+    return [v for v in views if id(v) in keep]
+
+
 def status_text(
     views: list[TreatmentView], now: datetime, problems: list[str],
     contacts: dict[str, str] | None = None,
@@ -180,7 +202,8 @@ def status_text(
     answer = shampoo_answer(views)
     if answer:
         out.append(answer)
-    for view in views:
+    shown = shown_views(views)
+    for view in shown:
         t = view.treatment
         zone = ZoneInfo(t.zone)
         out.append("")
@@ -259,6 +282,9 @@ def status_text(
                 signs = warnings_shown[id(view.protocol), contact] = [
                     f"    - {line}" for line in warning_lines(view.protocol, contact)]
             out += signs
+    if left_out := len(views) - len(shown):
+        out.append("")
+        out.append(_(LEFT_OUT[left_out != 1]).format(n=left_out))
     for problem in problems:
         out.append("")
         out.append(clean(problem))
