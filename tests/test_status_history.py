@@ -115,8 +115,8 @@ def test_a_booking_to_come_and_the_treatment_still_running_both_print() -> None:
 def test_a_thousand_treatments_fit_in_a_glance() -> None:
     """bench/status_bench.py's long record: 10,715 lines when every treatment printed its block."""
     procedures = ["mesotherapy", "prp", "exosome-injection", "microneedling-exosome", "herbal-acupuncture"]
-    treatments = [Treatment(f"t{i:04d}", procedures[i % 5], NOW - timedelta(hours=1) - 3 * i * D, "Asia/Seoul")
-                  for i in range(1000)]
+    treatments = [Treatment(f"t{i:04d}", procedures[i % 5], NOW - timedelta(hours=1) - 3 * i * D,
+                            "Asia/Seoul") for i in range(1000)]
     lines = text(treatments).splitlines()
     assert len(lines) < 200
     assert blocks("\n".join(lines))[0] == "t0000"
