@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import takewhile
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -162,15 +163,15 @@ def shown_views(views: list[TreatmentView]) -> list[TreatmentView]:
     them: the newest treatment's course, every booking still to come, and each other treatment
     the dashboard gives a "Still active from your earlier …" section (agenda.dashboard_sections
     decides; not a second copy of its rule). `--json` keeps every treatment."""
+    first = views[0].course_id if views else None
+    if all(v.course_id == first for v in views):  # one course: agenda (13 M instructions) not loaded
+        return list(views)
     from aftercare.agenda import course_views, dashboard_sections
 
-    if not views:
-        return []
     course, older = course_views(views)
-    if not older:
-        return list(views)
     keep = {id(v) for v in course}
-    keep.update(id(v) for v in older if v.treatment.at > v.now)
+    # Newest first: the bookings still to come lead.
+    keep.update(id(v) for v in takewhile(lambda v: v.plan.treatment.at > v.now, older))
     still = {s.treatment_id for s in dashboard_sections(views) if s.key.startswith("older:")}
     keep.update(id(v) for v in older if v.treatment.id in still)
     return [v for v in views if id(v) in keep]

@@ -122,3 +122,14 @@ def test_a_thousand_treatments_fit_in_a_glance() -> None:
     assert blocks("\n".join(lines))[0] == "t0000"
     left = next(line for line in lines if "earlier treatments have nothing left to follow" in line)
     assert int(left.split()[0]) + len(blocks("\n".join(lines))) == 1000
+
+
+def test_an_old_instruction_given_again_by_a_later_earlier_treatment_prints_once() -> None:
+    """Two PRP courses before the current treatment, "no NSAIDs" never ticked in the older one:
+    the later of the two gave it again (ticked off or not), so the older one has nothing left."""
+    oldest = Treatment("prp-oldest", "prp", NOW - 800 * D, "Asia/Seoul")
+    out = text([oldest, OLD_PRP, CURRENT])
+    assert blocks(out) == ["meso-now", "old-prp"] and COUNT_EN in out
+    ticked = text([oldest, OLD_PRP, CURRENT], ticked=[("old-prp", "no-nsaids")])
+    assert blocks(ticked) == ["meso-now"]
+    assert "2 earlier treatments have nothing left to follow; `aftercare treatments` lists them." in ticked
