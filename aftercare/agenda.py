@@ -106,13 +106,22 @@ def dashboard_sections(views: Sequence[TreatmentView]) -> list[Section]:
         # A settled view has nothing active and nothing allowed again: only its open items to look
         # at (open counts as settled: it waits for a tick).
         if view.is_settled or settled(view):
-            active = [s for s in view.open if s.rule.kind in (Kind.RESTRICTION, Kind.WINDOW)]
+            # Nothing upcoming either: one pass for its open items and the rules it gave (`status`
+            # asks this of each of a long record's treatments).
+            ids, active = [], []
+            for s in view.statuses:
+                rule = s.item.rule
+                ids.append(rule.id)
+                if s.state is State.OPEN and rule.kind in (Kind.RESTRICTION, Kind.WINDOW) \
+                        and rule.id not in given:
+                    active.append(s)
+            given.update(ids)
             allowed = []
         else:
             active = [s for s in view.active + view.open if s.rule.kind in (Kind.RESTRICTION, Kind.WINDOW)]
             allowed = view.allowed_again
-        active = [s for s in active if s.state is not State.OPEN or s.rule.id not in given]
-        given.update(s.rule.id for s in view.statuses if s.state is not State.UPCOMING)
+            active = [s for s in active if s.state is not State.OPEN or s.rule.id not in given]
+            given.update(s.rule.id for s in view.statuses if s.state is not State.UPCOMING)
         if active or allowed:
             sections.append(Section(
                 f"older:{view.treatment.id}",

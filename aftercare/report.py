@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import takewhile
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,9 @@ NOT_ADVICE = (
     "If something worries you, contact your clinic."
 )
 NEXT_SHOWN = 5
+# The line under the blocks that counts the treatments left out (one, several), translated where shown.
+LEFT_OUT = ("{n} earlier treatment has nothing left to follow; `aftercare treatments` lists it.",
+            "{n} earlier treatments have nothing left to follow; `aftercare treatments` lists them.")
 # "Right now" leads with what the patient must not do, then what they may, then what is normal.
 KIND_ORDER = [Kind.RESTRICTION, Kind.WINDOW, Kind.TASK, Kind.SESSION, Kind.MAINTENANCE, Kind.EXPECT,
               Kind.MILESTONE]
@@ -154,6 +158,25 @@ def warning_lines(protocol: Protocol, contact: str = "") -> list[str]:
     return out
 
 
+def shown_views(views: list[TreatmentView]) -> list[TreatmentView]:
+    """The treatments the text form prints a block for, newest first, as the dashboard chooses
+    them: the newest treatment's course, every booking still to come, and each other treatment
+    the dashboard gives a "Still active from your earlier …" section (agenda.dashboard_sections
+    decides; not a second copy of its rule). `--json` keeps every treatment."""
+    first = views[0].course_id if views else None
+    if all(v.course_id == first for v in views):  # one course: agenda (13 M instructions) not loaded
+        return list(views)
+    from aftercare.agenda import course_views, dashboard_sections
+
+    course, older = course_views(views)
+    keep = {id(v) for v in course}
+    # Newest first: the bookings still to come lead.
+    keep.update(id(v) for v in takewhile(lambda v: v.plan.treatment.at > v.now, older))
+    still = {s.treatment_id for s in dashboard_sections(views) if s.key.startswith("older:")}
+    keep.update(id(v) for v in older if v.treatment.id in still)
+    return [v for v in views if id(v) in keep]
+
+
 def status_text(
     views: list[TreatmentView], now: datetime, problems: list[str],
     contacts: dict[str, str] | None = None,
@@ -180,7 +203,8 @@ def status_text(
     answer = shampoo_answer(views)
     if answer:
         out.append(answer)
-    for view in views:
+    shown = shown_views(views)
+    for view in shown:
         t = view.treatment
         zone = ZoneInfo(t.zone)
         out.append("")
@@ -259,6 +283,9 @@ def status_text(
                 signs = warnings_shown[id(view.protocol), contact] = [
                     f"    - {line}" for line in warning_lines(view.protocol, contact)]
             out += signs
+    if left_out := len(views) - len(shown):
+        out.append("")
+        out.append(_(LEFT_OUT[left_out != 1]).format(n=left_out))
     for problem in problems:
         out.append("")
         out.append(clean(problem))

@@ -32,9 +32,13 @@ def builtin(t: Treatment):
 
 
 def headings(treatments, now, protocol_for=builtin) -> dict[str, str]:
-    """Each treatment's heading line in `aftercare status`, by id."""
-    text = status_text(build_views(treatments, now, protocol_for), now, [])
-    return {t.id: next(line for line in text.splitlines() if f"id {t.id}" in line) for t in treatments}
+    """Each treatment's heading line in `aftercare status`, by id (one the status leaves out, with
+    nothing left to follow: its heading when it is the only view shown)."""
+    views = build_views(treatments, now, protocol_for)
+    lines = status_text(views, now, []).splitlines()
+    lines += [line for v in views if not any(f"id {v.treatment.id}" in x for x in lines)
+              for line in status_text([v], now, []).splitlines()]
+    return {t.id: next(line for line in lines if f"id {t.id}" in line) for t in treatments}
 
 
 def meso(tid: str, at: datetime) -> Treatment:
