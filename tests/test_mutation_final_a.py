@@ -2,12 +2,15 @@
 (aftercare.profile_apply's _given and _apply_course).
 
 A course at a cited alternative: the patient sees the alternative's words where the clinic wrote
-none and the clinic's where it did (title, reminders), nothing made up; a course on a session rule
+none and the clinic's where it did (title, reminders, allowed), nothing made up; a course on a session rule
 of the clinic's own keeps its earlier timing on record.
 """
 
 from __future__ import annotations
 
+from aftercare.profile_check import parse_profile
+from aftercare.protocols import load_catalog
+from tests.test_mutation_profile_apply import BASE
 from tests.test_mutation_profile_apply3 import _lines_of, _rule, _shown
 
 AT_ALTERNATIVE = '[procedures.exosome-injection.course]\ninterval = ["6 mo", "8 mo"]\n'
@@ -43,3 +46,18 @@ def test_a_course_on_the_clinics_own_session_rule_keeps_its_earlier_timing_on_re
         "visit after 1 week next visit: Visit (clinic)",
         "other source: 2 weeks (the built-in default) (clinic)"]
 
+
+
+def test_a_course_at_an_alternative_with_its_own_allowed_keeps_the_allowed_the_clinic_wrote() -> None:
+    # no shipped session alternative words `allowed` yet: one that does, in a copy of the catalog
+    catalog = dict(load_catalog())
+    protocol = catalog["exosome-injection"]
+    rules = tuple(r._replace(alternatives=tuple(a._replace(texts=a.texts._replace(
+        allowed="You may book the re-evaluation.")) for a in r.alternatives))
+        if r.id == "next-session" else r for r in protocol.rules)
+    catalog["exosome-injection"] = protocol._replace(rules=rules)
+    body = ('[procedures.exosome-injection.rules.next-session]\nallowed = "Call us to book it."\n'
+            + AT_ALTERNATIVE)
+    profile = parse_profile((BASE + body).encode(), catalog)
+    session = next(r for r in profile.protocols["exosome-injection"].rules if r.id == "next-session")
+    assert (session.title, session.allowed) == ("Re-evaluation visit", "Call us to book it.")
