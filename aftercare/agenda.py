@@ -103,25 +103,20 @@ def dashboard_sections(views: Sequence[TreatmentView]) -> list[Section]:
     # off the newest brings back the one before it.
     given = {s.rule.id for v in course for s in v.statuses if s.state is not State.UPCOMING}
     for view in older:
-        # A settled view has nothing active and nothing allowed again: only its open items to look
-        # at (open counts as settled: it waits for a tick).
-        if view.is_settled or settled(view):
-            # Nothing upcoming either: one pass for its open items and the rules it gave (`status`
-            # asks this of each of a long record's treatments).
-            ids, active = [], []
-            for s in view.statuses:
-                rule = s.item.rule
-                ids.append(rule.id)
-                if s.state is State.OPEN and rule.kind in (Kind.RESTRICTION, Kind.WINDOW) \
-                        and rule.id not in given:
-                    active.append(s)
-            given.update(ids)
-            allowed = []
-        else:
-            active = [s for s in view.active + view.open if s.rule.kind in (Kind.RESTRICTION, Kind.WINDOW)]
-            allowed = view.allowed_again
-            active = [s for s in active if s.state is not State.OPEN or s.rule.id not in given]
-            given.update(s.rule.id for s in view.statuses if s.state is not State.UPCOMING)
+        # One pass over the items (a long record's older treatments are most of the views, and
+        # `status` and the tick ask this of each): its bans and windows in force, its instructions
+        # without an end not given again since, and the rules it gave.
+        active, ids = [], []
+        for s in view.statuses:
+            if (state := s.state) is State.UPCOMING:
+                continue
+            rule = s.item.rule
+            ids.append(rule.id)
+            if rule.kind in (Kind.RESTRICTION, Kind.WINDOW) and (
+                    state is State.ACTIVE or state is State.OPEN and rule.id not in given):
+                active.append(s)
+        given.update(ids)
+        allowed = view.allowed_again
         if active or allowed:
             sections.append(Section(
                 f"older:{view.treatment.id}",

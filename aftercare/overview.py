@@ -84,7 +84,6 @@ class TreatmentView(NamedTuple):
                                          and lifted[s.rule.after] == s.item.starts_at)]
 
 
-
 def settled(view: TreatmentView) -> bool:
     """Nothing of this view changes as time passes: each item is done (a restriction or a resume
     rule out of "Allowed again" for RECENTLY_ALLOWED) or open (a due date, or an item without an

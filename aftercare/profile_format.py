@@ -36,6 +36,7 @@ from aftercare.protocols import (
     parse_reminder,
     parse_rule,
     start_after_end,
+    visible,
 )
 from aftercare.timing import Offset, accepted
 
@@ -225,12 +226,12 @@ class ProfileChecker(Checker):
         if key in TEXT_KEYS and isinstance(value, Mapping):
             return self._per_language(value, (*path, key))
         found = super().text(table, key, path, required)
-        if required and isinstance(value, str) and found == value and not _visible(value):
+        if required and isinstance(value, str) and found == value and not visible(value):
             # `timezone = ""`, an own rule's `id = ""` or `title = ""`, a reminder's `text = ""`:
             # a required text with nothing to read (it was taken as given, or silently dropped)
             self.add((*path, key), _("is empty or only invisible characters; a text is required"))
             return ""
-        if not required and key in OPTIONAL_TEXT_KEYS and found == value and value and not _visible(value):
+        if not required and key in OPTIONAL_TEXT_KEYS and found == value and value and not visible(value):
             # `note = "  "`: refused as `note = { en = "  " }` is (only `note = ""` means none)
             self.add((*path, key), _("is only spaces or invisible characters; give the text, or write "
                                      "{key} = \"\" for none").format(key=key))
@@ -251,7 +252,7 @@ class ProfileChecker(Checker):
                 self.add((*path, code), _("found {value}, expected a language code such as "
                                           "\"en\", \"ko\" or \"pt-BR\"{hint}").format(
                                               value=shown(code), hint=suggestion(str(code))))
-            elif isinstance(value[code], str) and not _visible(value[code]):
+            elif isinstance(value[code], str) and not visible(value[code]):
                 # "" too, as `title = ""` is: an empty language would silently show another one
                 self.add((*path, code), _("is empty or only invisible characters; give the text, or "
                                           "write {key} = \"\" (without a table) for none").format(
@@ -329,14 +330,6 @@ class ProfileChecker(Checker):
             self.add((*path, key), _("{found} (true or false)").format(found=found(value)))
             return False
         return super().flag(table, key, path)
-
-
-def _visible(text: str) -> bool:
-    """Whether `text` keeps a visible character once cleaned for the terminal (a clinic name of
-    zero-width or bidi characters shows as nothing)."""
-    from aftercare.textsafe import clean
-
-    return bool(clean(text).strip())
 
 
 # --- parsing (no catalog needed) ----------------------------------------------------------------------

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from aftercare.i18n import _
-from aftercare.protocols import Problem, _type
+from aftercare.protocols import Problem, _type, quoted
 from aftercare.toml_positions import scan_positions
 
 
@@ -44,14 +44,9 @@ def format_problem(problem: Problem, file: str | None = None) -> str:
 
 
 def shown(value: object) -> str:
-    """A found value, quoted but bounded (a profile may hold huge values)."""
-    if isinstance(value, str):
-        return repr(value[:60] + ("…" if len(value) > 60 else ""))
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int) and abs(value) < 10**15:
-        return str(value)
-    return _type(value)
+    """A found value, quoted but bounded (a profile may hold huge values): protocols.quoted, but a
+    list named by its type ("an array")."""
+    return _type(value) if isinstance(value, list) else str(quoted(value))
 
 
 def as_written(value: object) -> str | None:

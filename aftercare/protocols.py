@@ -166,8 +166,8 @@ class _Quoted(str):
 
 
 def quoted(value: object) -> _Quoted:
-    """`value` as aftercare.profile_messages.shown quotes it (which imports this module): a text's
-    first 60 characters, true/false, a number, else its type; a list by its first three items."""
+    """`value` quoted and bounded for a problem message: a text's first 60 characters, true/false,
+    a number, else its type; a list by its first three items (profile_messages.shown builds on it)."""
     if isinstance(value, str):
         return _Quoted(repr(value[:60] + ("…" if len(value) > 60 else "")))
     if isinstance(value, bool):
@@ -293,16 +293,17 @@ def alternative_text(c: Checker, table: Mapping, key: str, path: tuple) -> str:
     """An alternative's own `title` or `why`: "" keeps the rule's, and one of only spaces or invisible
     characters is refused, as a rule's own is (a clinic that picked it would read a blank title)."""
     value = c.text(table, key, path, required=False)
-    if value and not _visible(value):
+    if value and not visible(value):
         c.add((*path, key), _("is only spaces or invisible characters; give the text, or write "
                               "{key} = \"\" for none").format(key=key))
         return ""
     return value
 
 
-def _visible(text: str) -> bool:
-    """As aftercare.profile_format._visible; a printable text is one clean() returns as it is, so
-    loading the shipped procedures does not import textsafe for their alternatives' titles."""
+def visible(text: str) -> bool:
+    """Whether `text` keeps a visible character once cleaned for the terminal (a clinic name of
+    zero-width or bidi characters shows as nothing). A printable text is one clean() returns as it
+    is, so loading the shipped procedures does not import textsafe for their alternatives' titles."""
     if text.isprintable():
         return bool(text.strip())
     from aftercare.textsafe import clean
