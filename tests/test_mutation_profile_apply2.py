@@ -17,6 +17,7 @@ import pytest
 from aftercare.profile_apply import profile_document
 from aftercare.profile_check import check, parse_profile
 from aftercare.profile_messages import format_problem
+from tests.test_mutation_profile_check import BASE  # the test clinic's header
 
 PROFILE = '''\
 schema = 1
@@ -237,16 +238,6 @@ def test_the_profile_written_back_is_every_change_the_clinic_made_and_nothing_el
 
 # --- the changes refused that the first table does not show -----------------------------------------
 
-BASE = """\
-schema = 1
-
-[clinic]
-name = "Test Clinic"
-phone = "+1 212-555-0100"
-timezone = "America/New_York"
-
-[procedures.mesotherapy]
-"""
 CHAIN = "".join(f'[[procedures.mesotherapy.own_rules]]\nid = "r{i}"\nkind = "task"\ntitle = "x"\nwhy = "y"\n'
                 f'start = "0 h"\nend = "1 h"\n' + (f'after = "r{i + 1}"\n' if i < 21 else "")
                 for i in range(22))

@@ -23,16 +23,8 @@ from aftercare.profile_check import (
     text_warnings,
 )
 from aftercare.profile_messages import format_problem
+from tests.test_mutation_profile_check import CLINIC_ONLY as BASE  # the test clinic's header
 
-BASE = """\
-schema = 1
-
-[clinic]
-name = "Test Clinic"
-phone = "+1 212-555-0100"
-timezone = "America/New_York"
-
-"""
 OWN = BASE + """\
 [[procedures.mesotherapy.own_rules]]
 id = "own"

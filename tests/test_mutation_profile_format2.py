@@ -17,17 +17,8 @@ import pytest
 
 from aftercare.profile_check import check, parse_profile
 from aftercare.profile_messages import format_problem
+from tests.test_mutation_profile_check import BASE  # the test clinic's header
 
-BASE = """\
-schema = 1
-
-[clinic]
-name = "Test Clinic"
-phone = "+1 212-555-0100"
-timezone = "America/New_York"
-
-[procedures.mesotherapy]
-"""
 RULE = BASE + "[procedures.mesotherapy.rules.no-shampoo]\n"
 OWN = BASE + '[[procedures.mesotherapy.own_rules]]\nid = "own"\nkind = "task"\ntitle = "T"\nwhy = "W"\n'
 REQUIRED = "is empty or only invisible characters; a text is required"
