@@ -116,7 +116,9 @@ def dashboard_sections(views: Sequence[TreatmentView]) -> list[Section]:
                     state is State.ACTIVE or state is State.OPEN and rule.id not in given):
                 active.append(s)
         given.update(ids)
-        allowed = view.allowed_again
+        # A settled view has nothing allowed again (what it lifted, it lifted over a day ago): not
+        # asked of the settled ones, most of a long record, every second.
+        allowed = [] if view.is_settled or settled(view) else view.allowed_again
         if active or allowed:
             sections.append(Section(
                 f"older:{view.treatment.id}",
