@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from aftercare.agenda import dashboard_sections, views_at
-from aftercare.model import Treatment
+from aftercare.model import State, Treatment
 from aftercare.overview import with_settled
 from tests.test_mutation_overview import AT, views
 
@@ -90,3 +90,14 @@ def test_an_instruction_given_again_by_a_newer_treatment_is_listed_once_and_stay
     assert older == [("older:n2", ["sun-protection"])]
     ticked = views(AT + H, first, second, today, ticked={("n2", "sun-protection")})
     assert not any(s.key.startswith("older:") for s in dashboard_sections(ticked))
+
+
+def test_an_older_treatment_still_says_what_is_allowed_again_under_a_newer_one() -> None:
+    """Mesotherapy 49 h ago, herbal acupuncture 2 h ago (its own shampoo ban over): the older
+    section still says that shampoo is allowed again, lifted an hour ago."""
+    older = Treatment("m1", "mesotherapy", AT, "UTC")
+    newer = Treatment("h1", "herbal-acupuncture", AT + 47 * H, "UTC")
+    section = next(s for s in dashboard_sections(with_settled(views(AT + 49 * H, older, newer)))
+                   if s.key == "older:m1")
+    lifted = [r for r in section.rows if r.rule.id == "no-shampoo"]
+    assert [r.state for r in lifted] == [State.DONE]
